@@ -1,0 +1,501 @@
+"""Every model parameter, declared once: name, unit, default, valid range, source.
+
+The defaults here are the ``default`` preset: a *didactic* synapse whose slow
+processes (SERT turnover, firing, vesicle recycling, metabolism, receptor
+unbinding) run on a clock compressed about 1000-fold, so that one release and
+its reuptake fit into about a millisecond of simulated time. Diffusion and
+binding rates stay physical. Each didactic field says so in its ``source``
+with the physiological value beside it; ``assets/presets/physiological.toml``
+restores the science.md values.
+
+Bad values raise :class:`ParameterError`, whose one-line message names the
+parameter, the value and the valid range.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+
+class ParameterError(ValueError):
+    """A parameter value is unknown, of the wrong type, not finite or out of range."""
+
+
+def param(
+    default: Any,
+    unit: str,
+    lo: float | None,
+    hi: float | None,
+    source: str,
+    doc: str,
+    choices: tuple[str, ...] | None = None,
+) -> Any:
+    """Declare one parameter field with its unit, range [lo, hi] and source."""
+    return field(
+        default=default,
+        metadata={
+            "unit": unit,
+            "lo": lo,
+            "hi": hi,
+            "source": source,
+            "doc": doc,
+            "choices": choices,
+        },
+    )
+
+
+DIDACTIC = "didactic"
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """All parameters of the synapse model (units in the field names).
+
+    Instances are immutable and validated on construction; use
+    :meth:`with_overrides` to derive a changed copy.
+    """
+
+    # --- geometry -----------------------------------------------------------
+    cleft_width_nm: float = param(
+        20.0,
+        "nm",
+        5.0,
+        500.0,
+        "Kandel; BioNumbers 100721, 108451 (typical 20-40 nm)",
+        "Distance between the presynaptic and postsynaptic membranes.",
+    )
+    active_zone_radius_nm: float = param(
+        110.0,
+        "nm",
+        10.0,
+        2000.0,
+        "Schikorski & Stevens 1997, J Neurosci 17:5858 (0.04 um^2 disc)",
+        "Radius of the synaptic disc (active zone facing the PSD); 'the cleft'.",
+    )
+    terminal_radius_nm: float = param(
+        400.0,
+        "nm",
+        10.0,
+        5000.0,
+        "assumed: bouton ~0.8 um across",
+        "Radius of the presynaptic bouton's face; autoreceptors sit inside it.",
+    )
+    outer_radius_nm: float = param(
+        1000.0,
+        "nm",
+        20.0,
+        5000.0,
+        "issue design: extrasynaptic sheet to ~1 um (volume transmission)",
+        "Radius of the simulated extracellular sheet around the synapse.",
+    )
+    edge: str = param(
+        "reflecting",
+        "",
+        None,
+        None,
+        "model choice: the sheet's surroundings hold SERT-bearing membrane too",
+        "Outer edge: 'reflecting' keeps molecules, 'absorbing' counts them lost.",
+        choices=("reflecting", "absorbing"),
+    )
+    tile_nm: float = param(
+        10.0,
+        "nm",
+        1.0,
+        100.0,
+        "numerical: membrane lattice, at most one site per tile (MCell-style tiles)",
+        "Side of a square membrane tile; a site captures molecules hitting its tile.",
+    )
+
+    # --- diffusion and time step -------------------------------------------
+    diffusion_um2_per_ms: float = param(
+        0.54,
+        "um^2/ms",
+        0.01,
+        5.0,
+        "likely Gerhardt & Adams 1982 (unconfirmed; range 0.4-0.8)",
+        "Diffusion coefficient of free 5-HT in the cleft.",
+    )
+    dt_ns: float = param(
+        10.0,
+        "ns",
+        0.1,
+        1000.0,
+        "numerical: step length sqrt(2*D*dt) = 3.3 nm per axis << 20 nm cleft",
+        "Fixed simulation time step.",
+    )
+
+    # --- vesicles and release ----------------------------------------------
+    docked_vesicles: int = param(
+        10,
+        "vesicles",
+        0,
+        100,
+        "Schikorski & Stevens 1997 (~10 docked)",
+        "Docking sites at the active zone.",
+    )
+    reserve_vesicles: int = param(
+        30,
+        "vesicles",
+        0,
+        1000,
+        f"{DIDACTIC}: physiological ~200 per bouton (Schikorski & Stevens 1997); "
+        "fewer keeps the terminal legible and memory small",
+        "Vesicles in the terminal that are not docked.",
+    )
+    molecules_per_vesicle: int = param(
+        1000,
+        "molecules",
+        1,
+        100000,
+        f"{DIDACTIC}: physiological ~4,700 (Bruns & Jahn 1995, unconfirmed); "
+        "fewer so single dots stay distinguishable and playback fluid",
+        "5-HT content of a full small vesicle (its capacity).",
+    )
+    vesicle_radius_nm: float = param(
+        20.0,
+        "nm",
+        5.0,
+        100.0,
+        "secondary source: small vesicle ~40 nm across",
+        "Radius of a vesicle (drawing and placement).",
+    )
+    release_probability: float = param(
+        0.3,
+        "",
+        0.0,
+        1.0,
+        "assumed: typical central synapse 0.1-0.5",
+        "Chance that one docked, filled vesicle fuses per action potential, "
+        "before autoreceptor inhibition.",
+    )
+    firing_rate_hz: float = param(
+        500.0,
+        "Hz",
+        0.0,
+        10000.0,
+        f"{DIDACTIC}: physiological 0.5-3 Hz tonic; compressed ~500x with the slow clock",
+        "Action-potential rate after the first spike (0: no further spikes).",
+    )
+    firing_pattern: str = param(
+        "regular",
+        "",
+        None,
+        None,
+        "model choice",
+        "Spike train after the first spike: 'regular' or 'poisson'.",
+        choices=("regular", "poisson"),
+    )
+    first_spike_ms: float = param(
+        0.0,
+        "ms",
+        -1.0,
+        1.0e6,
+        "model choice",
+        "Time of the first action potential; negative means none scheduled.",
+    )
+    dock_time_ms: float = param(
+        0.3,
+        "ms",
+        0.001,
+        1.0e6,
+        f"{DIDACTIC}: physiological ~1-10 s vesicle recycling (assumed)",
+        "Time constant for an empty docking site to receive a vesicle.",
+    )
+    vmat_rate_per_ms: float = param(
+        2.0,
+        "1/ms",
+        0.0,
+        1.0e4,
+        f"{DIDACTIC}: VMAT2 Km 0.2 uM (Best, Nijhout & Reed); first-order rate "
+        "compressed with the slow clock",
+        "Rate at which one cytosolic 5-HT molecule is packed into a vesicle.",
+    )
+    mao_rate_per_ms: float = param(
+        0.5,
+        "1/ms",
+        0.0,
+        1.0e4,
+        f"{DIDACTIC}: MAO Km 95 uM (Best, Nijhout & Reed); first-order rate "
+        "compressed with the slow clock",
+        "Rate at which one cytosolic 5-HT molecule is broken down to 5-HIAA.",
+    )
+    synthesis_per_ms: float = param(
+        200.0,
+        "molecules/ms",
+        0.0,
+        1.0e7,
+        f"{DIDACTIC}: TPH2 synthesis; sized to balance MAO loss in the default preset",
+        "Molecules synthesised per ms at normal tryptophan.",
+    )
+    tryptophan_level: float = param(
+        1.0,
+        "relative",
+        0.0,
+        5.0,
+        "relative to normal diet (1); 0 models acute tryptophan depletion",
+        "Substrate available for synthesis; scales synthesis_per_ms.",
+    )
+    initial_cytosol: int = param(
+        0,
+        "molecules",
+        0,
+        10000000,
+        "model choice",
+        "5-HT molecules in the cytosol at t = 0.",
+    )
+
+    # --- postsynaptic receptors --------------------------------------------
+    receptor_count: int = param(
+        60,
+        "sites",
+        0,
+        100000,
+        "assumed: tens of receptors in a ~0.04 um^2 PSD",
+        "Receptors on the postsynaptic membrane inside the synaptic disc.",
+    )
+    receptor_kon_per_M_s: float = param(
+        5.0e7,
+        "1/(M s)",
+        1.0e3,
+        1.0e11,
+        "science.md: 1e7-1e8 (unconfirmed)",
+        "Association rate constant of 5-HT with a receptor.",
+    )
+    receptor_kd_uM: float = param(
+        100.0,
+        "uM",
+        1.0e-6,
+        1.0e6,
+        f"{DIDACTIC}: physiological 0.0013 uM (5-HT2A, GtoPdb 6); weaker so a "
+        "receptor lets go within ~0.2 ms and occupancy follows the cleft 5-HT",
+        "Dissociation constant; koff = kon * Kd.",
+    )
+
+    # --- presynaptic autoreceptors (5-HT1B/1D) -----------------------------
+    autoreceptor_count: int = param(
+        40,
+        "sites",
+        0,
+        100000,
+        "assumed",
+        "Autoreceptors on the presynaptic membrane of the bouton.",
+    )
+    autoreceptor_kon_per_M_s: float = param(
+        5.0e7,
+        "1/(M s)",
+        1.0e3,
+        1.0e11,
+        "science.md: 1e7-1e8 (unconfirmed)",
+        "Association rate constant of 5-HT with an autoreceptor.",
+    )
+    autoreceptor_kd_uM: float = param(
+        100.0,
+        "uM",
+        1.0e-6,
+        1.0e6,
+        f"{DIDACTIC}: physiological 1-3 nM (5-HT1A/1B, unconfirmed); as receptor_kd_uM",
+        "Dissociation constant of the autoreceptor.",
+    )
+    autoreceptor_gain: float = param(
+        0.7,
+        "",
+        0.0,
+        1.0,
+        "assumed: strongest possible fractional cut in release probability",
+        "Release probability is multiplied by 1 - gain*sensitivity*signal.",
+    )
+    autoreceptor_sensitivity: float = param(
+        1.0,
+        "",
+        0.0,
+        1.0,
+        "1 = naive; science.md: 60-80% desensitised by day 21 (Le Poul 1995)",
+        "Autoreceptor responsiveness; chronic SSRI treatment lowers it.",
+    )
+    autoreceptor_tau_ms: float = param(
+        0.5,
+        "ms",
+        0.001,
+        1.0e6,
+        f"{DIDACTIC}: GPCR signalling integrates over ~seconds; compressed",
+        "Time constant of the autoreceptor signal following occupancy.",
+    )
+
+    # --- SERT ---------------------------------------------------------------
+    sert_count: int = param(
+        600,
+        "sites",
+        0,
+        1000000,
+        f"{DIDACTIC}: physiological density Vmax*N_A/kcat ~ 10 in this sheet; "
+        "more sites so one release does not saturate uptake",
+        "Serotonin transporters on the presynaptic membrane.",
+    )
+    sert_ring_inner_nm: float = param(
+        110.0,
+        "nm",
+        0.0,
+        5000.0,
+        "perisynaptic SERT (science.md section 1.6)",
+        "Inner radius of the SERT ring around the synapse.",
+    )
+    sert_ring_outer_nm: float = param(
+        400.0,
+        "nm",
+        1.0,
+        5000.0,
+        "assumed",
+        "Outer radius of the SERT ring.",
+    )
+    sert_ring_fraction: float = param(
+        0.8,
+        "",
+        0.0,
+        1.0,
+        "assumed: 'mostly in a ring'; the rest along the axon in the sheet",
+        "Fraction of SERT in the ring; the rest spread over the whole sheet.",
+    )
+    sert_kon_per_M_s: float = param(
+        2.0e8,
+        "1/(M s)",
+        1.0e3,
+        1.0e11,
+        f"{DIDACTIC}: physiological ~1.2e7 (= kcat/Km, Km 0.17 uM, Bunin & "
+        "Wightman 1998); raised so one release clears in ~1 ms",
+        "Association rate constant of 5-HT with an unblocked, empty SERT.",
+    )
+    sert_koff_per_ms: float = param(
+        2.0,
+        "1/ms",
+        0.0,
+        1.0e6,
+        f"{DIDACTIC}: assumed, compressed with the slow clock",
+        "Rate at which a bound SERT releases 5-HT back outside.",
+    )
+    sert_kcat_per_ms: float = param(
+        20.0,
+        "1/ms",
+        0.0,
+        1.0e6,
+        f"{DIDACTIC}: physiological 0.001-0.005 /ms (kcat 1-5 /s, unconfirmed); compressed",
+        "Rate at which a bound SERT carries 5-HT into the cytosol.",
+    )
+    blockade: float = param(
+        0.0,
+        "",
+        0.0,
+        1.0,
+        "science.md: ~0.8 at therapeutic SSRI doses (Meyer et al. 2004)",
+        "Fraction of SERT occupied by an SSRI (they capture nothing).",
+    )
+
+    # --- recording ----------------------------------------------------------
+    sample_interval_us: float = param(
+        1.0,
+        "us",
+        0.0001,
+        1.0e6,
+        "numerical",
+        "Simulated time between recorder samples (rounded to whole steps).",
+    )
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            _check_value(f.name, getattr(self, f.name), f.type, f.metadata)
+        if self.sert_ring_outer_nm <= self.sert_ring_inner_nm:
+            raise ParameterError(
+                f"sert_ring_outer_nm = {self.sert_ring_outer_nm} must exceed "
+                f"sert_ring_inner_nm = {self.sert_ring_inner_nm}"
+            )
+        if self.outer_radius_nm < self.active_zone_radius_nm:
+            raise ParameterError(
+                f"outer_radius_nm = {self.outer_radius_nm} must be at least "
+                f"active_zone_radius_nm = {self.active_zone_radius_nm}"
+            )
+
+    def with_overrides(self, **changes: Any) -> Parameters:
+        """Return a validated copy with ``changes`` applied (unknown names rejected)."""
+        known = names()
+        for key in changes:
+            if key not in known:
+                raise ParameterError(f"unknown parameter '{key}'")
+        return replace(self, **changes)
+
+    def as_dict(self) -> dict[str, Any]:
+        """All values by name, in declaration order."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def names() -> tuple[str, ...]:
+    """Names of all parameters in declaration order."""
+    return tuple(f.name for f in fields(Parameters))
+
+
+def spec(name: str) -> dict[str, Any]:
+    """Unit, range, source, doc and type of one parameter."""
+    for f in fields(Parameters):
+        if f.name == name:
+            return {"name": name, "type": f.type, "default": f.default, **f.metadata}
+    raise ParameterError(f"unknown parameter '{name}'")
+
+
+def describe_range(meta: dict[str, Any]) -> str:
+    """Human text for a parameter's valid values, e.g. '[5.0, 500.0] nm'."""
+    if meta.get("choices"):
+        return "one of " + ", ".join(repr(c) for c in meta["choices"])
+    unit = f" {meta['unit']}" if meta["unit"] else ""
+    return f"[{meta['lo']}, {meta['hi']}]{unit}"
+
+
+def _check_value(name: str, value: Any, ftype: Any, meta: Any) -> None:
+    type_name = ftype if isinstance(ftype, str) else ftype.__name__
+    if type_name == "str":
+        if not isinstance(value, str) or value not in meta["choices"]:
+            raise ParameterError(
+                f"{name} = {value!r} is not valid; expected {describe_range(meta)}"
+            )
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ParameterError(
+            f"{name} = {value!r} must be a {type_name}; valid {describe_range(meta)}"
+        )
+    if type_name == "int" and not float(value).is_integer():
+        raise ParameterError(
+            f"{name} = {value!r} must be a whole number; valid {describe_range(meta)}"
+        )
+    if not math.isfinite(value):
+        raise ParameterError(f"{name} = {value} is not finite; valid {describe_range(meta)}")
+    if not meta["lo"] <= value <= meta["hi"]:
+        raise ParameterError(f"{name} = {value} is out of range {describe_range(meta)}")
+
+
+def coerce(name: str, value: Any) -> Any:
+    """Convert ``value`` (e.g. TOML or command-line text) to ``name``'s type.
+
+    Raises ParameterError naming the parameter when the value cannot be converted.
+    """
+    meta = spec(name)
+    type_name = meta["type"] if isinstance(meta["type"], str) else meta["type"].__name__
+    if isinstance(value, str) and type_name != "str":
+        text = value.strip()
+        try:
+            value = float(text)
+        except ValueError:
+            raise ParameterError(
+                f"{name} = {text!r} is not a number; valid {describe_range(meta)}"
+            ) from None
+    if isinstance(value, bool):
+        raise ParameterError(
+            f"{name} = {value!r} must be a {type_name}; valid {describe_range(meta)}"
+        )
+    if type_name == "float" and isinstance(value, int):
+        return float(value)
+    if type_name == "int" and isinstance(value, float):
+        if math.isfinite(value) and value.is_integer():
+            return int(value)
+        raise ParameterError(
+            f"{name} = {value!r} must be a whole number; valid {describe_range(meta)}"
+        )
+    return value
