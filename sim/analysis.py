@@ -96,6 +96,16 @@ def slab_survival(
     return (c[None, :] * np.exp(-d_nm2_per_us * a[None, :] ** 2 * t[:, None])).sum(axis=1)
 
 
+def slab_mean_uptake_time(
+    width_nm: float, kappa_nm_per_us: float, d_nm2_per_us: float, n_roots: int = 200
+) -> float:
+    """Mean time to uptake for a uniform start in the slab, us: integral of S(t)."""
+    a = slab_uptake_roots(width_nm, kappa_nm_per_us, d_nm2_per_us, n_roots)
+    al = a * width_nm
+    c = 2.0 * np.sin(al) ** 2 / (al * (al + np.sin(al) * np.cos(al)))
+    return float((c / (d_nm2_per_us * a**2)).sum())
+
+
 def mean_first_passage_us(width_nm: float, start_nm: float, d_nm2_per_us: float) -> float:
     """Mean time to reach an absorbing wall at L from x0, reflecting at 0: (L^2 - x0^2)/(2D)."""
     return (width_nm**2 - start_nm**2) / (2.0 * d_nm2_per_us)

@@ -66,7 +66,8 @@ def build_sites(p: Parameters, rng: np.random.Generator) -> Sites:
     half = n_side * tile / 2.0
     cx, cy = _tile_centres(n_side, tile, half)
     r = np.hypot(cx, cy)
-    inside = r <= p.outer_radius_nm - 0.5 * tile
+    # Tiles whose centre lies inside the sheet: their total area is pi*R^2 on average.
+    inside = r <= p.outer_radius_nm
 
     kinds, planes, tiles = [], [], []
 

@@ -143,6 +143,8 @@ class Synapse:
             ],
         ).astype(np.float64)
         self.site_p_leave = -np.expm1(-koff_per_us * self.dt_us)
+        back_per_us = np.where(kind == S.SITE_SERT, p.sert_koff_per_ms / 1000.0, koff_per_us)
+        self._site_p_return = -np.expm1(-back_per_us * self.dt_us)
         total_sert = p.sert_koff_per_ms + p.sert_kcat_per_ms
         self._sert_frac_cat = p.sert_kcat_per_ms / total_sert if total_sert > 0 else 0.0
         self._unbind_offset_nm = UNBIND_OFFSET_SIGMAS * self.sigma_nm
@@ -173,7 +175,9 @@ class Synapse:
 
         The step length sqrt(2*D*dt) must stay well under the cleft width, and
         every per-step reaction probability well under 1 (the reactive-boundary
-        rule is first order in P).
+        rule is first order in P; a molecule let go into the cleft is placed by a
+        rule derived for small per-step unbinding). SERT's inward turnover is
+        exempt: it only ends a site's occupancy, exactly, at any rate.
         """
         p = self.params
         problems: list[str] = []
@@ -187,7 +191,7 @@ class Synapse:
             problems.append(f"step length {self.sigma_nm:.2f} nm is {ratio:.0%} of the cleft width")
         probs = {
             "capture": float(self.site_p_capture.max(initial=0.0)),
-            "unbinding": float(self.site_p_leave.max(initial=0.0)),
+            "unbinding": float(self._site_p_return.max(initial=0.0)),
             "cytosol": -math.expm1(
                 -(p.vmat_rate_per_ms + p.mao_rate_per_ms) * self.slow_dt_us / 1000.0
             ),
@@ -340,21 +344,31 @@ class Synapse:
             raise ParameterError(f"autoreceptor_sensitivity = {value} is out of range [0.0, 1.0]")
         self.autoreceptor_sensitivity = float(value)
 
-    def inject(self, count: int, x_nm: float, y_nm: float, z_nm: float) -> np.ndarray:
-        """Put ``count`` new free molecules at one point (a puff); returns their ids.
+    def inject(self, count: int, x_nm, y_nm, z_nm) -> np.ndarray:
+        """Add ``count`` new free molecules (a puff); returns their ids.
 
-        Injected molecules are counted in ``counters['injected']`` so the
-        conservation law still holds.
+        ``x_nm``, ``y_nm``, ``z_nm`` are numbers (all at one point) or arrays of
+        length ``count``. Injected molecules are counted in
+        ``counters['injected']`` so the conservation law still holds.
         """
-        if not 0.0 <= z_nm <= self.width_nm:
-            raise ParameterError(f"z_nm = {z_nm} is outside the cleft [0, {self.width_nm}] nm")
-        if count < 0:
-            raise ParameterError(f"count = {count} must be >= 0")
-        ids = self._new_molecules(count)
+        if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or count < 0:
+            raise ParameterError(f"count = {count!r} must be a whole number >= 0")
+        xyz = [
+            np.broadcast_to(np.asarray(v, dtype=np.float64), (count,)) for v in (x_nm, y_nm, z_nm)
+        ]
+        if not all(np.isfinite(v).all() for v in xyz):
+            raise ParameterError("inject: positions must be finite")
+        if count and not (0.0 <= xyz[2].min() and xyz[2].max() <= self.width_nm):
+            raise ParameterError(f"z_nm is outside the cleft [0, {self.width_nm}] nm")
+        if count and (xyz[0] ** 2 + xyz[1] ** 2).max() > self.params.outer_radius_nm**2:
+            raise ParameterError(
+                f"inject: positions must lie within outer_radius_nm = {self.params.outer_radius_nm}"
+            )
+        ids = self._new_molecules(int(count))
         self.state[ids] = S.FREE
         self.state_counts[S.FREE] += count
-        self.counters["injected"] += count
-        self.free.add(ids, np.full(count, x_nm), np.full(count, y_nm), np.full(count, z_nm))
+        self.counters["injected"] += int(count)
+        self.free.add(ids, *xyz)
         return ids
 
     def track(self, molecule_id: int) -> None:
