@@ -218,11 +218,12 @@ class Synapse:
         self.vesicle_xyz = np.concatenate(
             [self.dock_xyz, reserve_positions(p, geo_rng, n_res)]
         ).reshape(n_ves, 3)
-        self.vesicle_content = np.full(n_ves, p.molecules_per_vesicle, dtype=np.int64)
+        fill = int(round(p.initial_vesicle_fill * p.molecules_per_vesicle))
+        self.vesicle_content = np.full(n_ves, fill, dtype=np.int64)
         self.vesicle_dock = np.full(n_ves, -1, dtype=np.int64)
         self.vesicle_dock[:n_dock] = np.arange(n_dock)
 
-        n_in_vesicles = n_ves * p.molecules_per_vesicle
+        n_in_vesicles = n_ves * fill
         n0 = n_in_vesicles + p.initial_cytosol
         self.n_molecules = n0
         self.initial_molecules = n0
@@ -230,7 +231,7 @@ class Synapse:
         self.site = np.full(n0, -1, dtype=np.int64)
         self.pos = np.zeros((n0, 3), dtype=np.float32)
         self.state[:n_in_vesicles] = S.VESICLE
-        self.site[:n_in_vesicles] = np.repeat(np.arange(n_ves), p.molecules_per_vesicle)
+        self.site[:n_in_vesicles] = np.repeat(np.arange(n_ves), fill)
         self.pos[:n_in_vesicles] = self._vesicle_offsets(geo_rng, n_in_vesicles)
         self.state[n_in_vesicles:] = S.CYTOSOL
         self.pos[n_in_vesicles:] = random_points_in_terminal(p, geo_rng, p.initial_cytosol)

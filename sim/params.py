@@ -237,6 +237,14 @@ class Parameters:
         "relative to normal diet (1); 0 models acute tryptophan depletion",
         "Substrate available for synthesis; scales synthesis_per_ms.",
     )
+    initial_vesicle_fill: float = param(
+        1.0,
+        "",
+        0.0,
+        1.0,
+        "model choice; < 1 models depleted stores (e.g. after tryptophan depletion)",
+        "Fraction of its capacity that each vesicle holds at t = 0.",
+    )
     initial_cytosol: int = param(
         0,
         "molecules",

@@ -210,3 +210,30 @@ def test_sim_never_imports_pygame_or_render():
         "assert 'pygame' not in sys.modules and 'render' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_scenario_presets_change_what_their_captions_say():
+    """Same seed, same first release: fast SERT lowers receptor binding, an SSRI raises 5-HT.
+
+    The first action potential is at t = 0 in all three, and the fusion draws
+    come first in the random stream, so all three release the same vesicles;
+    the differences below are many times the run-to-run noise of one release.
+    """
+
+    def run(name: str) -> Synapse:
+        m = Synapse(load_preset(name).params, seed=9)
+        m.run(0.4)
+        return m
+
+    healthy, fast, acute = run("healthy"), run("fast-sert"), run("acute-ssri")
+    assert healthy.counters["released"] == fast.counters["released"] == acute.counters["released"]
+    occ = {
+        k: m.recorder.column("receptor_occupancy").mean()
+        for k, m in (("healthy", healthy), ("fast", fast), ("acute", acute))
+    }
+    assert occ["fast"] < 0.8 * occ["healthy"]
+    assert acute.recorder.column("n_free")[-1] > 2 * healthy.recorder.column("n_free")[-1]
+    trp = Synapse(load_preset("tryptophan-depletion").params, seed=9)
+    assert trp.vesicle_content.max() < 0.5 * healthy.params.molecules_per_vesicle
+    trp.run(0.05)
+    assert trp.counters["synthesised"] == 0
