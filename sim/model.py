@@ -418,9 +418,13 @@ class Synapse:
     def _action_potential(self) -> None:
         self.counters["action_potentials"] += 1
         p_rel = self.release_probability_now()
-        docked = self.dock_vesicle[self.dock_vesicle >= 0]
-        docked = docked[self.vesicle_content[docked] > 0]
-        fused = docked[self._rng.random(len(docked)) < p_rel]
+        # One uniform per docking site from the spike stream, drawn whatever the
+        # sites hold: runs that differ only in p_rel or occupancy then share
+        # their fusion draws (common random numbers for comparisons).
+        u = self._spike_rng.random(len(self.dock_vesicle))
+        ves = self.dock_vesicle
+        ready = (ves >= 0) & (self.vesicle_content[np.maximum(ves, 0)] > 0)
+        fused = ves[ready & (u < p_rel)]
         self.spike_log.append((self.time_us, len(fused), p_rel))
         if len(fused) == 0:
             return

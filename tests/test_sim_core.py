@@ -232,7 +232,9 @@ def test_scenario_presets_change_what_their_captions_say():
         for k, m in (("healthy", healthy), ("fast", fast), ("acute", acute))
     }
     assert occ["fast"] < 0.8 * occ["healthy"]
-    assert acute.recorder.column("n_free")[-1] > 2 * healthy.recorder.column("n_free")[-1]
+    # 80% of SERT blocked: uptake starts ~5x slower (science.md 4.5); 0.5 leaves ample margin.
+    assert acute.counters["taken_up"] < 0.5 * healthy.counters["taken_up"]
+    assert acute.recorder.column("n_free")[-1] > healthy.recorder.column("n_free")[-1]
     trp = Synapse(load_preset("tryptophan-depletion").params, seed=9)
     assert trp.vesicle_content.max() < 0.5 * healthy.params.molecules_per_vesicle
     trp.run(0.05)
