@@ -137,6 +137,95 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="print simulation and drawing speed figures")
     bench.add_argument("--no-render", action="store_true", help="skip the drawing benchmark")
     sub.add_parser("params", help="list every parameter: unit, default, range, source")
+
+    tl = sub.add_parser(
+        "timeline",
+        help="days of SSRI treatment: one row per day from the fast model at that day's state",
+    )
+    tl.add_argument(
+        "--days", type=_whole("--days", 1, 3650), default=42, help="days to simulate (default 42)"
+    )
+    tl.add_argument(
+        "--drug",
+        default="citalopram",
+        help="SSRI: paroxetine, sertraline, fluoxetine, escitalopram, citalopram, fluvoxamine",
+    )
+    tl.add_argument(
+        "--dose-nM",
+        type=_finite("--dose-nM", 0.0, 1e6),
+        default=4.8,
+        metavar="C",
+        help="free drug concentration in nM; occupancy = C/(C+Ki) (default 4.8: 80%% for citalopram)",
+    )
+    tl.add_argument(
+        "--start-day", type=_whole("--start-day", 0, 3650), default=0, help="first day on drug"
+    )
+    tl.add_argument(
+        "--stop-day",
+        type=_whole("--stop-day", 0, 3650),
+        default=28,
+        help="first day off drug (abrupt stop)",
+    )
+    tl.add_argument(
+        "--isis",
+        type=_whole("--isis", 1, 1000),
+        default=4,
+        help="interspike intervals of fast simulation per day (default 4)",
+    )
+    tl.add_argument(
+        "--workers", type=_whole("--workers", 1, 64), default=2, help="parallel processes"
+    )
+    tl.add_argument(
+        "--seed",
+        dest="tl_seed",
+        type=_whole("--seed", 0, 2**63 - 1),
+        default=None,
+        help="random seed (default: the global --seed)",
+    )
+    tl.add_argument("--csv", dest="tl_csv", metavar="PATH", help="write one row per day as CSV")
+    tl.add_argument(
+        "--json", dest="tl_json", metavar="PATH", help="write rows and settings as JSON"
+    )
+    tl.add_argument("--plot", metavar="PATH", help="write a PNG of signal and adaptation over days")
+
+    sw = sub.add_parser("sweep", help="run every (blockade, seed) pair in parallel; dose-response")
+    sw.add_argument(
+        "--blockade",
+        dest="sw_blockade",
+        required=True,
+        metavar="START:STOP:STEP",
+        help="blockade values, e.g. 0:1:0.1 or 0,0.5,0.9",
+    )
+    sw.add_argument("--seeds", type=_whole("--seeds", 1, 1000), default=8, help="seeds per value")
+    sw.add_argument(
+        "--duration-ms",
+        dest="sw_duration",
+        required=True,
+        type=_finite("--duration-ms", 1e-9, 1e7),
+        metavar="T",
+        help="simulated ms per run",
+    )
+    sw.add_argument(
+        "--workers", type=_whole("--workers", 1, 64), default=2, help="parallel processes"
+    )
+    for p in (tl, sw):
+        p.add_argument(
+            "--preset",
+            dest="sub_preset",
+            default=None,
+            metavar="NAME",
+            help="preset to start from (default: default)",
+        )
+        p.add_argument(
+            "--set",
+            dest="sub_set",
+            action="append",
+            default=[],
+            metavar="NAME=VALUE",
+            help="override one parameter (repeatable)",
+        )
+    sw.add_argument("--out", required=True, metavar="PATH.csv", help="CSV with one row per run")
+    sw.add_argument("--plot", metavar="PATH.png", help="dose-response plot (matplotlib)")
     sub.add_parser("presets", help="list the presets with their captions")
     return parser
 
@@ -196,6 +285,87 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_timeline(args: argparse.Namespace) -> int:
+    """Run the treatment timeline and print/write one row per day."""
+    import json
+
+    from sim.headless import check_writable, write_atomic
+    from sim.timeline import plot_timeline, run_timeline, slow_parameters_dict, timeline_csv
+
+    if args.stop_day < args.start_day:
+        _fail(f"--stop-day {args.stop_day} is before --start-day {args.start_day}")
+    for path in (args.tl_csv, args.tl_json, args.plot):
+        if path:
+            check_writable(path)
+    seed = args.seed if args.tl_seed is None else args.tl_seed
+
+    def progress(done: int, total: int) -> None:
+        sys.stderr.write(f"\rtimeline: {done}/{total} days simulated")
+        sys.stderr.flush()
+
+    rows = run_timeline(
+        args.days,
+        args.drug,
+        args.dose_nM,
+        args.start_day,
+        args.stop_day,
+        seed=seed,
+        preset=args.preset,
+        overrides=_overrides(args.set),
+        isis=args.isis,
+        workers=args.workers,
+        progress=progress,
+    )
+    sys.stderr.write("\n")
+    print(
+        f"{'day':>4} {'phase':>9} {'SERT occ':>8} {'auto sens':>9} {'firing Hz':>9} "
+        f"{'cleft uM':>9} {'rec occ':>7} {'signal':>7}"
+    )
+    for r in rows:
+        print(
+            f"{r['day']:>4} {r['phase']:>9} {r['occupancy']:8.2f} "
+            f"{r['autoreceptor_sensitivity']:9.2f} {r['firing_rate_hz']:9.0f} "
+            f"{r['mean_cleft_uM']:9.1f} {r['receptor_occupancy_mean']:7.3f} {r['signal']:7.3f}"
+        )
+    if args.tl_csv:
+        write_atomic(args.tl_csv, timeline_csv(rows))
+    if args.tl_json:
+        doc = {
+            "drug": args.drug,
+            "dose_nM": args.dose_nM,
+            "start_day": args.start_day,
+            "stop_day": args.stop_day,
+            "seed": seed,
+            "preset": args.preset,
+            "slow_parameters": slow_parameters_dict(),
+            "rows": rows,
+        }
+        write_atomic(args.tl_json, json.dumps(doc, indent=2) + "\n")
+    if args.plot:
+        plot_timeline(
+            rows,
+            args.plot,
+            f"{args.drug} {args.dose_nM:g} nM, days {args.start_day}-{args.stop_day}",
+        )
+    return 0
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Run a blockade sweep over seeds in parallel processes."""
+    from sim.sweep import cli_sweep
+
+    return cli_sweep(
+        args.preset,
+        _overrides(args.set),
+        args.sw_blockade,
+        args.seeds,
+        args.sw_duration,
+        args.workers,
+        args.out,
+        args.plot,
+    )
+
+
 def cmd_params() -> int:
     """Print the parameter table."""
     from sim.params import describe_range, names, spec
@@ -252,9 +422,16 @@ def main(argv: list[str] | None = None) -> int:
     from sim.params import ParameterError
 
     args = build_parser().parse_args(argv)
+    if getattr(args, "sub_preset", None):
+        args.preset = args.sub_preset
+    args.set = [*args.set, *getattr(args, "sub_set", [])]
     try:
         if args.command == "bench":
             return cmd_bench(args)
+        if args.command == "timeline":
+            return cmd_timeline(args)
+        if args.command == "sweep":
+            return cmd_sweep(args)
         if args.command == "params":
             return cmd_params()
         if args.command == "presets":

@@ -115,6 +115,8 @@ class Synapse:
         self._next_spike_us = p.first_spike_ms * 1000.0 if p.first_spike_ms >= 0 else math.inf
         self.spike_log: list[tuple[float, int, float]] = []
         """Per action potential: (time in us, vesicles fused, release probability)."""
+        self.fusion_log: list[tuple[float, int, int, float, float]] = []
+        """Per fused vesicle: (time in us, dock index, vesicle id, pore x nm, pore y nm)."""
 
         self.tracked_id = -1
         self.tracked_log: list[tuple[float, str]] = []
@@ -444,6 +446,11 @@ class Synapse:
         self._log(ids, "released into the cleft")
         self.counters["released"] += k
         self.counters["vesicles_fused"] += len(fused)
+        t_us = self.time_us
+        self.fusion_log.extend(
+            (t_us, int(d), int(v), float(self.vesicle_xyz[v, 0]), float(self.vesicle_xyz[v, 1]))
+            for v, d in zip(fused, self.vesicle_dock[fused], strict=True)
+        )
         self.vesicle_content[fused] = 0
         self.dock_vesicle[self.vesicle_dock[fused]] = -1
         self.vesicle_dock[fused] = -1
@@ -684,6 +691,10 @@ class Synapse:
     def free_positions(self) -> np.ndarray:
         """(3, n_free) float32 view of free molecules' x, y, z in nm (do not modify)."""
         return self.free.xyz[:, : self.free.n]
+
+    def cytosol_positions(self) -> np.ndarray:
+        """(n_cytosol, 3) float32 positions in nm of the molecules in the terminal's cytosol."""
+        return self.pos[self.cytosol.ids[: self.cytosol.n]]
 
     def states(self) -> np.ndarray:
         """State code of every molecule ever made (see :mod:`sim.states`)."""

@@ -412,6 +412,10 @@ class Parameters:
     def __post_init__(self) -> None:
         for f in fields(self):
             _check_value(f.name, getattr(self, f.name), f.type, f.metadata)
+        if abs(self.dt_ns * 1000.0 - round(self.dt_ns * 1000.0)) > 1e-6:
+            raise ParameterError(
+                f"dt_ns = {self.dt_ns} must be a whole number of picoseconds (e.g. 10 or 2.5)"
+            )
         if self.sert_ring_outer_nm <= self.sert_ring_inner_nm:
             raise ParameterError(
                 f"sert_ring_outer_nm = {self.sert_ring_outer_nm} must exceed "

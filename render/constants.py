@@ -1,0 +1,76 @@
+"""Constants of the view: frame rate, step budget, choices offered by the steppers, sizes.
+
+Units are in the names (``_S`` seconds, ``_PX`` pixels, ``_NM`` nanometres,
+``_US_PER_S`` simulated microseconds per second on screen).
+"""
+
+from __future__ import annotations
+
+NOMINAL_FPS = 60
+"""Frames per second assumed by scripted runs (``--frames``) and aimed at interactively."""
+
+MAX_FRAME_S = 0.25
+"""Longest wall-clock frame fed to the accumulator (longer pauses are not caught up)."""
+
+STEP_BUDGET_S = 0.010
+"""Wall-clock seconds per frame the model may use interactively; beyond it the
+playback slows down and the on-screen 'achieved' speed says so."""
+
+ACHIEVED_WINDOW_S = 1.0
+"""Wall-clock window over which the achieved playback speed is measured."""
+
+SPEED_CHOICES_US_PER_S: tuple[float, ...] = tuple(
+    m * 10.0**e for e in range(-1, 6) for m in (1.0, 2.0, 5.0)
+)
+"""Playback speeds offered (simulated us per second on screen), 0.1 ... 500,000."""
+
+RATE_CHOICES_HZ: tuple[float, ...] = (
+    0.0,
+    1.0,
+    2.0,
+    5.0,
+    10.0,
+    20.0,
+    50.0,
+    100.0,
+    200.0,
+    500.0,
+    1000.0,
+    2000.0,
+    5000.0,
+)
+"""Firing rates offered by the stepper, Hz (the preset's own value is added)."""
+
+BLOCKADE_STEP = 0.05
+"""Blockade change per key press (fraction of SERT)."""
+
+ZOOM_STEP = 1.25
+"""Zoom factor per wheel notch or key press."""
+
+MAX_ZOOM_PX_PER_NM = 80.0
+"""Closest zoom: pixels per nanometre horizontally."""
+
+CLEFT_MIN_FRACTION = 0.38
+"""The cleft is drawn at least this fraction of the scene height tall; when the
+true scale would be smaller its height is exaggerated (and the screen says by how much)."""
+
+CLEFT_ZOOM_FRACTION = 0.72
+"""'Zoom into the cleft' (Z) draws the cleft this fraction of the scene height tall, true scale."""
+
+PAN_STEP_FRACTION = 0.1
+"""Keyboard pan per press, as a fraction of the scene size."""
+
+FLASH_S = 0.9
+"""Screen seconds a vesicle-fusion flash lasts."""
+
+AP_FLASH_S = 0.5
+"""Screen seconds the terminal glows after an action potential."""
+
+TOAST_S = 2.5
+"""Screen seconds a short message (e.g. 'screenshot saved') stays up."""
+
+PLOT_SCREEN_S = 10.0
+"""The live plots show about this many seconds of screen time (rounded to 1-2-5)."""
+
+REFERENCE_SIZE_PX = (1280, 720)
+"""Window size at which the interface scale is 1."""

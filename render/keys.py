@@ -1,0 +1,141 @@
+"""The ONE key-bindings table. The App's event handler and the help overlay both read it.
+
+Each :class:`Binding` names an action (a method on :class:`render.app.App`,
+``do_<action>``), the keys that trigger it, a required modifier, the text the
+help overlay shows and a group heading. Reserved for later issues and left
+unbound here: number keys 1-9, T, N, B, C, V, D, W.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pygame
+
+SHIFT = pygame.KMOD_SHIFT
+CTRL = pygame.KMOD_CTRL
+
+
+@dataclass(frozen=True)
+class Binding:
+    """One keyboard command.
+
+    Attributes:
+        action: action id; ``App.do_<action>()`` runs it.
+        keys: pygame key codes that trigger it.
+        label: how the keys are written in the help overlay.
+        description: what the command does, in plain language.
+        group: heading in the help overlay.
+        mod: modifier that must be held (``SHIFT``), 0 for none.
+    """
+
+    action: str
+    keys: tuple[int, ...]
+    label: str
+    description: str
+    group: str
+    mod: int = 0
+
+
+BINDINGS: tuple[Binding, ...] = (
+    # --- time -------------------------------------------------------------
+    Binding("toggle_pause", (pygame.K_SPACE,), "Space", "play / pause", "Time"),
+    Binding(
+        "step",
+        (pygame.K_RIGHT,),
+        "Right arrow",
+        "one model step while paused (pauses first)",
+        "Time",
+    ),
+    Binding(
+        "speed_up",
+        (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS),
+        "+",
+        "faster playback",
+        "Time",
+    ),
+    Binding("speed_down", (pygame.K_MINUS, pygame.K_KP_MINUS), "-", "slower playback", "Time"),
+    Binding("reset", (pygame.K_r,), "R", "restart at t = 0 (same seed, keeps settings)", "Time"),
+    # --- synapse ------------------------------------------------------------
+    Binding("fire", (pygame.K_f,), "F", "fire one action potential now", "Synapse"),
+    Binding(
+        "blockade_up",
+        (pygame.K_UP, pygame.K_RIGHTBRACKET),
+        "Up  or  ]",
+        "SSRI blockade +5% of SERT",
+        "Synapse",
+    ),
+    Binding(
+        "blockade_down",
+        (pygame.K_DOWN, pygame.K_LEFTBRACKET),
+        "Down  or  [",
+        "SSRI blockade -5% of SERT",
+        "Synapse",
+    ),
+    Binding("rate_up", (pygame.K_PERIOD,), ".", "higher firing rate", "Synapse"),
+    Binding("rate_down", (pygame.K_COMMA,), ",", "lower firing rate", "Synapse"),
+    # --- view ---------------------------------------------------------------
+    Binding("zoom_in", (pygame.K_PAGEUP,), "Page Up", "zoom in (or mouse wheel)", "View"),
+    Binding("zoom_out", (pygame.K_PAGEDOWN,), "Page Down", "zoom out (or mouse wheel)", "View"),
+    Binding("zoom_cleft", (pygame.K_z,), "Z", "zoom into the cleft / back to the overview", "View"),
+    Binding("fit", (pygame.K_HOME,), "Home", "show the whole synapse", "View"),
+    Binding("pan_left", (pygame.K_LEFT,), "Shift+Left", "pan left (or drag)", "View", SHIFT),
+    Binding("pan_right", (pygame.K_RIGHT,), "Shift+Right", "pan right (or drag)", "View", SHIFT),
+    Binding("pan_up", (pygame.K_UP,), "Shift+Up", "pan up (or drag)", "View", SHIFT),
+    Binding("pan_down", (pygame.K_DOWN,), "Shift+Down", "pan down (or drag)", "View", SHIFT),
+    Binding("labels", (pygame.K_l,), "L", "labels naming each structure", "View"),
+    Binding("projector", (pygame.K_p,), "P", "projector mode (light, large text)", "View"),
+    Binding("fullscreen", (pygame.K_F11,), "F11", "fullscreen on / off", "View"),
+    # --- other --------------------------------------------------------------
+    Binding("help", (pygame.K_h, pygame.K_F1), "H  or  F1", "this help on / off", "Other"),
+    Binding("screenshot", (pygame.K_s,), "S", "save a screenshot (PNG, current folder)", "Other"),
+    Binding("quit", (pygame.K_ESCAPE,), "Esc", "close help, or quit", "Other"),
+)
+"""Every keyboard command, in the order the help overlay lists them."""
+
+GROUPS: tuple[str, ...] = ("Time", "Synapse", "View", "Other")
+"""Help-overlay headings, in order."""
+
+MOUSE_HELP: tuple[tuple[str, str], ...] = (
+    ("Wheel", "zoom at the pointer"),
+    ("Drag", "pan the view (in the picture)"),
+    ("Click / drag", "sliders and buttons (bottom bar)"),
+)
+"""Mouse hints shown under the key table in the help overlay."""
+
+RESERVED_KEYS: tuple[int, ...] = (
+    *(getattr(pygame, f"K_{d}") for d in "123456789"),
+    pygame.K_t,
+    pygame.K_n,
+    pygame.K_b,
+    pygame.K_c,
+    pygame.K_v,
+    pygame.K_d,
+    pygame.K_w,
+)
+"""Keys kept free for a later issue (presets, tour, compare, recording, days/weeks)."""
+
+_MOD_MASK = SHIFT | CTRL
+
+
+def action_for(key: int, mod: int) -> str | None:
+    """The action bound to ``key`` with modifiers ``mod`` (pygame KMOD bits), or None.
+
+    A binding that requires a modifier wins when that modifier is held; a
+    binding without one matches otherwise (so Shift+= still means '+').
+    """
+    held = mod & _MOD_MASK
+    fallback = None
+    for b in BINDINGS:
+        if key not in b.keys:
+            continue
+        if b.mod and held & b.mod:
+            return b.action
+        if not b.mod and fallback is None:
+            fallback = b.action
+    return fallback
+
+
+def help_rows() -> list[tuple[str, str, str]]:
+    """(group, keys label, description) for every binding, grouped in ``GROUPS`` order."""
+    return [(g, b.label, b.description) for g in GROUPS for b in BINDINGS if b.group == g]
