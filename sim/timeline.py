@@ -49,6 +49,10 @@ from .params import ParameterError, Parameters
 from .pharmacology import sert_occupancy
 from .presets import load_preset
 
+TIMELINE_DT_NS = 20.0
+"""Step of the daily fast runs unless overridden: 4.6 nm per axis (23% of the
+cleft), half the cost of the default 10 ns; the calibration used it."""
+
 THERAPEUTIC_OCCUPANCY = 0.8
 """Reference SERT occupancy at therapeutic doses (Meyer et al. 2004)."""
 
@@ -182,7 +186,7 @@ def run_timeline(
     if not 1 <= isis <= 1000:
         raise ParameterError(f"isis = {isis} is out of range [1, 1000] interspike intervals")
     f = sert_occupancy(drug, dose_nM)
-    overrides = dict(overrides or {})
+    overrides = {"dt_ns": TIMELINE_DT_NS, **(overrides or {})}
     load_preset(preset, overrides)  # validate before starting workers
     states = [baseline_state(), *slow_states(days, f, start_day, stop_day)]
     if only_days is not None:
