@@ -2,6 +2,7 @@
 
     python main.py                                   open the window (default preset)
     python main.py --frames N --screenshot out.png   draw N frames, save the last, exit
+    python main.py --record out.mp4 --frames N       record N frames (MP4 or .gif), exit
     python main.py --headless --duration-ms 2        run without a window, print a summary
     python main.py bench                             print performance figures
     python main.py params                            list every parameter with unit, range, source
@@ -124,6 +125,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="window: draw N frames then exit (use with --screenshot)",
     )
     parser.add_argument("--screenshot", metavar="PATH", help="window: save the last frame as PNG")
+    parser.add_argument(
+        "--record",
+        metavar="PATH",
+        help="window: record a video (.mp4 or .gif; never overwrites); with --frames N, "
+        "record N frames at 30 fps then exit",
+    )
     parser.add_argument(
         "--size",
         type=_size,
@@ -254,6 +261,8 @@ def cmd_headless(args: argparse.Namespace) -> int:
 
     if args.duration_ms is None:
         _fail("--headless needs --duration-ms T")
+    if args.record:
+        _fail("--record needs the window (drop --headless)")
     for path in (args.csv, args.json):
         if path:
             check_writable(path)
@@ -394,6 +403,16 @@ def cmd_window(args: argparse.Namespace) -> int:
         _fail("--screenshot needs --frames N")
     if args.csv or args.json or args.duration_ms is not None:
         _fail("--csv, --json and --duration-ms need --headless")
+    if args.record:
+        from pathlib import Path
+
+        record = Path(args.record)
+        if record.suffix.lower() not in (".mp4", ".gif"):
+            _fail(f"--record {args.record!r} must end in .mp4 or .gif")
+        if not record.parent.resolve().is_dir():
+            _fail(f"--record folder {str(record.parent)!r} does not exist")
+        if record.exists():
+            _fail(f"--record {args.record!r} exists; recordings never overwrite a file")
     overrides = _overrides(args.set)
     from sim.headless import check_writable
     from sim.presets import load_preset
@@ -414,6 +433,7 @@ def cmd_window(args: argparse.Namespace) -> int:
         screenshot=args.screenshot,
         blockade=args.blockade,
         fullscreen=args.fullscreen,
+        record=args.record,
     )
 
 

@@ -88,6 +88,17 @@ class Theme:
     plot_conc: RGB
     plot_occupancy: RGB
     plot_blockade: RGB
+    plot_control: RGB
+    """Compare mode: the drug-free control's traces."""
+    plot_ode: RGB
+    """The mean-field ODE prediction (drawn dashed)."""
+
+    highlight: RGB
+    """Tour: outline around the structure a step is about."""
+    follow: RGB
+    """Ring around the followed molecule."""
+    follow_trail: RGB
+    """Trail of the followed molecule."""
 
     widget_track: RGB
     widget_fill: RGB
@@ -143,6 +154,11 @@ DEFAULT = Theme(
     plot_conc=OI_YELLOW,
     plot_occupancy=OI_GREEN,
     plot_blockade=OI_PURPLE,
+    plot_control=OI_SKY,
+    plot_ode=(235, 238, 245),
+    highlight=OI_WHITE,
+    follow=OI_WHITE,
+    follow_trail=OI_SKY,
     widget_track=(60, 66, 84),
     widget_fill=OI_PURPLE,
     widget_knob=(235, 238, 245),
@@ -197,6 +213,11 @@ PROJECTOR = Theme(
     plot_conc=OI_VERMILLION,
     plot_occupancy=OI_GREEN,
     plot_blockade=OI_PURPLE,
+    plot_control=OI_BLUE,
+    plot_ode=(0, 0, 0),
+    highlight=(0, 0, 0),
+    follow=(0, 0, 0),
+    follow_trail=OI_BLUE,
     widget_track=(190, 190, 190),
     widget_fill=OI_PURPLE,
     widget_knob=(0, 0, 0),

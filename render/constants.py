@@ -74,3 +74,23 @@ PLOT_SCREEN_S = 10.0
 
 REFERENCE_SIZE_PX = (1280, 720)
 """Window size at which the interface scale is 1."""
+
+CAPTION_S = 10.0
+"""Screen seconds a scenario's caption stays up after it is loaded (I shows it again)."""
+
+VIDEO_FPS = 30
+"""Frames per second of recorded videos. A scripted recording (``--record --frames``)
+advances 1/VIDEO_FPS s of playback per frame, so the file plays at the set speed."""
+
+RECORD_MAX_CATCHUP_FRAMES = 4
+"""Interactive recording: a slow frame is repeated at most this many times to keep
+video time in step with screen time."""
+
+TIMELINE_BASE: dict[str, str] = {
+    "acute-ssri": "healthy",
+    "chronic-ssri": "healthy",
+    "discontinuation": "healthy",
+}
+"""Presets that are themselves a treatment state (their TOML says which day of
+sim/timeline.py they show); a treatment timeline started from one of them
+starts from the drug-free preset given here instead."""

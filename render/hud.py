@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 import pygame
@@ -454,6 +455,45 @@ def _decimate(t: np.ndarray, v: np.ndarray, n_px: int) -> tuple[np.ndarray, np.n
     return tt, vv
 
 
+class Series(NamedTuple):
+    """One line in a plot (a plain ``(values, color, width)`` tuple works too).
+
+    Attributes:
+        values: y values in plot units.
+        color: line colour.
+        width: line width, px.
+        t_ms: its own sample times, ms (None: the plot's ``t_ms``).
+        dashed: draw dashed (e.g. a model prediction beside measured values).
+    """
+
+    values: np.ndarray
+    color: tuple[int, int, int]
+    width: int
+    t_ms: np.ndarray | None = None
+    dashed: bool = False
+
+
+def _dashed_lines(
+    surface: pygame.Surface,
+    color: tuple[int, int, int],
+    xs: np.ndarray,
+    ys: np.ndarray,
+    width: int,
+    dash_px: float,
+) -> None:
+    """A polyline drawn as dashes ``dash_px`` long along its length."""
+    seg = np.hypot(np.diff(xs), np.diff(ys))
+    along = np.concatenate(([0.0], np.cumsum(seg)))
+    on = (np.floor(along / dash_px).astype(np.int64) % 2) == 0
+    # Runs of consecutive 'on' points become one polyline each.
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], on.astype(np.int8), [0]))))
+    for a, b in zip(edges[0::2], edges[1::2], strict=True):
+        b = min(b + 1, len(xs))  # close the dash up to the first 'off' point
+        if b - a >= 2:
+            pts = np.stack([xs[a:b], ys[a:b]], 1).tolist()
+            pygame.draw.lines(surface, color, False, pts, width)
+
+
 def draw_plot(
     surface: pygame.Surface,
     rect: pygame.Rect,
@@ -462,7 +502,7 @@ def draw_plot(
     *,
     title: str,
     t_ms: np.ndarray,
-    series: list[tuple[np.ndarray, tuple[int, int, int], int]],
+    series: list[Series | tuple[np.ndarray, tuple[int, int, int], int]],
     t_end_ms: float,
     window_ms: float,
     y_max: float,
@@ -478,7 +518,8 @@ def draw_plot(
         fonts: text renderer.
         title: heading drawn inside the plot (with the current value).
         t_ms: sample times, simulated ms (ascending).
-        series: (values, colour, line width) sharing ``t_ms``; values already in plot units.
+        series: :class:`Series` or (values, colour, line width) sharing ``t_ms``;
+            values already in plot units.
         t_end_ms: right edge (current simulated time), ms.
         window_ms: width of the time window, ms.
         y_max: top of the y axis in plot units (bottom is 0).
@@ -508,52 +549,87 @@ def draw_plot(
         surface, y_fmt.format(0), (area.left - 4, area.bottom), "small", theme.text_dim, "midright"
     )
     t0 = t_end_ms - window_ms
-    if len(t_ms):
-        i0 = int(np.searchsorted(t_ms, t0, side="left"))
-        i0 = max(0, i0 - 1)
-        tt = t_ms[i0:]
-        old = surface.get_clip()
-        surface.set_clip(area.inflate(2, 2))
-        for values, color, width in series:
-            t_d, v_d = _decimate(tt, values[i0:], area.w)
-            if len(t_d) < 2:
-                continue
-            xs = area.left + (t_d - t0) / window_ms * area.w
-            ys = area.bottom - np.clip(v_d / y_max, -0.02, 1.02) * area.h
+    old = surface.get_clip()
+    surface.set_clip(area.inflate(2, 2))
+    for item in series:
+        line = item if isinstance(item, Series) else Series(*item)
+        ts = t_ms if line.t_ms is None else line.t_ms
+        if len(ts) < 2:
+            continue
+        i0 = max(0, int(np.searchsorted(ts, t0, side="left")) - 1)
+        t_d, v_d = _decimate(ts[i0:], line.values[i0:], area.w)
+        if len(t_d) < 2:
+            continue
+        xs = area.left + (t_d - t0) / window_ms * area.w
+        ys = area.bottom - np.clip(v_d / y_max, -0.02, 1.02) * area.h
+        if line.dashed:
+            _dashed_lines(surface, line.color, xs, ys, line.width, 7.0 * s)
+        else:
             pts = np.stack([xs, ys], 1).tolist()
-            pygame.draw.lines(surface, color, False, pts, width)
-        surface.set_clip(old)
+            pygame.draw.lines(surface, line.color, False, pts, line.width)
+    surface.set_clip(old)
     if legend:
         x = area.right - 4
         for text, color in reversed(legend):
-            rr = fonts.blit(surface, text, (x, area.top + 2), "small", color, "topright")
+            rr = fonts.blit(
+                surface, text, (x, area.top + 2), "small", color, "topright", box=theme.plot_bg
+            )
             x = rr.left - int(10 * s)
     return area
 
 
 # ---------------------------------------------------------------- sidebar
-def draw_counters(
-    surface: pygame.Surface, rect: pygame.Rect, model, theme: Theme, fonts: Fonts
-) -> int:
-    """Cumulative event counters and current pools, two columns; returns the bottom y."""
+def _counter_rows(model) -> list[tuple[str, float]]:
     c = model.counters
-    sc = model.state_counts
-    rows = [
-        ("released", c["released"], ""),
-        ("taken up by SERT", c["taken_up"], ""),
-        ("repackaged (VMAT2)", c["repackaged"], ""),
-        ("degraded (MAO)", c["degraded"], ""),
-        ("lost at sheet edge", c["lost"], ""),
-        ("free now", sc[S.FREE], ""),
-        ("action potentials", c["action_potentials"], ""),
+    return [
+        ("released", c["released"]),
+        ("taken up by SERT", c["taken_up"]),
+        ("repackaged (VMAT2)", c["repackaged"]),
+        ("degraded (MAO)", c["degraded"]),
+        ("lost at sheet edge", c["lost"]),
+        ("free now", model.state_counts[S.FREE]),
+        ("action potentials", c["action_potentials"]),
     ]
+
+
+def draw_counters(
+    surface: pygame.Surface,
+    rect: pygame.Rect,
+    model,
+    theme: Theme,
+    fonts: Fonts,
+    control=None,
+    control_color: tuple[int, int, int] | None = None,
+) -> int:
+    """Cumulative event counters and current pools; returns the bottom y.
+
+    With ``control`` (compare mode) a second column shows the drug-free
+    control's numbers, in ``control_color``, left of the model's.
+    """
     y = rect.top
     lh = fonts.line_height("normal")
+    rows = _counter_rows(model)
     fonts.blit(surface, "5-HT molecules", (rect.left, y), "normal", theme.text_dim)
+    col_w = max(fonts.width("0,000,000"), fonts.width("no drug", "small")) + int(8 * fonts.scale)
+    if control is not None:
+        fonts.blit(surface, "SSRI", (rect.right, y + 2), "small", theme.text_dim, "topright")
+        fonts.blit(
+            surface, "no drug", (rect.right - col_w, y + 2), "small", control_color, "topright"
+        )
     y += lh
-    for name, value, _ in rows:
+    ctrl = _counter_rows(control) if control is not None else [None] * len(rows)
+    for (name, value), other in zip(rows, ctrl, strict=True):
         fonts.blit(surface, name, (rect.left, y), "normal", theme.text)
         fonts.blit(surface, fmt_count(value), (rect.right, y), "normal", theme.text, "topright")
+        if other is not None:
+            fonts.blit(
+                surface,
+                fmt_count(other[1]),
+                (rect.right - col_w, y),
+                "normal",
+                control_color or theme.text,
+                "topright",
+            )
         y += lh
     return y
 

@@ -2,8 +2,8 @@
 
 Each :class:`Binding` names an action (a method on :class:`render.app.App`,
 ``do_<action>``), the keys that trigger it, a required modifier, the text the
-help overlay shows and a group heading. Reserved for later issues and left
-unbound here: number keys 1-9, T, N, B, C, V, D, W.
+help overlay shows and a group heading. Number keys load the presets of
+:data:`PRESET_KEYS` (action ``preset_<digit>``).
 """
 
 from __future__ import annotations
@@ -35,6 +35,24 @@ class Binding:
     description: str
     group: str
     mod: int = 0
+
+
+PRESET_KEYS: tuple[tuple[str, str, str], ...] = (
+    ("1", "healthy", "healthy synapse, no drug"),
+    ("2", "fast-sert", "fast transporter (gain-of-function SERT)"),
+    ("3", "acute-ssri", "SSRI, first day"),
+    ("4", "chronic-ssri", "SSRI after 3-4 weeks"),
+    ("5", "discontinuation", "SSRI stopped abruptly"),
+    ("6", "tryptophan-depletion", "tryptophan depletion"),
+    ("7", "default", "default synapse (didactic clock)"),
+    ("8", "single-release", "one release, start to finish"),
+    ("9", "physiological", "physiological rates (clearance takes seconds)"),
+)
+"""(digit, preset name, help text): the scenario presets on the number keys."""
+
+
+def _digit_keys(d: str) -> tuple[int, ...]:
+    return (getattr(pygame, f"K_{d}"), getattr(pygame, f"K_KP_{d}"))
 
 
 BINDINGS: tuple[Binding, ...] = (
@@ -74,6 +92,29 @@ BINDINGS: tuple[Binding, ...] = (
     ),
     Binding("rate_up", (pygame.K_PERIOD,), ".", "higher firing rate", "Synapse"),
     Binding("rate_down", (pygame.K_COMMA,), ",", "lower firing rate", "Synapse"),
+    # --- scenarios ----------------------------------------------------------
+    *(Binding(f"preset_{d}", _digit_keys(d), d, text, "Scenarios") for d, _, text in PRESET_KEYS),
+    Binding("caption", (pygame.K_i,), "I", "show the scenario's explanation again", "Scenarios"),
+    # --- treatment timeline -------------------------------------------------
+    Binding("day", (pygame.K_d,), "D", "treatment timeline: next day", "Treatment"),
+    Binding("week", (pygame.K_w,), "W", "treatment timeline: one week later", "Treatment"),
+    Binding(
+        "drug",
+        (pygame.K_k,),
+        "K",
+        "start the SSRI today (slider dose, else 80%) / stop it",
+        "Treatment",
+    ),
+    # --- explore ------------------------------------------------------------
+    Binding("compare", (pygame.K_c,), "C", "compare: no drug (left) beside the drug", "Explore"),
+    Binding("tour", (pygame.K_t,), "T", "guided tour on / off", "Explore"),
+    Binding("tour_next", (pygame.K_n,), "N", "tour: next step", "Explore"),
+    Binding("tour_back", (pygame.K_b,), "B", "tour: step back", "Explore"),
+    Binding(
+        "follow_random", (pygame.K_g,), "G", "follow a 5-HT molecule (or click one)", "Explore"
+    ),
+    Binding("follow_stop", (pygame.K_g,), "Shift+G", "stop following", "Explore", SHIFT),
+    Binding("overlay", (pygame.K_o,), "O", "mean-field ODE beside the 5-HT trace", "Explore"),
     # --- view ---------------------------------------------------------------
     Binding("zoom_in", (pygame.K_PAGEUP,), "Page Up", "zoom in (or mouse wheel)", "View"),
     Binding("zoom_out", (pygame.K_PAGEDOWN,), "Page Down", "zoom out (or mouse wheel)", "View"),
@@ -89,31 +130,25 @@ BINDINGS: tuple[Binding, ...] = (
     # --- other --------------------------------------------------------------
     Binding("help", (pygame.K_h, pygame.K_F1), "H  or  F1", "this help on / off", "Other"),
     Binding("screenshot", (pygame.K_s,), "S", "save a screenshot (PNG, current folder)", "Other"),
-    Binding("quit", (pygame.K_ESCAPE,), "Esc", "close help, or quit", "Other"),
+    Binding("record", (pygame.K_v,), "V", "record a video (MP4) / stop and save", "Other"),
+    Binding("record_gif", (pygame.K_v,), "Shift+V", "record a GIF / stop and save", "Other", SHIFT),
+    Binding("quit", (pygame.K_ESCAPE,), "Esc", "close help or tour, or quit", "Other"),
 )
 """Every keyboard command, in the order the help overlay lists them."""
 
-GROUPS: tuple[str, ...] = ("Time", "Synapse", "View", "Other")
+GROUPS: tuple[str, ...] = ("Time", "Synapse", "Scenarios", "Treatment", "Explore", "View", "Other")
 """Help-overlay headings, in order."""
 
 MOUSE_HELP: tuple[tuple[str, str], ...] = (
     ("Wheel", "zoom at the pointer"),
     ("Drag", "pan the view (in the picture)"),
     ("Click / drag", "sliders and buttons (bottom bar)"),
+    ("Click", "follow the free 5-HT molecule nearest the pointer"),
 )
 """Mouse hints shown under the key table in the help overlay."""
 
-RESERVED_KEYS: tuple[int, ...] = (
-    *(getattr(pygame, f"K_{d}") for d in "123456789"),
-    pygame.K_t,
-    pygame.K_n,
-    pygame.K_b,
-    pygame.K_c,
-    pygame.K_v,
-    pygame.K_d,
-    pygame.K_w,
-)
-"""Keys kept free for a later issue (presets, tour, compare, recording, days/weeks)."""
+RESERVED_KEYS: tuple[int, ...] = ()
+"""Keys kept free for a later issue (none: issue 4 bound the last ones)."""
 
 _MOD_MASK = SHIFT | CTRL
 

@@ -168,6 +168,20 @@ class View:
         self.y_pre += py - self.z_py(z_nm)
         self._clamp()
 
+    def focus(self, x_nm: float, z_nm: float, zoom: float) -> None:
+        """Centre model point (x, z) (nm) in the scene at ``zoom`` times the overview scale."""
+        self.mode = "free"
+        self.sx = float(np.clip(self.fit_sx * zoom, 0.6 * self.fit_sx, MAX_ZOOM_PX_PER_NM))
+        self.cx_nm = float(x_nm)
+        self.y_pre = 0.0
+        self.y_pre = self.rect.centery - self.z_py(z_nm)
+        self._clamp()
+
+    def copy_camera(self, other: View) -> None:
+        """Take ``other``'s scale, centre, vertical position and mode (views of equal size)."""
+        self.sx, self.cx_nm, self.mode = other.sx, other.cx_nm, other.mode
+        self.y_pre = other.y_pre + (self.rect.top - other.rect.top)
+
     def pan(self, dx_px: float, dy_px: float) -> None:
         """Move the picture by (dx, dy) screen pixels (drag direction)."""
         self.mode = "free"

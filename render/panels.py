@@ -1,0 +1,443 @@
+"""Lecture read-outs: caption banner, tour card and highlights, followed molecule, treatment panel.
+
+Like :mod:`render.hud`, everything here reads the model, the view and the
+window's state and draws; nothing changes them. Sizes scale with
+``fonts.scale``; every number on screen carries its unit.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pygame
+
+from sim import states as S
+
+from .colors import Theme, mix
+from .follow import STATE_TEXT, Follower
+from .hud import Fonts, fmt_duration_us, fmt_time_us, nice_ceil
+from .treatment import Treatment
+from .view import View
+
+
+# --------------------------------------------------------------------- text
+def wrap_text(fonts: Fonts, text: str, size: str, max_w: int) -> list[str]:
+    """Greedy word wrap of ``text`` into lines at most ``max_w`` px wide."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        trial = f"{line} {word}".strip()
+        if line and fonts.width(trial, size) > max_w:
+            lines.append(line)
+            line = word
+        else:
+            line = trial
+    if line:
+        lines.append(line)
+    return lines
+
+
+def banner_height(fonts: Fonts, width: int, title: str, text: str, footer: str = "") -> int:
+    """Height :func:`draw_banner` needs at ``width`` px."""
+    s = fonts.scale
+    pad = int(12 * s)
+    n = len(wrap_text(fonts, text, "normal", width - 2 * pad))
+    h = 2 * pad + fonts.line_height("big") + n * fonts.line_height("normal")
+    if footer:
+        h += fonts.line_height("small") + int(4 * s)
+    return h
+
+
+def draw_banner(
+    surface: pygame.Surface,
+    rect: pygame.Rect,
+    theme: Theme,
+    fonts: Fonts,
+    title: str,
+    text: str,
+    footer: str = "",
+    alpha: int = 238,
+) -> pygame.Rect:
+    """A boxed title, wrapped text and a small footer filling ``rect``; returns ``rect``."""
+    s = fonts.scale
+    pad = int(12 * s)
+    shade = pygame.Surface(rect.size, pygame.SRCALPHA)
+    shade.fill((*theme.panel, alpha))
+    surface.blit(shade, rect.topleft)
+    pygame.draw.rect(surface, theme.accent, rect, max(2, int(2 * s)))
+    y = rect.top + pad
+    y = fonts.blit(surface, title, (rect.left + pad, y), "big", theme.text).bottom
+    for line in wrap_text(fonts, text, "normal", rect.w - 2 * pad):
+        fonts.blit(surface, line, (rect.left + pad, y), "normal", theme.text)
+        y += fonts.line_height("normal")
+    if footer:
+        fonts.blit(surface, footer, (rect.left + pad, y + int(4 * s)), "small", theme.text_dim)
+    return rect
+
+
+# --------------------------------------------------------------- highlights
+def _bbox(xs: np.ndarray, ys: np.ndarray, margin: float) -> pygame.Rect | None:
+    if len(xs) == 0:
+        return None
+    x0, x1 = float(np.min(xs)) - margin, float(np.max(xs)) + margin
+    y0, y1 = float(np.min(ys)) - margin, float(np.max(ys)) + margin
+    return pygame.Rect(int(x0), int(y0), int(x1 - x0) + 1, int(y1 - y0) + 1)
+
+
+def highlight_items(
+    name: str | None,
+    view: View,
+    model,
+    site_xy: tuple[np.ndarray, np.ndarray],
+    glyph_px: int,
+) -> list[tuple[pygame.Rect, str]]:
+    """Screen rectangles (clipped to the view) and names of the structure ``name``.
+
+    Args:
+        name: one of :data:`render.tour.HIGHLIGHTS`, or None.
+        view: camera.
+        model: the synapse (read only).
+        site_xy: screen positions of the membrane sites as the scene draws them, px.
+        glyph_px: size of a site glyph, px.
+    """
+    if not name:
+        return []
+    p = model.params
+    sx, sy = site_xy
+    kind = model.sites.kind
+    out: list[tuple[pygame.Rect | None, str]] = []
+    ves_r = max(3.0, p.vesicle_radius_nm * view.sx) + 6
+    if name == "vesicles":
+        xyz = model.vesicle_xyz
+        out.append(
+            (_bbox(view.x_px(xyz[:, 0]), view.z_py(xyz[:, 2]), ves_r), "vesicles: 5-HT stores")
+        )
+    elif name == "docked":
+        xyz = model.dock_xyz
+        out.append(
+            (
+                _bbox(view.x_px(xyz[:, 0]), view.z_py(xyz[:, 2]), ves_r),
+                "docked vesicles (release sites)",
+            )
+        )
+    elif name == "cleft":
+        a = p.active_zone_radius_nm
+        r = pygame.Rect(
+            int(view.x_px(-a)), int(view.y_pre), int(2 * a * view.sx), int(view.cleft_px)
+        )
+        out.append((r, f"synaptic cleft ({p.cleft_width_nm:g} nm)"))
+    elif name == "receptors":
+        sel = kind == S.SITE_RECEPTOR
+        out.append((_bbox(sx[sel], sy[sel], glyph_px), "5-HT receptors"))
+    elif name in ("sert", "blocked", "autoreceptors"):
+        if name == "autoreceptors":
+            sel = kind == S.SITE_AUTORECEPTOR
+            label = "autoreceptors"
+            groups = [sel]
+        else:
+            r = np.hypot(model.sites.x, model.sites.y)
+            ring = (r >= p.sert_ring_inner_nm) & (r <= p.sert_ring_outer_nm)
+            sel = (kind == S.SITE_SERT) & ring
+            if name == "blocked":
+                sel &= model.sert_blocked
+            label = "SERT blocked by the SSRI" if name == "blocked" else "SERT ring"
+            # Seen edge-on, the ring shows as the two stretches beyond the synapse's edge.
+            x = model.sites.x
+            groups = [sel & (x <= -p.sert_ring_inner_nm), sel & (x >= p.sert_ring_inner_nm)]
+        for i, g in enumerate(groups):
+            out.append((_bbox(sx[g], sy[g], glyph_px), label if i == len(groups) - 1 else ""))
+    clipped = []
+    for rect, label in out:
+        if rect is None:
+            continue
+        c = rect.clip(view.rect.inflate(-4, -4))
+        if c.w > 4 and c.h > 4:
+            clipped.append((c, label))
+    return clipped
+
+
+def draw_highlights(
+    surface: pygame.Surface,
+    view: View,
+    theme: Theme,
+    fonts: Fonts,
+    items: list[tuple[pygame.Rect, str]],
+    phase_s: float,
+) -> None:
+    """Pulsing outlines with a boxed name above (or below) each."""
+    s = fonts.scale
+    pulse = 0.5 * (1.0 + math.sin(2.0 * math.pi * phase_s / 1.4))
+    width = max(2, int(round((3 + 2 * pulse) * s)))
+    old = surface.get_clip()
+    surface.set_clip(view.rect)
+    dark = theme.label_bg
+    for rect, _ in items:
+        pygame.draw.rect(surface, dark, rect.inflate(4, 4), width + 4, border_radius=int(10 * s))
+        pygame.draw.rect(surface, theme.highlight, rect, width, border_radius=int(8 * s))
+    for rect, label in items:
+        if not label:
+            continue
+        h = fonts.line_height("normal")
+        above = rect.top - h - int(6 * s) > view.rect.top
+        pos = (rect.left + int(4 * s), rect.top - int(6 * s) if above else rect.bottom + int(6 * s))
+        anchor = "bottomleft" if above else "topleft"
+        fonts.blit(surface, label, pos, "normal", theme.label_text, anchor, box=theme.label_bg)
+    surface.set_clip(old)
+
+
+RING_SITES = {"autoreceptors": S.SITE_AUTORECEPTOR}
+"""Highlights whose sites are few among many others: each also gets a ring of its own."""
+
+
+def draw_site_rings(
+    surface: pygame.Surface,
+    view: View,
+    theme: Theme,
+    model,
+    site_xy: tuple[np.ndarray, np.ndarray],
+    name: str | None,
+    glyph_px: int,
+) -> int:
+    """A ring around every site of the highlighted kind (see ``RING_SITES``); returns rings drawn."""
+    kind = RING_SITES.get(name or "")
+    if kind is None:
+        return 0
+    sel = model.sites.kind == kind
+    xs, ys = site_xy[0][sel], site_xy[1][sel]
+    r = view.rect
+    vis = (xs > r.left) & (xs < r.right) & (ys > r.top) & (ys < r.bottom)
+    radius = max(7, int(0.9 * glyph_px))
+    width = max(2, theme.line + 1)
+    old = surface.get_clip()
+    surface.set_clip(r)
+    for x, y in zip(xs[vis].tolist(), ys[vis].tolist(), strict=True):  # tens of sites
+        pygame.draw.circle(surface, theme.label_bg, (x, y), radius + 2, width + 2)
+        pygame.draw.circle(surface, theme.autoreceptor, (x, y), radius, width)
+    surface.set_clip(old)
+    return int(vis.sum())
+
+
+# ------------------------------------------------------------------ follow
+def draw_follow(
+    surface: pygame.Surface, view: View, theme: Theme, follower: Follower, scale: float
+) -> None:
+    """The followed molecule's fading trail and a ring around it."""
+    if not follower.active:
+        return
+    old = surface.get_clip()
+    surface.set_clip(view.rect)
+    pts = list(follower.trail)
+    n = len(pts)
+    width = max(2, int(round(3 * scale)))
+    for i in range(1, n):
+        (x0, z0, s0), (x1, z1, s1) = pts[i - 1], pts[i]
+        if s0 != S.FREE or s1 != S.FREE:
+            continue  # bound/carried molecules jump: no line through membranes
+        fade = 1.0 - i / n
+        color = mix(theme.follow_trail, theme.cleft, 0.85 * fade)
+        a = (float(view.x_px(x0)), float(view.z_py(z0)))
+        b = (float(view.x_px(x1)), float(view.z_py(z1)))
+        pygame.draw.line(surface, color, a, b, width)
+    if follower.xyz is not None:
+        c = (float(view.x_px(follower.xyz[0])), float(view.z_py(follower.xyz[2])))
+        r = max(8, int(round(11 * scale)))
+        pygame.draw.circle(surface, theme.label_bg, c, r + 2, width + 3)
+        pygame.draw.circle(surface, theme.follow, c, r, width)
+    surface.set_clip(old)
+
+
+def draw_follow_log(
+    surface: pygame.Surface,
+    area: pygame.Rect,
+    theme: Theme,
+    fonts: Fonts,
+    follower: Follower,
+    max_rows: int = 6,
+) -> pygame.Rect | None:
+    """The followed molecule's history, bottom right of ``area``; returns the box drawn."""
+    if not follower.active:
+        return None
+    s = fonts.scale
+    pad = int(8 * s)
+    now = STATE_TEXT.get(follower.state, "?") if follower.state is not None else "?"
+    head = f"Following 5-HT #{follower.mid}: {now}"
+    log = follower.log()
+    rows = [(fmt_time_us(t), text) for t, text in log[-max_rows:]]
+    if len(log) > max_rows:
+        rows.insert(0, ("", f"... {len(log) - max_rows} earlier events"))
+    time_w = max([fonts.width(t, "small") for t, _ in rows] + [0]) + int(12 * s)
+    width = max([fonts.width(head, "normal")] + [time_w + fonts.width(e, "small") for _, e in rows])
+    lh = fonts.line_height("small")
+    h = fonts.line_height("normal") + len(rows) * lh + 2 * pad
+    box = pygame.Rect(0, 0, width + 2 * pad, h)
+    box.bottomright = (area.right - int(12 * s), area.bottom - int(12 * s))
+    surface.fill(theme.label_bg, box)
+    pygame.draw.rect(surface, theme.follow_trail, box, max(1, int(2 * s)))
+    y = box.top + pad
+    fonts.blit(surface, head, (box.left + pad, y), "normal", theme.label_text)
+    y += fonts.line_height("normal")
+    for t, text in rows:
+        fonts.blit(
+            surface,
+            t,
+            (box.left + pad + time_w - int(12 * s), y),
+            "small",
+            theme.label_text,
+            "topright",
+        )
+        fonts.blit(surface, text, (box.left + pad + time_w, y), "small", theme.label_text)
+        y += lh
+    return box
+
+
+# --------------------------------------------------------------- treatment
+def _day_axis(
+    surface: pygame.Surface,
+    area: pygame.Rect,
+    theme: Theme,
+    fonts: Fonts,
+    x_max: int,
+    drug: list[bool],
+) -> None:
+    """Background, days on drug shaded, weekly grid and labels under ``area``."""
+    surface.fill(theme.plot_bg, area)
+    shade = mix(theme.plot_bg, theme.drug, 0.35)
+    for d, on in enumerate(drug):
+        if on:
+            x0 = area.left + d / x_max * area.w
+            x1 = area.left + (d + 1) / x_max * area.w
+            surface.fill(shade, pygame.Rect(int(x0), area.top, max(1, int(x1) - int(x0)), area.h))
+    for wk in range(0, x_max + 1, 7):
+        x = area.left + wk / x_max * area.w
+        pygame.draw.line(surface, theme.plot_grid, (x, area.top), (x, area.bottom), 1)
+    pygame.draw.rect(surface, theme.panel_edge, area, 1)
+
+
+def draw_treatment(
+    surface: pygame.Surface,
+    rect: pygame.Rect,
+    theme: Theme,
+    fonts: Fonts,
+    treatment: Treatment,
+    firing_hz: float,
+    receptors: int,
+    live: list[tuple[int, bool, float]],
+) -> int:
+    """Day counter, drug status, daily receptor signal and autoreceptor sensitivity.
+
+    Args:
+        surface: target surface.
+        rect: where to draw (top-left, width; height is a limit), px.
+        theme: colour profile.
+        fonts: text renderer.
+        treatment: the timeline.
+        firing_hz: firing rate of the model on screen, Hz.
+        receptors: postsynaptic receptors of the model on screen.
+        live: :meth:`Treatment.signal_points` including the day on screen.
+
+    Returns:
+        The bottom y, px.
+    """
+    s = fonts.scale
+    states = treatment.states()
+    st = states[-1]
+    y = rect.top
+    y = fonts.blit(surface, f"Treatment: day {st.day}", (rect.left, y), "big", theme.text).bottom
+    if treatment.start_day is None:
+        status = "no drug yet: day 0 is the baseline (K starts the SSRI)"
+    elif st.on_drug:
+        status = (
+            f"SSRI since day {treatment.start_day}: "
+            f"{treatment.occupancy * 100:.0f}% of SERT blocked"
+        )
+    else:
+        status = f"SSRI stopped on day {treatment.stop_day} (taken from day {treatment.start_day})"
+    lh = fonts.line_height("small")
+    for line in wrap_text(fonts, status, "small", rect.w):
+        fonts.blit(surface, line, (rect.left, y), "small", theme.text)
+        y += lh
+    detail = (
+        f"autoreceptors {st.autoreceptor_sensitivity * 100:.0f}% sensitive, "
+        f"firing {firing_hz:,.0f} Hz, {receptors} receptors"
+    )
+    for line in wrap_text(fonts, detail, "small", rect.w):
+        fonts.blit(surface, line, (rect.left, y), "small", theme.text_dim)
+        y += lh
+    y += int(4 * s)
+    note = "slow rates except desensitisation: model assumptions"
+    note_h = len(wrap_text(fonts, note, "small", rect.w)) * lh + int(2 * s)
+    room = rect.bottom - y - note_h
+    plot_h = int(min(90 * s, (room - int(12 * s) - lh) / 2))
+    x_max = max(7, int(math.ceil((st.day + 1) / 7.0)) * 7)
+    drug = [d.on_drug for d in states]
+    left_pad = int(40 * s)
+    if plot_h >= 36 * s:
+        # Receptor signal, days shown.
+        base = treatment.baseline()
+        head = "receptor signal ÷ drug-free day 0"
+        if base is not None:
+            head += f" (first {fmt_duration_us(base.duration_ms * 1000.0)} of each day)"
+        head_lines = wrap_text(fonts, head, "small", rect.w)
+        for line in head_lines:
+            fonts.blit(surface, line, (rect.left, y), "small", theme.receptor)
+            y += lh
+        title_h = lh
+        y += int(6 * s)
+        area = pygame.Rect(rect.left + left_pad, y, rect.w - left_pad - 2, plot_h - title_h)
+        _day_axis(surface, area, theme, fonts, x_max, drug)
+        y_top = nice_ceil(max([2.0] + [v * 1.1 for _, _, v in live]))
+        y_one = area.bottom - 1.0 / y_top * area.h
+        for x in range(area.left, area.right, int(8 * s)):
+            pygame.draw.line(surface, theme.text_dim, (x, y_one), (x + int(4 * s), y_one), 1)
+        fonts.blit(surface, "1", (area.left - 4, y_one), "small", theme.text_dim, "midright")
+        fonts.blit(
+            surface, f"{y_top:g}", (area.left - 4, area.top), "small", theme.text_dim, "midright"
+        )
+        r = max(3, int(4 * s))
+        pts = [
+            (area.left + (d + 0.5) / x_max * area.w, area.bottom - min(v / y_top, 1.0) * area.h)
+            for d, _, v in live
+        ]
+        if len(pts) >= 2:
+            pygame.draw.lines(surface, mix(theme.receptor, theme.plot_bg, 0.4), False, pts, 1)
+        for (px, py), (_, on, _) in zip(pts, live, strict=True):
+            pygame.draw.circle(surface, theme.glyph_edge, (px, py), r + 1)
+            pygame.draw.circle(surface, theme.receptor, (px, py), r, 0 if on else max(1, r // 2))
+        if not live:
+            msg = "watch drug-free day 0 first" if base is None else "D or W: next days"
+            fonts.blit(surface, msg, area.center, "small", theme.text_dim, "center")
+        y = area.bottom + int(6 * s)
+        # Autoreceptor sensitivity, every day so far.
+        area2 = pygame.Rect(
+            rect.left + left_pad, y + title_h, rect.w - left_pad - 2, plot_h - title_h
+        )
+        fonts.blit(surface, "autoreceptor sensitivity", (rect.left, y), "small", theme.autoreceptor)
+        _day_axis(surface, area2, theme, fonts, x_max, drug)
+        fonts.blit(
+            surface, "100%", (area2.left - 4, area2.top), "small", theme.text_dim, "midright"
+        )
+        fonts.blit(
+            surface, "0", (area2.left - 4, area2.bottom), "small", theme.text_dim, "midright"
+        )
+        sens = [
+            (
+                area2.left + (d.day + 0.5) / x_max * area2.w,
+                area2.bottom - d.autoreceptor_sensitivity * area2.h,
+            )
+            for d in states
+        ]
+        if len(sens) >= 2:
+            pygame.draw.lines(surface, theme.autoreceptor, False, sens, max(2, int(2 * s)))
+        else:
+            pygame.draw.circle(surface, theme.autoreceptor, sens[0], max(2, int(3 * s)))
+        y = area2.bottom + 2
+        for wk in range(0, x_max + 1, 7):
+            x = area2.left + wk / x_max * area2.w
+            fonts.blit(surface, f"{wk}", (x, y), "small", theme.text_dim, "midtop")
+        fonts.blit(surface, "day", (rect.left, y), "small", theme.text_dim)
+        y += lh
+    for line in wrap_text(fonts, note, "small", rect.w):
+        fonts.blit(surface, line, (rect.left, y), "small", theme.warn)
+        y += lh
+    return y
