@@ -14,7 +14,6 @@ from collections import deque
 import numpy as np
 
 from sim import states as S
-from sim.geometry import PLANE_POST
 
 TRAIL_FRAMES = 45
 """Frames of trail kept (0.75 s at 60 fps)."""
@@ -36,29 +35,8 @@ STATE_TEXT = {
 
 
 def molecule_xyz(model, mid: int) -> tuple[int, np.ndarray | None]:
-    """State of molecule ``mid`` and its position (x, y, z) in nm (None once gone).
-
-    Free: where it is; bound: its site; in a vesicle: vesicle centre plus its
-    offset; in the cytosol: its stored point. Same rules as ``Synapse.positions``
-    but for one molecule.
-    """
-    st = int(model.state[mid])
-    if st == S.FREE:
-        pool = model.free
-        rows = np.flatnonzero(pool.ids[: pool.n] == mid)
-        if len(rows) == 0:
-            return st, None
-        return st, pool.xyz[:, rows[0]].astype(np.float64)
-    if st in (S.RECEPTOR, S.AUTORECEPTOR, S.SERT):
-        sid = int(model.site[mid])
-        z = model.params.cleft_width_nm if model.sites.plane[sid] == PLANE_POST else 0.0
-        return st, np.array([model.sites.x[sid], model.sites.y[sid], z], dtype=np.float64)
-    if st == S.VESICLE:
-        v = int(model.site[mid])
-        return st, model.vesicle_xyz[v].astype(np.float64) + model.pos[mid]
-    if st == S.CYTOSOL:
-        return st, model.pos[mid].astype(np.float64)
-    return st, None
+    """State of molecule ``mid`` and its position (x, y, z) in nm (None once gone)."""
+    return int(model.state[mid]), model.molecule_position(mid)
 
 
 def random_free_molecule(model, seed: int) -> int | None:
@@ -102,7 +80,9 @@ class Follower:
         self.update()
 
     def stop(self) -> None:
-        """Follow nothing (the model keeps logging the molecule: it has no 'untrack')."""
+        """Follow nothing; the model stops logging too."""
+        if self.model is not None and self.model.tracked_id == self.mid:
+            self.model.untrack()
         self.model = None
         self.mid = None
         self.state = None

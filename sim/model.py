@@ -383,6 +383,30 @@ class Synapse:
         self.tracked_id = int(molecule_id)
         self.tracked_log = [(self.time_us, f"followed ({S.NAMES[self.state[molecule_id]]})")]
 
+    def untrack(self) -> None:
+        """Stop following a molecule (its log is kept until the next ``track``)."""
+        self.tracked_id = -1
+
+    def molecule_position(self, molecule_id: int) -> np.ndarray | None:
+        """Position (x, y, z) in nm of one molecule, by the rules of :meth:`positions`.
+
+        None once it has been degraded or lost.
+        """
+        st = int(self.state[molecule_id])
+        if st == S.FREE:
+            rows = np.flatnonzero(self.free.ids[: self.free.n] == molecule_id)
+            return self.free.xyz[:, rows[0]].astype(np.float64) if len(rows) else None
+        if st in (S.RECEPTOR, S.AUTORECEPTOR, S.SERT):
+            sid = int(self.site[molecule_id])
+            z = self.width_nm if self.sites.plane[sid] == PLANE_POST else 0.0
+            return np.array([self.sites.x[sid], self.sites.y[sid], z], dtype=np.float64)
+        if st == S.VESICLE:
+            v = int(self.site[molecule_id])
+            return self.vesicle_xyz[v].astype(np.float64) + self.pos[molecule_id]
+        if st == S.CYTOSOL:
+            return self.pos[molecule_id].astype(np.float64)
+        return None
+
     def _log(self, ids: np.ndarray, text: str) -> None:
         if self.tracked_id >= 0 and len(ids) and bool(np.any(ids == self.tracked_id)):
             self.tracked_log.append((self.time_us, text))

@@ -239,3 +239,23 @@ def test_scenario_presets_change_what_their_captions_say():
     assert trp.vesicle_content.max() < 0.5 * healthy.params.molecules_per_vesicle
     trp.run(0.05)
     assert trp.counters["synthesised"] == 0
+
+
+def test_molecule_position_agrees_with_positions_and_tracking_logs_events():
+    m = Synapse(load_preset("single-release").params, seed=4)
+    m.run(0.02)
+    free_id = int(m.free.ids[0])
+    m.track(free_id)
+    m.run(0.3)
+    assert len(m.tracked_log) >= 1
+    everything = m.positions()
+    st = m.states()
+    for code in (S.VESICLE, S.FREE, S.RECEPTOR, S.SERT, S.CYTOSOL):
+        ids = np.flatnonzero(st == code)[:20]
+        assert len(ids), S.NAMES[code]
+        for i in ids:
+            assert np.allclose(m.molecule_position(int(i)), everything[i], atol=1e-3)
+    m.untrack()
+    n_events = len(m.tracked_log)
+    m.run(0.05)
+    assert len(m.tracked_log) == n_events
