@@ -289,8 +289,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if not args.no_render:
         from render.bench import frame_bench
 
-        for line in frame_bench():
-            print(line, flush=True)
+        frame_bench()  # prints each line as it is measured
     return 0
 
 
@@ -439,6 +438,9 @@ def cmd_window(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments and dispatch; every user error becomes one line and exit 2."""
+    import os
+
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     from sim.params import ParameterError
 
     args = build_parser().parse_args(argv)
