@@ -66,7 +66,7 @@ from .overlay import MeanFieldOverlay
 from .recording import SUFFIXES, RecordingError, VideoRecorder, next_free_path
 from .scene import Flash, SceneRenderer, glyph_size_px
 from .tour import STEPS as TOUR_STEPS
-from .treatment import Segment, Treatment, segment_of
+from .treatment import DayRuns, Segment, Treatment, segment_of
 from .view import View
 from .widgets import Button, Slider, Stepper, Widget
 
@@ -171,6 +171,7 @@ class App:
         self.help_rows_drawn: list[tuple[str, str, str]] = []
         self.labels_drawn = 0
         self.treatment: Treatment | None = None
+        self.day_runs: DayRuns | None = None
         self._frozen_segment: Segment | None = None
         self._planned_occupancy: float | None = None
         self._live_points: list[tuple[int, bool, float]] = []
@@ -298,7 +299,7 @@ class App:
             self._say(f"cannot load '{name}': {exc}")
             return False
         self.preset = preset
-        self.treatment = None
+        self._end_timeline()
         self._planned_occupancy = None
         self._build(preset.params)
         self.set_speed(preset.playback_us_per_s)
@@ -592,6 +593,8 @@ class App:
         if self.model.blockade > 0:
             self._planned_occupancy = self.model.blockade
         self.treatment = t
+        if not self.scripted:  # scripted runs stay deterministic and quick
+            self.day_runs = DayRuns(t.base, self.seed)
         if self._showing(t.params()):
             return True
         self._build(t.params())
@@ -602,6 +605,8 @@ class App:
         t = self.treatment
         self._build(t.params())
         st = t.state()
+        if self.day_runs is not None:
+            self.day_runs.request(st)
         drug = f"SSRI {st.occupancy * 100:.0f}% of SERT" if st.on_drug else "no drug"
         self._say(
             f"day {st.day}: {drug}, autoreceptors "
@@ -810,10 +815,17 @@ class App:
                 v.add_frame(data, surface.get_size())
 
     def close(self) -> None:
-        """Finish a running recording and stop the overlay's worker."""
+        """Finish a running recording and stop the overlay's and the day runs' workers."""
         if self.video is not None:
             self.stop_recording()
         self.overlay.close()
+        self._end_timeline()
+
+    def _end_timeline(self) -> None:
+        self.treatment = None
+        if self.day_runs is not None:
+            self.day_runs.close()
+            self.day_runs = None
 
     # -------------------------------------------------------------- the rest
     def do_zoom_in(self) -> None:
@@ -1278,6 +1290,7 @@ class App:
                 m.firing_rate_hz,
                 int(np.count_nonzero(m.sites.kind == 0)),
                 self._signal_points(),
+                self._computed_points(),
             )
         else:
             y = hud.draw_counters(surface, area, m, th, fonts, c, th.plot_control) + pad
@@ -1287,6 +1300,13 @@ class App:
                 )
         for b in self.side_buttons:
             b.draw(surface, th, fonts)
+
+    def _computed_points(self) -> tuple[list[tuple[int, bool, float]], int] | None:
+        """Background day runs: (points, runs still busy), or None when there are none."""
+        if self.day_runs is None:
+            return None
+        self.day_runs.poll()
+        return self.day_runs.points(), self.day_runs.busy
 
     def _signal_points(self) -> list[tuple[int, bool, float]]:
         """Daily signal including the day on screen (recomputed twice a second of screen time)."""

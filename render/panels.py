@@ -323,6 +323,7 @@ def draw_treatment(
     firing_hz: float,
     receptors: int,
     live: list[tuple[int, bool, float]],
+    computed: tuple[list[tuple[int, bool, float]], int] | None = None,
 ) -> int:
     """Day counter, drug status, daily receptor signal and autoreceptor sensitivity.
 
@@ -335,6 +336,8 @@ def draw_treatment(
         firing_hz: firing rate of the model on screen, Hz.
         receptors: postsynaptic receptors of the model on screen.
         live: :meth:`Treatment.signal_points` including the day on screen.
+        computed: :meth:`DayRuns.points` and the number of runs still busy:
+            the timeline command's measurement of each day shown (squares).
 
     Returns:
         The bottom y, px.
@@ -378,6 +381,10 @@ def draw_treatment(
         head = "receptor signal ÷ drug-free day 0"
         if base is not None:
             head += f" (first {fmt_duration_us(base.duration_ms * 1000.0)} of each day)"
+        if computed is not None:
+            head += "; squares: 4 spike intervals per day, as 'main.py timeline'"
+            if computed[1]:
+                head += f" ({computed[1]} computing)"
         head_lines = wrap_text(fonts, head, "small", rect.w)
         for line in head_lines:
             fonts.blit(surface, line, (rect.left, y), "small", theme.receptor)
@@ -386,7 +393,8 @@ def draw_treatment(
         y += int(6 * s)
         area = pygame.Rect(rect.left + left_pad, y, rect.w - left_pad - 2, plot_h - title_h)
         _day_axis(surface, area, theme, fonts, x_max, drug)
-        y_top = nice_ceil(max([2.0] + [v * 1.1 for _, _, v in live]))
+        done = computed[0] if computed is not None else []
+        y_top = nice_ceil(max([2.0] + [v * 1.1 for _, _, v in [*live, *done]]))
         y_one = area.bottom - 1.0 / y_top * area.h
         for x in range(area.left, area.right, int(8 * s)):
             pygame.draw.line(surface, theme.text_dim, (x, y_one), (x + int(4 * s), y_one), 1)
@@ -404,6 +412,15 @@ def draw_treatment(
         for (px, py), (_, on, _) in zip(pts, live, strict=True):
             pygame.draw.circle(surface, theme.glyph_edge, (px, py), r + 1)
             pygame.draw.circle(surface, theme.receptor, (px, py), r, 0 if on else max(1, r // 2))
+        side = max(4, int(5 * s))
+        for d, on, v in done:
+            box = pygame.Rect(0, 0, 2 * side, 2 * side)
+            box.center = (
+                int(area.left + (d + 0.5) / x_max * area.w),
+                int(area.bottom - min(v / y_top, 1.0) * area.h),
+            )
+            pygame.draw.rect(surface, theme.glyph_edge, box.inflate(2, 2))
+            pygame.draw.rect(surface, theme.text, box, 0 if on else max(1, side // 2))
         if not live:
             msg = "watch drug-free day 0 first" if base is None else "D or W: next days"
             fonts.blit(surface, msg, area.center, "small", theme.text_dim, "center")

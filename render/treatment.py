@@ -26,7 +26,14 @@ import numpy as np
 
 from sim import states as S
 from sim.params import Parameters
-from sim.timeline import DayState, day_overrides, slow_states
+from sim.timeline import (
+    TIMELINE_DT_NS,
+    DayState,
+    baseline_state,
+    day_overrides,
+    run_day,
+    slow_states,
+)
 
 MAX_DAYS = 365
 """Longest timeline, days."""
@@ -36,6 +43,9 @@ NEVER = 10**9
 
 MAX_SEGMENT_SAMPLES = 20_000
 """A day's record is thinned to at most this many samples (its integral is kept exact)."""
+
+TIMELINE_ISIS = 4
+"""Interspike intervals per background day run, as ``main.py timeline``'s default."""
 
 MIN_MATCH_MS = 0.002
 """Shortest common span over which two days are compared, simulated ms."""
@@ -202,3 +212,105 @@ class Treatment:
             if value is not None:
                 out.append((day, last[day].on_drug, value))
         return out
+
+
+class DayRuns:
+    """The timeline command's measurement for each day shown, computed in a worker process.
+
+    What the window records while a day is on screen covers only the
+    microseconds watched; ``main.py timeline`` runs the fast model for
+    ``TIMELINE_ISIS`` interspike intervals at the day's state
+    (:func:`sim.timeline.run_day`). This runs the same jobs for the days the
+    window shows in one background process, one at a time, so the animation is
+    never held up: the drug-free baseline first, then always the most recently
+    shown day still missing (the one the lecturer is talking about). Low-firing
+    days (the first day on the drug) take longest, as in the command.
+
+    Args:
+        base: drug-free, naive parameters of the timeline.
+        seed: the window's seed (every day runs with it, as the command does).
+    """
+
+    def __init__(self, base: Parameters, seed: int) -> None:
+        self._overrides = {**base.as_dict(), "dt_ns": TIMELINE_DT_NS}
+        self._seed = seed
+        self._pool = None
+        self._waiting: dict[int, DayState] = {}  # insertion order = order shown
+        self._running: tuple[DayState, object] | None = None
+        self.bound: dict[int, tuple[bool, float]] = {}
+        """Mean bound receptors by day (-1: the naive, drug-free baseline)."""
+        self.failed = False
+        self.request(baseline_state())
+
+    def _job(self, state: DayState) -> dict:
+        return {
+            "state": state,
+            "preset": "default",
+            "overrides": self._overrides,
+            "seed": self._seed,
+            "isis": TIMELINE_ISIS,
+        }
+
+    def request(self, state: DayState) -> None:
+        """Ask for ``state``'s run unless it is done or running; the latest request goes next."""
+        running = self._running is not None and self._running[0].day == state.day
+        if self.failed or state.day in self.bound or running:
+            return
+        self._waiting.pop(state.day, None)
+        self._waiting[state.day] = state
+        self._start_next()
+
+    def _start_next(self) -> None:
+        if self._running is not None or not self._waiting or self.failed:
+            return
+        day = -1 if -1 in self._waiting else next(reversed(self._waiting))
+        state = self._waiting.pop(day)
+        try:
+            if self._pool is None:
+                from concurrent.futures import ProcessPoolExecutor
+
+                self._pool = ProcessPoolExecutor(max_workers=1)
+            self._running = (state, self._pool.submit(run_day, self._job(state)))
+        except (OSError, RuntimeError):
+            self.failed = True
+
+    def poll(self) -> None:
+        """Collect a finished run and start the next (never blocks)."""
+        if self._running is not None and self._running[1].done():
+            state, fut = self._running
+            self._running = None
+            try:
+                self.bound[state.day] = (state.on_drug, float(fut.result()["receptors_bound_mean"]))
+            except Exception:  # a failed worker must not take the window down
+                self.failed = True
+        self._start_next()
+
+    def wait(self) -> None:
+        """Block until every requested run has finished (tests)."""
+        while self._running is not None and not self.failed:
+            self._running[1].result()
+            self.poll()
+
+    @property
+    def busy(self) -> int:
+        """Runs waiting or running."""
+        return len(self._waiting) + (self._running is not None)
+
+    def points(self) -> list[tuple[int, bool, float]]:
+        """(day, on drug, bound receptors / baseline) for the days computed so far."""
+        base = self.bound.get(-1)
+        if base is None or not base[1] > 0:
+            return []
+        return [
+            (day, on, value / base[1])
+            for day, (on, value) in sorted(self.bound.items())
+            if day >= 0
+        ]
+
+    def close(self) -> None:
+        """Stop the worker (waiting runs are dropped)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+        self._waiting.clear()
+        self._running = None

@@ -400,3 +400,24 @@ def test_interactive_recording_follows_screen_time(screen, tmp_path):
     press(app, pygame.K_v)
     n = _count_frames(app.last_recording)
     assert abs(n - 30) <= 1 and app.last_recording.parent == tmp_path
+
+
+def test_day_runs_compute_the_timeline_measurement_in_a_worker(monkeypatch):
+    """The window's background day runs give the timeline command's numbers for a day."""
+    import render.treatment as tr
+    from sim.params import Parameters
+    from sim.timeline import run_day, slow_states
+
+    monkeypatch.setattr(tr, "TIMELINE_ISIS", 1)  # one interspike interval: quick
+    runs = tr.DayRuns(Parameters(), seed=3)
+    day21 = slow_states(22, 0.8, 0, 28)[21]
+    runs.request(day21)
+    runs.request(day21)  # asked twice, run once
+    assert runs.busy == 2
+    runs.wait()
+    runs.close()
+    points = runs.points()
+    assert [d for d, _, _ in points] == [21]
+    direct = run_day(runs._job(day21))
+    assert runs.bound[21][1] == direct["receptors_bound_mean"]  # same job, same numbers
+    assert points[0][2] == runs.bound[21][1] / runs.bound[-1][1]
