@@ -241,6 +241,9 @@ class Synapse:
         self.cytosol = IdPool()
         self.cytosol.add(np.arange(n_in_vesicles, n0))
         self.first_post_hit_us = np.full(n0, np.nan)
+        """Time (us) each molecule first crossed to the postsynaptic membrane, NaN if never.
+        Filled only while ``record_first_hits`` is True (it costs a little every step)."""
+        self.record_first_hits = False
         self.state_counts = np.zeros(len(S.NAMES), dtype=np.int64)
         self.state_counts[S.VESICLE] = n_in_vesicles
         self.state_counts[S.CYTOSOL] = p.initial_cytosol
@@ -502,9 +505,10 @@ class Synapse:
                 np.clip(zr, 0.0, w, out=zr)
             z[crossed] = zr
             plane = at_post.astype(np.int64)
-            ids = pool.ids[crossed[at_post]]
-            first = np.isnan(self.first_post_hit_us[ids])
-            self.first_post_hit_us[ids[first]] = self.time_us + self.dt_us
+            if self.record_first_hits:
+                ids = pool.ids[crossed[at_post]]
+                first = np.isnan(self.first_post_hit_us[ids])
+                self.first_post_hit_us[ids[first]] = self.time_us + self.dt_us
         lost_rows = self._outer_edge(x, y)
         if len(crossed):
             if len(lost_rows):

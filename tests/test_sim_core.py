@@ -227,11 +227,13 @@ def test_scenario_presets_change_what_their_captions_say():
 
     healthy, fast, acute = run("healthy"), run("fast-sert"), run("acute-ssri")
     assert healthy.counters["released"] == fast.counters["released"] == acute.counters["released"]
-    occ = {
-        k: m.recorder.column("receptor_occupancy").mean()
-        for k, m in (("healthy", healthy), ("fast", fast), ("acute", acute))
+    # Fast SERT: mean cleft 5-HT over the first 0.4 ms was 0.84-0.88 of healthy
+    # over seeds 0-5 (SD ~0.02); receptor occupancy, from 60 receptors, is too
+    # noisy for a per-seed check (0.81-0.98).
+    cleft = {
+        k: m.recorder.column("cleft_uM").mean() for k, m in (("healthy", healthy), ("fast", fast))
     }
-    assert occ["fast"] < 0.8 * occ["healthy"]
+    assert cleft["fast"] < 0.92 * cleft["healthy"]
     # 80% of SERT blocked: uptake starts ~5x slower (science.md 4.5); 0.5 leaves ample margin.
     assert acute.counters["taken_up"] < 0.5 * healthy.counters["taken_up"]
     assert acute.recorder.column("n_free")[-1] > healthy.recorder.column("n_free")[-1]

@@ -56,6 +56,7 @@ def test_mean_squared_displacement_is_6Dt():
 
 def _mean_first_passage(dt_ns: float, n: int, seed: int) -> tuple[float, float, float]:
     m = quiet_synapse(seed=seed, dt_ns=dt_ns, outer_radius_nm=5000.0)
+    m.record_first_hits = True
     ids = m.inject(n, 0.0, 0.0, 0.0)
     t0 = m.time_us
     while np.isnan(m.first_post_hit_us[ids]).any():
