@@ -25,8 +25,8 @@ The slow state, advanced once per day with exact exponential relaxation:
 Calibration (measured, not fitted to a test): running the default preset
 (receptor Kd 300 uM) for 4 interspike intervals at dt = 20 ns, 6 seeds, 80%
 occupancy from day 0 and a stop on day 28, bound receptors relative to the
-drug-free baseline were 1.13-1.41 on day 1, 1.75-2.23 on day 21 (day 21 /
-day 1 = 1.46-1.67) and 0.75-0.92 on day 28, the first day off the drug.
+drug-free baseline were 1.14-1.42 on day 1, 1.51-1.84 on day 21 (day 21 /
+day 1 = 1.24-1.41) and 0.82-0.90 on day 28, the first day off the drug.
 
 Each day the fast model (``sim.Synapse``) runs for ``window_ms`` at that day's
 blockade, autoreceptor sensitivity, firing rate and receptor count, always
