@@ -1190,14 +1190,18 @@ class App:
         width = max(2, th.line + 1)
         pred = self.overlay.drawable(m)
         # Free 5-HT in the cleft, uM.
-        conc = rec.column("cleft_uM")
+        # Only the samples in the window (and one before it) are scaled and drawn,
+        # so the per-frame cost does not grow with the length of the run.
         i0 = int(np.searchsorted(t_ms, m.time_ms - window_ms))
-        peaks = [float(conc[i0:].max()) if len(conc[i0:]) else 0.0]
+        lo = max(0, i0 - 1)
+        t_ms = t_ms[lo:]
+        conc = rec.column("cleft_uM")[lo:]
+        peaks = [float(conc[i0 - lo :].max()) if len(conc[i0 - lo :]) else 0.0]
         series: list[hud.Series] = []
         legend: list[tuple[str, tuple[int, int, int]]] = []
         if c is not None:
-            c_conc = c.recorder.column("cleft_uM")
-            peaks.append(float(c_conc[i0:].max()) if len(c_conc[i0:]) else 0.0)
+            c_conc = c.recorder.column("cleft_uM")[lo:]
+            peaks.append(float(c_conc[i0 - lo :].max()) if len(c_conc[i0 - lo :]) else 0.0)
             series.append(hud.Series(c_conc, th.plot_control, width))
             legend.append(("no drug", th.plot_control))
             legend.append((f"SSRI {m.blockade * 100:.0f}%", th.plot_conc))
@@ -1233,15 +1237,17 @@ class App:
             legend=legend or None,
         )
         # Receptor occupancy with the blockade history.
-        occ = rec.column("receptor_occupancy")
-        blk = rec.column("blockade")
+        occ = rec.column("receptor_occupancy")[lo:]
+        blk = rec.column("blockade")[lo:]
         p2 = pygame.Rect(inner.left, p1.bottom + pad, inner.w, plot_h)
         now_o = float(occ[-1]) if len(occ) else 0.0
         series = [hud.Series(blk * 100.0, th.plot_blockade, width)]
         legend = []
         if c is not None:
             series.append(
-                hud.Series(c.recorder.column("receptor_occupancy") * 100.0, th.plot_control, width)
+                hud.Series(
+                    c.recorder.column("receptor_occupancy")[lo:] * 100.0, th.plot_control, width
+                )
             )
             legend.append(("no drug", th.plot_control))
         series.append(hud.Series(occ * 100.0, th.plot_occupancy, width))

@@ -344,7 +344,8 @@ def _integrate_two(
     s_leave = koff_s + kcat
     rel_idx, rel_n = releases
 
-    def rhs(c, o, r, ac, ao, sc, so):
+    def rhs(y: tuple[float, ...]) -> tuple[float, ...]:
+        c, o, r, ac, ao, sc, so, _ = y
         b_r = g_r * c * (n_r - r) - koff_r * r
         b_ac = g_ac * c * (n_ac - ac) - koff_a * ac
         b_ao = g_ao * o * (n_ao - ao) - koff_a * ao
@@ -362,56 +363,34 @@ def _integrate_two(
             kcat * (sc + so),
         )
 
+    def shifted(y: tuple[float, ...], dy: tuple[float, ...], a: float) -> tuple[float, ...]:
+        return tuple(yi + a * di for yi, di in zip(y, dy, strict=True))
+
     out = np.zeros((8, n_steps // every + 1))
-    c = o = r = ac = ao = sc = so = up = released = 0.0
+    # y = (free cleft, free outside, receptors, autoreceptors in/out, SERT in/out, taken up)
+    y = (0.0,) * 8
+    released = 0.0
     h2, h6 = 0.5 * h, h / 6.0
     j = next_rel = 0
     for step in range(n_steps + 1):
         if step % every == 0:
+            c, o, r, ac, ao, sc, so, up = y
             out[:, j] = (step * h, c, o, r, ac + ao, sc + so, up, released)
             j += 1
         if step == n_steps:
             break
         while next_rel < len(rel_idx) and rel_idx[next_rel] <= step:
-            c += rel_n[next_rel]
+            y = (y[0] + rel_n[next_rel], *y[1:])
             released += rel_n[next_rel]
             next_rel += 1
-        k1 = rhs(c, o, r, ac, ao, sc, so)
-        k2 = rhs(
-            c + h2 * k1[0],
-            o + h2 * k1[1],
-            r + h2 * k1[2],
-            ac + h2 * k1[3],
-            ao + h2 * k1[4],
-            sc + h2 * k1[5],
-            so + h2 * k1[6],
+        k1 = rhs(y)
+        k2 = rhs(shifted(y, k1, h2))
+        k3 = rhs(shifted(y, k2, h2))
+        k4 = rhs(shifted(y, k3, h))
+        y = tuple(
+            yi + h6 * (a + 2.0 * (b + c) + d)
+            for yi, a, b, c, d in zip(y, k1, k2, k3, k4, strict=True)
         )
-        k3 = rhs(
-            c + h2 * k2[0],
-            o + h2 * k2[1],
-            r + h2 * k2[2],
-            ac + h2 * k2[3],
-            ao + h2 * k2[4],
-            sc + h2 * k2[5],
-            so + h2 * k2[6],
-        )
-        k4 = rhs(
-            c + h * k3[0],
-            o + h * k3[1],
-            r + h * k3[2],
-            ac + h * k3[3],
-            ao + h * k3[4],
-            sc + h * k3[5],
-            so + h * k3[6],
-        )
-        c += h6 * (k1[0] + 2.0 * (k2[0] + k3[0]) + k4[0])
-        o += h6 * (k1[1] + 2.0 * (k2[1] + k3[1]) + k4[1])
-        r += h6 * (k1[2] + 2.0 * (k2[2] + k3[2]) + k4[2])
-        ac += h6 * (k1[3] + 2.0 * (k2[3] + k3[3]) + k4[3])
-        ao += h6 * (k1[4] + 2.0 * (k2[4] + k3[4]) + k4[4])
-        sc += h6 * (k1[5] + 2.0 * (k2[5] + k3[5]) + k4[5])
-        so += h6 * (k1[6] + 2.0 * (k2[6] + k3[6]) + k4[6])
-        up += h6 * (k1[7] + 2.0 * (k2[7] + k3[7]) + k4[7])
     return out
 
 

@@ -34,10 +34,10 @@ from .geometry import (
     reserve_positions,
 )
 from .noise import NormalTable
-from .params import ParameterError, Parameters
+from .params import ParameterError, Parameters, check
 from .pool import FreePool, IdPool
 from .recorder import Recorder
-from .units import diffusion_to_nm2_per_us, kon_to_nm3_per_us
+from .units import count_to_uM, diffusion_to_nm2_per_us, kon_to_nm3_per_us
 
 UNBIND_OFFSET_SIGMAS = 0.6267
 """Released molecules start this many step lengths off the surface (science.md section 3)."""
@@ -121,6 +121,8 @@ class Synapse:
         self.tracked_id = -1
         self.tracked_log: list[tuple[float, str]] = []
 
+        self._cleft_count_key: tuple[int, int] | None = None
+        self._cleft_count = 0
         self._sample_every = max(1, int(round(p.sample_interval_us / self.dt_us)))
         self.recorder = Recorder(self)
         self.recorder.sample()
@@ -325,12 +327,7 @@ class Synapse:
         A SERT already carrying a molecule finishes that cycle; blocked sites
         capture nothing new.
         """
-        if (
-            isinstance(fraction, bool)
-            or not isinstance(fraction, (int, float))
-            or not (math.isfinite(fraction) and 0.0 <= fraction <= 1.0)
-        ):
-            raise ParameterError(f"blockade = {fraction!r} is out of range [0.0, 1.0]")
+        check("blockade", fraction)
         self.blockade = float(fraction)
         n_blocked = int(round(self.blockade * self._n_sert))
         rank = self.sites.block_rank
@@ -339,15 +336,13 @@ class Synapse:
 
     def set_firing_rate(self, rate_hz: float) -> None:
         """Change the action-potential rate from now on (0 stops firing)."""
-        if not (math.isfinite(rate_hz) and 0.0 <= rate_hz <= 10000.0):
-            raise ParameterError(f"firing_rate_hz = {rate_hz} is out of range [0.0, 10000.0] Hz")
+        check("firing_rate_hz", rate_hz)
         self.firing_rate_hz = float(rate_hz)
         self._next_spike_us = self.time_us + self._interval_us() if rate_hz > 0 else math.inf
 
     def set_autoreceptor_sensitivity(self, value: float) -> None:
         """Set autoreceptor responsiveness in [0, 1] (1 = naive)."""
-        if not (math.isfinite(value) and 0.0 <= value <= 1.0):
-            raise ParameterError(f"autoreceptor_sensitivity = {value} is out of range [0.0, 1.0]")
+        check("autoreceptor_sensitivity", value)
         self.autoreceptor_sensitivity = float(value)
 
     def inject(self, count: int, x_nm, y_nm, z_nm) -> np.ndarray:
@@ -750,15 +745,21 @@ class Synapse:
         return out
 
     def free_in_cleft(self) -> int:
-        """Free molecules inside the synaptic disc (r < active-zone radius)."""
-        x, y, _ = self.free_positions()
-        r = self.params.active_zone_radius_nm
-        return int(np.count_nonzero(x * x + y * y < r * r))
+        """Free molecules inside the synaptic disc (r < active-zone radius).
+
+        Counted once per state of the free pool (step and size): the recorder
+        asks for it three times per sample.
+        """
+        key = (self.step_index, self.free.n)
+        if self._cleft_count_key != key:
+            x, y, _ = self.free_positions()
+            r = self.params.active_zone_radius_nm
+            self._cleft_count = int(np.count_nonzero(x * x + y * y < r * r))
+            self._cleft_count_key = key
+        return self._cleft_count
 
     def cleft_concentration_uM(self) -> float:
         """Free 5-HT concentration inside the cleft disc, uM."""
-        from .units import count_to_uM
-
         return count_to_uM(self.free_in_cleft(), cleft_volume_nm3(self.params))
 
     def occupancy(self, site_kind: int) -> float:

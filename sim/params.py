@@ -453,6 +453,16 @@ def spec(name: str) -> dict[str, Any]:
     raise ParameterError(f"unknown parameter '{name}'")
 
 
+def check(name: str, value: Any) -> None:
+    """Validate one value against ``name``'s declared type and range (for run-time commands).
+
+    Raises:
+        ParameterError: naming the parameter, the value and the range.
+    """
+    meta = spec(name)
+    _check_value(name, value, meta["type"], meta)
+
+
 def describe_range(meta: dict[str, Any]) -> str:
     """Human text for a parameter's valid values, e.g. '[5.0, 500.0] nm'."""
     if meta.get("choices"):

@@ -11,6 +11,20 @@ from __future__ import annotations
 import numpy as np
 
 
+def _swap_plan(rows: np.ndarray, n: int) -> tuple[int, np.ndarray, np.ndarray]:
+    """Plan the swap-removal of distinct ``rows`` from ``[0, n)``.
+
+    Returns the new size, the holes below it (sorted) and the surviving tail
+    rows that fill them, in matching order.
+    """
+    new_n = n - len(rows)
+    holes = np.sort(rows[rows < new_n])
+    gone_tail = np.zeros(len(rows), dtype=bool)
+    gone_tail[rows[rows >= new_n] - new_n] = True
+    movers = np.flatnonzero(~gone_tail) + new_n
+    return new_n, holes, movers
+
+
 class FreePool:
     """Dense store of free molecules: ``ids[:n]`` and ``xyz[:, :n]`` (float32 nm)."""
 
@@ -45,20 +59,11 @@ class FreePool:
 
     def remove(self, rows: np.ndarray) -> None:
         """Remove the rows (distinct indices into ``[0, n)``)."""
-        k = len(rows)
-        if k == 0:
+        if len(rows) == 0:
             return
-        new_n = self.n - k
-        holes = rows[rows < new_n]
-        if len(holes):
-            gone_tail = np.zeros(k, dtype=bool)
-            tail_rows = rows[rows >= new_n] - new_n
-            gone_tail[tail_rows] = True
-            movers = np.flatnonzero(~gone_tail) + new_n
-            holes = np.sort(holes)
-            self.ids[holes] = self.ids[movers]
-            self.xyz[:, holes] = self.xyz[:, movers]
-        self.n = new_n
+        self.n, holes, movers = _swap_plan(rows, self.n)
+        self.ids[holes] = self.ids[movers]
+        self.xyz[:, holes] = self.xyz[:, movers]
 
 
 class IdPool:
@@ -82,14 +87,7 @@ class IdPool:
 
     def remove(self, rows: np.ndarray) -> None:
         """Remove the rows (distinct indices into ``[0, n)``)."""
-        k = len(rows)
-        if k == 0:
+        if len(rows) == 0:
             return
-        new_n = self.n - k
-        holes = rows[rows < new_n]
-        if len(holes):
-            gone_tail = np.zeros(k, dtype=bool)
-            gone_tail[rows[rows >= new_n] - new_n] = True
-            movers = np.flatnonzero(~gone_tail) + new_n
-            self.ids[np.sort(holes)] = self.ids[movers]
-        self.n = new_n
+        self.n, holes, movers = _swap_plan(rows, self.n)
+        self.ids[holes] = self.ids[movers]

@@ -4,7 +4,22 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+@pytest.fixture
+def screen():
+    """A dummy-driver display of the window tests' size with an empty event queue."""
+    import pygame
+
+    from tests.window import SIZE
+
+    pygame.init()
+    surf = pygame.display.set_mode(SIZE)
+    pygame.event.clear()
+    return surf

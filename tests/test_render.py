@@ -3,50 +3,24 @@
 Assertions are on model state and pixel counts, never on rendered text.
 """
 
-import os
+import numpy as np
+import pygame
+import pytest
 
-os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
-os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-
-import numpy as np  # noqa: E402
-import pygame  # noqa: E402
-import pytest  # noqa: E402
-
-from render import colors  # noqa: E402
-from render.app import App, run_app  # noqa: E402
-from render.clock import TICKS_PER_S, FixedStepClock, ticks_per_frame  # noqa: E402
-from render.keys import BINDINGS, RESERVED_KEYS, SHIFT, action_for, help_rows  # noqa: E402
-from render.scene import make_glyphs  # noqa: E402
-from sim import Synapse  # noqa: E402
-from sim import states as S  # noqa: E402
-from sim.presets import load_preset  # noqa: E402
-
-SIZE = (1280, 720)
-
-
-@pytest.fixture
-def screen():
-    pygame.init()
-    surf = pygame.display.set_mode(SIZE)
-    pygame.event.clear()
-    return surf
+from render import colors
+from render.app import App, run_app
+from render.clock import TICKS_PER_S, FixedStepClock, ticks_per_frame
+from render.keys import BINDINGS, RESERVED_KEYS, SHIFT, action_for, help_rows
+from render.scene import make_glyphs
+from sim import Synapse
+from sim import states as S
+from sim.presets import load_preset
+from tests.window import SIZE, frames, press
 
 
 @pytest.fixture
 def app(screen):
     return App(load_preset("default"), seed=0, size=SIZE, scripted=True)
-
-
-def press(app, key, mod=0):
-    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=mod, unicode=""))
-    app.pump()
-
-
-def frames(app, surface, n):
-    for _ in range(n):
-        app.update(1 / 60)
-        app.draw(surface)
 
 
 # ------------------------------------------------------------------ science

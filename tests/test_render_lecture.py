@@ -6,59 +6,35 @@ state and files, never on rendered text.
 """
 
 import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
-os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
-os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+import imageio.v2 as iio
+import numpy as np
+import pygame
+import pytest
 
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import imageio.v2 as iio  # noqa: E402
-import numpy as np  # noqa: E402
-import pygame  # noqa: E402
-import pytest  # noqa: E402
-
-from render import recording  # noqa: E402
-from render.app import App, run_app  # noqa: E402
-from render.constants import CAPTION_S  # noqa: E402
-from render.keys import BINDINGS, PRESET_KEYS, action_for, help_rows  # noqa: E402
-from render.tour import HIGHLIGHTS, STEPS  # noqa: E402
-from render.treatment import NEVER  # noqa: E402
-from sim import meanfield  # noqa: E402
-from sim import states as S  # noqa: E402
-from sim.presets import load_preset  # noqa: E402
-from sim.timeline import THERAPEUTIC_OCCUPANCY, slow_states  # noqa: E402
+from render import recording
+from render.app import App, run_app
+from render.constants import CAPTION_S
+from render.keys import BINDINGS, PRESET_KEYS, action_for, help_rows
+from render.tour import HIGHLIGHTS, STEPS
+from render.treatment import NEVER
+from sim import meanfield
+from sim import states as S
+from sim.presets import load_preset
+from sim.timeline import THERAPEUTIC_OCCUPANCY, slow_states
+from tests.window import SIZE, frames, press
 
 ROOT = Path(__file__).resolve().parent.parent
-SIZE = (1280, 720)
 LIGHT = {"molecules_per_vesicle": 200}
 """Fewer molecules per vesicle: the same model, cheaper steps."""
 
 
-@pytest.fixture
-def screen():
-    pygame.init()
-    surf = pygame.display.set_mode(SIZE)
-    pygame.event.clear()
-    return surf
-
-
 def make_app(preset="default", overrides=None, seed=0):
     return App(load_preset(preset, overrides), seed=seed, size=SIZE, scripted=True)
-
-
-def press(app, key, mod=0):
-    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=mod, unicode=""))
-    app.pump()
-
-
-def frames(app, surface, n):
-    for _ in range(n):
-        app.update(1 / 60)
-        app.draw(surface)
 
 
 def receptor_sites(model):
