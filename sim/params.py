@@ -440,6 +440,30 @@ class Parameters:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
+SHORTEN_CHARS = 60
+"""Longest value quoted whole in a message, characters; longer ones are cut."""
+
+
+def shorten(value: Any, limit: int = SHORTEN_CHARS) -> str:
+    """``repr(value)`` for messages, cut to about ``limit`` characters with the full length said.
+
+    A 100,000-character value becomes ``'aaaa…aaaa' (100000 characters)``; an
+    integer too long to print whole is described by its number of digits.
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 4 * limit:
+        return f"an integer of about {int(value.bit_length() * 0.30103) + 1} digits"
+    try:
+        text = value if isinstance(value, str) else repr(value)
+    except (ValueError, RecursionError):
+        return f"a value of type {type(value).__name__}"
+    quoted = isinstance(value, str)
+    if len(text) <= limit:
+        return repr(text) if quoted else text
+    half = max(1, (limit - 5) // 2)
+    cut = f"{text[:half]}…{text[-half:]}"
+    return f"{cut!r} ({len(text)} characters)" if quoted else f"{cut} ({len(text)} characters)"
+
+
 def names() -> tuple[str, ...]:
     """Names of all parameters in declaration order."""
     return tuple(f.name for f in fields(Parameters))
