@@ -3,14 +3,23 @@
 Molecules are arrays, not objects (there are up to ~10^6 of them): ``state``
 (int8, see :mod:`sim.states`), ``site`` (vesicle id or site id), and a stored
 position. Free molecules additionally live in a dense :class:`FreePool` so the
-diffusion step touches only them.
+diffusion kernel touches only them.
 
-One call to :meth:`Synapse.step` advances ``dt`` with the processes in a fixed
-order: action potentials and release; Brownian steps with mirror reflection
-at the membranes and the outer edge; capture at membrane sites by the
-reactive-boundary rule P = kappa*sqrt(pi*dt/D) (Erban & Chapman 2007); unbinding
-and SERT turnover; cytosolic repackaging (VMAT2) and breakdown (MAO); vesicle
-docking; synthesis; the autoreceptor signal; recording.
+:class:`Synapse` is the scheduler. Each step runs the processes in this
+order, each in its own module:
+
+1. release (:mod:`sim.release`): action potentials due, vesicle fusion;
+2. diffusion and capture (:mod:`sim.diffusion`, a numba kernel): Brownian
+   steps, mirror reflection at the membranes and the outer edge, capture at
+   membrane sites with the per-crossing probability of Andrews 2009
+   (:mod:`sim.reactive_boundary`), then unbinding and SERT turnover of the
+   sites whose dwell ends (:mod:`sim.sites`);
+3. every ``slow_dt_us`` (1 us): cytosol, docking, synthesis and the
+   autoreceptor signal (:mod:`sim.cytosol`);
+4. every ``sample_interval_us``: a row of the recorder (:mod:`sim.recorder`).
+
+:meth:`Synapse.run_steps` hands the kernel every stretch of steps between
+those events in one call; the numbers are the same as one step at a time.
 
 Invariant after every step: alive + degraded + lost = initial + synthesised +
 injected, and the per-state counters equal a recount of ``state``.
@@ -23,36 +32,39 @@ import warnings
 
 import numpy as np
 
+from . import release
 from . import states as S
+from .cytosol import advance_slow
+from .diffusion import COUNTER_NAMES, EVENT_TEXT, advance
 from .geometry import (
     PLANE_POST,
-    PLANE_PRE,
     build_sites,
     cleft_volume_nm3,
     dock_positions,
     random_points_in_terminal,
     reserve_positions,
 )
-from .noise import NormalTable
 from .params import ParameterError, Parameters, check
 from .pool import FreePool, IdPool
 from .recorder import Recorder
-from .units import count_to_uM, diffusion_to_nm2_per_us, kon_to_nm3_per_us
-
-UNBIND_OFFSET_SIGMAS = 0.6267
-"""Released molecules start this many step lengths off the surface (science.md section 3)."""
+from .rng import normal_table, seed_state
+from .sites import STATE_OF_KIND, CaptureError, SiteTable, unbind_offset_nm
+from .units import count_to_uM, diffusion_to_nm2_per_us
 
 MAX_STEP_FRACTION = 0.5
 WARN_STEP_FRACTION = 0.25
 MAX_REACTION_P = 0.5
 WARN_REACTION_P = 0.2
+WARN_CAPTURE_P = 0.5
+"""Capture probabilities above this are beyond what the slab tests validate (P <= 0.3)."""
 
-
-_NEVER = np.iinfo(np.int64).max
 SLOW_INTERVAL_US = 1.0
 """Cytosol, docking, synthesis and the autoreceptor signal advance every
 ``SLOW_INTERVAL_US`` (whole steps): their rates are <= ~10 /ms in the presets,
 so the per-interval probabilities stay <= 1%."""
+
+LOG_CAPACITY = 4096
+"""Most events of the tracked molecule one kernel call can log."""
 
 
 class StepSizeError(ParameterError):
@@ -76,34 +88,33 @@ class Synapse:
     def __init__(self, params: Parameters, seed: int = 0) -> None:
         if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
             raise ParameterError(f"seed = {seed!r} must be a whole number >= 0")
+        _check_memory(params)
         self.params = p = params
         self.seed = seed
-        geo_seq, dyn_seq, spike_seq = np.random.SeedSequence(seed).spawn(3)
+        geo_seq, dyn_seq, spike_seq, kernel_seq = np.random.SeedSequence(seed).spawn(4)
         geo_rng = np.random.Generator(np.random.PCG64(geo_seq))
         self._rng = np.random.Generator(np.random.PCG64(dyn_seq))
-        self._bitgen = self._rng.bit_generator
         self._spike_rng = np.random.Generator(np.random.PCG64(spike_seq))
+        self._kernel_rng = seed_state(kernel_seq)
 
         self.dt_us = p.dt_ns / 1000.0
         self._slow_every = max(1, int(SLOW_INTERVAL_US // self.dt_us))
         self.slow_dt_us = self._slow_every * self.dt_us
         self.d_nm2_per_us = diffusion_to_nm2_per_us(p.diffusion_um2_per_ms)
         self.sigma_nm = math.sqrt(2.0 * self.d_nm2_per_us * self.dt_us)
-        self._noise = NormalTable(self.sigma_nm)
-        self._may_overshoot = self._noise.max_abs > p.cleft_width_nm
+        self._table = normal_table(self.sigma_nm)
         self.width_nm = p.cleft_width_nm
         self.step_index = 0
 
         self.sites = build_sites(p, geo_rng)
-        self._setup_site_rates()
+        try:
+            self.site_table = SiteTable(self.sites, p, self.dt_us, self.d_nm2_per_us)
+        except CaptureError as exc:
+            raise StepSizeError(f"dt_ns = {p.dt_ns} is too long for the site reactivity: {exc}; "
+                                "lower dt_ns or the kon") from None  # fmt: skip
         self.check_step_size()
-        self.site_occupant = np.full(self.sites.count, -1, dtype=np.int64)
-        self.site_leave_step = np.full(self.sites.count, _NEVER, dtype=np.int64)
-        self.site_leave_into_cell = np.zeros(self.sites.count, dtype=bool)
-        self._setup_capture_lookup()
         self._n_sert = int((self.sites.kind == S.SITE_SERT).sum())
         self.blockade = 0.0
-        self.sert_blocked = np.zeros(self.sites.count, dtype=bool)
         self.set_blockade(p.blockade)
 
         self._setup_molecules_and_vesicles(geo_rng)
@@ -111,8 +122,8 @@ class Synapse:
         self.autoreceptor_signal = 0.0
         self.autoreceptor_sensitivity = p.autoreceptor_sensitivity
         self.firing_rate_hz = p.firing_rate_hz
-        self._pending_fires = 0
-        self._next_spike_us = p.first_spike_ms * 1000.0 if p.first_spike_ms >= 0 else math.inf
+        self.pending_fires = 0
+        self.next_spike_us = p.first_spike_ms * 1000.0 if p.first_spike_ms >= 0 else math.inf
         self.spike_log: list[tuple[float, int, float]] = []
         """Per action potential: (time in us, vesicles fused, release probability)."""
         self.fusion_log: list[tuple[float, int, int, float, float]] = []
@@ -120,6 +131,10 @@ class Synapse:
 
         self.tracked_id = -1
         self.tracked_log: list[tuple[float, str]] = []
+        self._log_step = np.zeros(LOG_CAPACITY, dtype=np.int64)
+        self._log_code = np.zeros(LOG_CAPACITY, dtype=np.int64)
+        self._kernel_counts = np.zeros(len(COUNTER_NAMES), dtype=np.int64)
+        self._taken = np.zeros(1024, dtype=np.int64)
 
         self._cleft_count_key: tuple[int, int] | None = None
         self._cleft_count = 0
@@ -128,60 +143,17 @@ class Synapse:
         self.recorder.sample()
 
     # ------------------------------------------------------------------ setup
-    def _setup_site_rates(self) -> None:
-        p, kind = self.params, self.sites.kind
-        tile_area = p.tile_nm**2
-        reach = math.sqrt(math.pi * self.dt_us / self.d_nm2_per_us)
-        kon = np.select(
-            [kind == S.SITE_RECEPTOR, kind == S.SITE_AUTORECEPTOR, kind == S.SITE_SERT],
-            [p.receptor_kon_per_M_s, p.autoreceptor_kon_per_M_s, p.sert_kon_per_M_s],
-        )
-        self.site_kappa_nm_per_us = np.array([kon_to_nm3_per_us(k) for k in kon]) / tile_area
-        self.site_p_capture = self.site_kappa_nm_per_us * reach
-        koff_per_us = np.select(
-            [kind == S.SITE_RECEPTOR, kind == S.SITE_AUTORECEPTOR, kind == S.SITE_SERT],
-            [
-                p.receptor_kon_per_M_s * p.receptor_kd_uM * 1e-6 * 1e-6,
-                p.autoreceptor_kon_per_M_s * p.autoreceptor_kd_uM * 1e-6 * 1e-6,
-                (p.sert_koff_per_ms + p.sert_kcat_per_ms) / 1000.0,
-            ],
-        ).astype(np.float64)
-        self.site_p_leave = -np.expm1(-koff_per_us * self.dt_us)
-        back_per_us = np.where(kind == S.SITE_SERT, p.sert_koff_per_ms / 1000.0, koff_per_us)
-        self._site_p_return = -np.expm1(-back_per_us * self.dt_us)
-        total_sert = p.sert_koff_per_ms + p.sert_kcat_per_ms
-        self._sert_frac_cat = p.sert_kcat_per_ms / total_sert if total_sert > 0 else 0.0
-        self._unbind_offset_nm = UNBIND_OFFSET_SIGMAS * self.sigma_nm
-
-    def _setup_capture_lookup(self) -> None:
-        """Flat tile -> site table, padded by one tile, with a sentinel 'no site' id.
-
-        ``_site_p_now`` holds each site's capture probability while it is free
-        and unblocked, else 0; the sentinel (last entry) is always 0.
-        """
-        grid = self.sites.grid
-        n_side = grid.shape[1]
-        padded = np.full((2, n_side + 1, n_side + 1), self.sites.count, dtype=np.int64)
-        sel = grid >= 0
-        padded[:, :n_side, :n_side][sel] = grid[sel]
-        self._grid_flat = padded.ravel()
-        self._grid_side = n_side + 1
-        self._site_p_now = np.zeros(self.sites.count + 1, dtype=np.float64)
-
-    def _refresh_capture_probability(self, sid: np.ndarray | None = None) -> None:
-        if sid is None:
-            sid = np.arange(self.sites.count)
-        available = (self.site_occupant[sid] < 0) & ~self.sert_blocked[sid]
-        self._site_p_now[sid] = np.where(available, self.site_p_capture[sid], 0.0)
-
     def check_step_size(self) -> list[str]:
         """Refuse a step too coarse for the geometry; return warnings for marginal ones.
 
-        The step length sqrt(2*D*dt) must stay well under the cleft width, and
-        every per-step reaction probability well under 1 (the reactive-boundary
-        rule is first order in P; a molecule let go into the cleft is placed by a
-        rule derived for small per-step unbinding). SERT's inward turnover is
-        exempt: it only ends a site's occupancy, exactly, at any rate.
+        The step length sqrt(2*D*dt) must stay well under the cleft width.
+        Capture uses Andrews' relation, accurate at any per-crossing P (the
+        slab tests check it to P = 0.3); it is refused only when a step could
+        not capture as often as the reactivity asks (raised while building the
+        sites) and warned above ``WARN_CAPTURE_P``. Unbinding, cytosol and
+        docking use first-order rules and must stay well under 1. SERT's
+        inward turnover is exempt: it only ends a site's occupancy, exactly,
+        at any rate.
         """
         p = self.params
         problems: list[str] = []
@@ -193,9 +165,11 @@ class Synapse:
             )
         if ratio > WARN_STEP_FRACTION:
             problems.append(f"step length {self.sigma_nm:.2f} nm is {ratio:.0%} of the cleft width")
+        limits = self.site_table.max_probabilities()
+        if limits["capture"] > WARN_CAPTURE_P:
+            problems.append(f"per-crossing capture probability {limits['capture']:.3f} > 0.5")
         probs = {
-            "capture": float(self.site_p_capture.max(initial=0.0)),
-            "unbinding": float(self._site_p_return.max(initial=0.0)),
+            "unbinding": limits["unbinding"],
             "cytosol": -math.expm1(
                 -(p.vmat_rate_per_ms + p.mao_rate_per_ms) * self.slow_dt_us / 1000.0
             ),
@@ -236,7 +210,7 @@ class Synapse:
         self.pos = np.zeros((n0, 3), dtype=np.float32)
         self.state[:n_in_vesicles] = S.VESICLE
         self.site[:n_in_vesicles] = np.repeat(np.arange(n_ves), fill)
-        self.pos[:n_in_vesicles] = self._vesicle_offsets(geo_rng, n_in_vesicles)
+        self.pos[:n_in_vesicles] = self.vesicle_offsets(geo_rng, n_in_vesicles)
         self.state[n_in_vesicles:] = S.CYTOSOL
         self.pos[n_in_vesicles:] = random_points_in_terminal(p, geo_rng, p.initial_cytosol)
         self.free = FreePool()
@@ -244,7 +218,7 @@ class Synapse:
         self.cytosol.add(np.arange(n_in_vesicles, n0))
         self.first_post_hit_us = np.full(n0, np.nan)
         """Time (us) each molecule first crossed to the postsynaptic membrane, NaN if never.
-        Filled only while ``record_first_hits`` is True (it costs a little every step)."""
+        Filled only while ``record_first_hits`` is True."""
         self.record_first_hits = False
         self.state_counts = np.zeros(len(S.NAMES), dtype=np.int64)
         self.state_counts[S.VESICLE] = n_in_vesicles
@@ -268,12 +242,14 @@ class Synapse:
             0,
         )
 
-    def _vesicle_offsets(self, rng: np.random.Generator, n: int) -> np.ndarray:
+    def vesicle_offsets(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """(n, 3) offsets in nm of molecules inside a vesicle, from its centre."""
         v = rng.normal(size=(n, 3))
         v /= np.linalg.norm(v, axis=1, keepdims=True) + 1e-12
         return v * (0.8 * self.params.vesicle_radius_nm * rng.uniform(size=(n, 1)) ** (1 / 3))
 
-    def _new_molecules(self, k: int) -> np.ndarray:
+    def new_molecules(self, k: int) -> np.ndarray:
+        """Make room for ``k`` new molecules; returns their ids (state still unset)."""
         n = self.n_molecules
         if n + k > self.state.shape[0]:
             cap = max(n + k, 2 * self.state.shape[0], 1024)
@@ -299,27 +275,70 @@ class Synapse:
         """Advance by ``duration_ms`` (rounded to whole steps)."""
         if not math.isfinite(duration_ms) or duration_ms < 0:
             raise ParameterError(f"duration_ms = {duration_ms} must be finite and >= 0")
-        for _ in range(int(round(duration_ms * 1000.0 / self.dt_us))):
-            self.step()
+        self.run_steps(int(round(duration_ms * 1000.0 / self.dt_us)))
 
     def step(self) -> None:
         """Advance one time step ``dt`` (fixed order of processes, see module doc)."""
-        self._release()
-        self._diffuse_and_capture()
-        self._site_kinetics()
-        if self.step_index % self._slow_every == 0:
-            self._cytosol_step()
-            self._docking()
-            self._synthesis()
-            self._update_autoreceptor_signal()
-        self.step_index += 1
-        if self.step_index % self._sample_every == 0:
-            self.recorder.sample()
+        self.run_steps(1)
+
+    def run_steps(self, n: int) -> None:
+        """Advance ``n`` whole steps; the same numbers as ``n`` calls of :meth:`step`.
+
+        The kernel runs each stretch of steps up to the next spike, slow
+        interval or sample in one call.
+        """
+        end = self.step_index + int(n)
+        slow, sample = self._slow_every, self._sample_every
+        while self.step_index < end:
+            release.fire_due(self)
+            s0 = self.step_index
+            k = end - s0
+            k = min(k, (-s0) % slow + 1, sample - s0 % sample, release.steps_until_next_spike(self))
+            self._advance(k)
+            if (self.step_index - 1) % slow == 0:
+                advance_slow(self)
+            if self.step_index % sample == 0:
+                self.recorder.sample()
+
+    def _advance(self, k: int) -> None:
+        """Diffusion, capture and site kinetics for ``k`` steps (one kernel call)."""
+        pool, st = self.free, self.site_table
+        room = pool.n + st.n_occupied
+        pool.reserve(room)
+        if self._taken.shape[0] < room:
+            self._taken = np.zeros(2 * room, dtype=np.int64)
+        counts = self._kernel_counts
+        counts[:] = 0
+        p, sites = self.params, self.sites
+        n_free, st.n_occupied, n_taken, n_log = advance(
+            k, self.step_index, self.width_nm, p.outer_radius_nm, p.edge == "absorbing",
+            pool.ids, pool.xyz, pool.n, self.state, self.site, self.state_counts, counts,
+            self._table, self._kernel_rng,
+            st.grid_flat, st.grid_side, sites.half_extent_nm, 1.0 / sites.tile_nm,
+            st.kind, st.plane, st.x, st.y, STATE_OF_KIND,
+            st.p_now, st.p_capture, st.blocked, st.log1m_p_leave, st.frac_inward,
+            st.occupant, st.leave_step, st.inward, st.occupied, st.slot, st.n_occupied,
+            unbind_offset_nm(self.sigma_nm),
+            self._taken, 0, self.tracked_id, self._log_step, self._log_code, 0,
+            self.first_post_hit_us, self.record_first_hits, self.dt_us,
+        )  # fmt: skip
+        pool.n = n_free
+        self.step_index += k
+        for name, value in zip(COUNTER_NAMES, counts, strict=True):
+            if value:
+                self.counters[name] += int(value)
+        if n_taken:
+            carried = self._taken[:n_taken].copy()
+            self.pos[carried] = random_points_in_terminal(self.params, self._rng, n_taken)
+            self.cytosol.add(carried)
+        for j in range(n_log):
+            t_us = float(self._log_step[j]) * self.dt_us
+            self.tracked_log.append((t_us, EVENT_TEXT[int(self._log_code[j])]))
 
     # -------------------------------------------------------------- commands
     def fire(self) -> None:
         """Trigger one action potential at the next step."""
-        self._pending_fires += 1
+        self.pending_fires += 1
 
     def set_blockade(self, fraction: float) -> None:
         """Mark ``fraction`` of SERT drug-occupied (seeded, nested as f rises).
@@ -331,19 +350,22 @@ class Synapse:
         self.blockade = float(fraction)
         n_blocked = int(round(self.blockade * self._n_sert))
         rank = self.sites.block_rank
-        self.sert_blocked = (rank >= 0) & (rank < n_blocked)
-        self._refresh_capture_probability()
+        self.site_table.set_blocked((rank >= 0) & (rank < n_blocked))
 
     def set_firing_rate(self, rate_hz: float) -> None:
         """Change the action-potential rate from now on (0 stops firing)."""
         check("firing_rate_hz", rate_hz)
         self.firing_rate_hz = float(rate_hz)
-        self._next_spike_us = self.time_us + self._interval_us() if rate_hz > 0 else math.inf
+        self.next_spike_us = self.time_us + release.interval_us(self) if rate_hz > 0 else math.inf
 
     def set_autoreceptor_sensitivity(self, value: float) -> None:
         """Set autoreceptor responsiveness in [0, 1] (1 = naive)."""
         check("autoreceptor_sensitivity", value)
         self.autoreceptor_sensitivity = float(value)
+
+    def release_probability_now(self) -> float:
+        """Per-vesicle release probability after autoreceptor inhibition."""
+        return release.release_probability(self)
 
     def inject(self, count: int, x_nm, y_nm, z_nm) -> np.ndarray:
         """Add ``count`` new free molecules (a puff); returns their ids.
@@ -365,7 +387,7 @@ class Synapse:
             raise ParameterError(
                 f"inject: positions must lie within outer_radius_nm = {self.params.outer_radius_nm}"
             )
-        ids = self._new_molecules(int(count))
+        ids = self.new_molecules(int(count))
         self.state[ids] = S.FREE
         self.state_counts[S.FREE] += count
         self.counters["injected"] += int(count)
@@ -384,6 +406,33 @@ class Synapse:
     def untrack(self) -> None:
         """Stop following a molecule (its log is kept until the next ``track``)."""
         self.tracked_id = -1
+
+    def log_event(self, ids: np.ndarray, text: str) -> None:
+        """Append ``text`` to the tracked log if the tracked molecule is among ``ids``."""
+        if self.tracked_id >= 0 and len(ids) and bool(np.any(ids == self.tracked_id)):
+            self.tracked_log.append((self.time_us, text))
+
+    def move(self, ids: np.ndarray, old: int, new: int) -> None:
+        """Change the state of molecules ``ids`` from ``old`` to ``new``, keeping the counts."""
+        self.state[ids] = new
+        self.state_counts[old] -= len(ids)
+        self.state_counts[new] += len(ids)
+
+    # ---------------------------------------------------------------- reading
+    @property
+    def site_occupant(self) -> np.ndarray:
+        """Molecule id held by each site, -1 if free (read-only use)."""
+        return self.site_table.occupant
+
+    @property
+    def sert_blocked(self) -> np.ndarray:
+        """Whether each site is a drug-occupied SERT (read-only use)."""
+        return self.site_table.blocked
+
+    @property
+    def site_p_capture(self) -> np.ndarray:
+        """Per-crossing capture probability of each site (Andrews 2009)."""
+        return self.site_table.p_capture
 
     def molecule_position(self, molecule_id: int) -> np.ndarray | None:
         """Position (x, y, z) in nm of one molecule, by the rules of :meth:`positions`.
@@ -405,312 +454,6 @@ class Synapse:
             return self.pos[molecule_id].astype(np.float64)
         return None
 
-    def _log(self, ids: np.ndarray, text: str) -> None:
-        if self.tracked_id >= 0 and len(ids) and bool(np.any(ids == self.tracked_id)):
-            self.tracked_log.append((self.time_us, text))
-
-    def _move(self, ids: np.ndarray, old: int, new: int) -> None:
-        self.state[ids] = new
-        self.state_counts[old] -= len(ids)
-        self.state_counts[new] += len(ids)
-
-    # --------------------------------------------------------------- release
-    def _interval_us(self) -> float:
-        isi = 1.0e6 / self.firing_rate_hz
-        if self.params.firing_pattern == "poisson":
-            return float(self._spike_rng.exponential(isi))
-        return isi
-
-    def _release(self) -> None:
-        t_end = self.time_us + 0.5 * self.dt_us
-        while self._next_spike_us <= t_end:
-            self._action_potential()
-            if self.firing_rate_hz > 0:
-                self._next_spike_us += self._interval_us()
-            else:
-                self._next_spike_us = math.inf
-        while self._pending_fires:
-            self._pending_fires -= 1
-            self._action_potential()
-
-    def release_probability_now(self) -> float:
-        """Per-vesicle release probability after autoreceptor inhibition."""
-        p = self.params
-        inhibition = p.autoreceptor_gain * self.autoreceptor_sensitivity * self.autoreceptor_signal
-        return p.release_probability * (1.0 - inhibition)
-
-    def _action_potential(self) -> None:
-        self.counters["action_potentials"] += 1
-        p_rel = self.release_probability_now()
-        # One uniform per docking site from the spike stream, drawn whatever the
-        # sites hold: runs that differ only in p_rel or occupancy then share
-        # their fusion draws (common random numbers for comparisons).
-        u = self._spike_rng.random(len(self.dock_vesicle))
-        ves = self.dock_vesicle
-        ready = (ves >= 0) & (self.vesicle_content[np.maximum(ves, 0)] > 0)
-        fused = ves[ready & (u < p_rel)]
-        self.spike_log.append((self.time_us, len(fused), p_rel))
-        if len(fused) == 0:
-            return
-        n = self.n_molecules
-        in_fused = (self.state[:n] == S.VESICLE) & np.isin(self.site[:n], fused)
-        ids = np.flatnonzero(in_fused)
-        ves = self.site[ids]
-        k = len(ids)
-        ang = self._rng.uniform(0.0, 2.0 * np.pi, k)
-        rad = 1.5 * np.sqrt(self._rng.uniform(0.0, 1.0, k))
-        x = self.vesicle_xyz[ves, 0] + rad * np.cos(ang)
-        y = self.vesicle_xyz[ves, 1] + rad * np.sin(ang)
-        z = self._rng.uniform(0.05, 1.0, k) * min(1.0, self.width_nm / 2)
-        self._move(ids, S.VESICLE, S.FREE)
-        self.site[ids] = -1
-        self.free.add(ids, x, y, z)
-        self._log(ids, "released into the cleft")
-        self.counters["released"] += k
-        self.counters["vesicles_fused"] += len(fused)
-        t_us = self.time_us
-        self.fusion_log.extend(
-            (t_us, int(d), int(v), float(self.vesicle_xyz[v, 0]), float(self.vesicle_xyz[v, 1]))
-            for v, d in zip(fused, self.vesicle_dock[fused], strict=True)
-        )
-        self.vesicle_content[fused] = 0
-        self.dock_vesicle[self.vesicle_dock[fused]] = -1
-        self.vesicle_dock[fused] = -1
-        self.vesicle_xyz[fused] = reserve_positions(self.params, self._rng, len(fused))
-
-    # ------------------------------------------------- diffusion and capture
-    def _diffuse_and_capture(self) -> None:
-        pool = self.free
-        n = pool.n
-        if n == 0:
-            return
-        xyz = pool.xyz[:, :n]
-        xyz += self._noise.draw(self._bitgen, 3 * n).reshape(3, n)
-        x, y, z = xyz[0], xyz[1], xyz[2]
-        w = np.float32(self.width_nm)
-        crossed = ((z < 0.0) | (z > w)).nonzero()[0]
-        plane = np.zeros(0, dtype=np.int64)
-        if len(crossed):
-            zc = z[crossed]
-            at_post = zc > w
-            # Mirror reflection; a double crossing is clipped (only possible for
-            # steps above ~W/4.3, which the step check warns about).
-            zr = np.where(at_post, 2 * w - zc, -zc)
-            if self._may_overshoot:
-                np.clip(zr, 0.0, w, out=zr)
-            z[crossed] = zr
-            plane = at_post.astype(np.int64)
-            if self.record_first_hits:
-                ids = pool.ids[crossed[at_post]]
-                first = np.isnan(self.first_post_hit_us[ids])
-                self.first_post_hit_us[ids[first]] = self.time_us + self.dt_us
-        lost_rows = self._outer_edge(x, y)
-        if len(crossed):
-            if len(lost_rows):
-                keep = ~np.isin(crossed, lost_rows)
-                crossed, plane = crossed[keep], plane[keep]
-            captured = self._capture(crossed, plane, x, y)
-            gone = np.concatenate((lost_rows, captured)) if len(lost_rows) else captured
-        else:
-            gone = lost_rows
-        if len(gone):
-            pool.remove(gone)
-
-    def _outer_edge(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """Reflect or absorb molecules beyond the outer radius; return absorbed rows."""
-        r_out = self.params.outer_radius_nm
-        r2 = x * x
-        r2 += y * y
-        out = (r2 > np.float32(r_out * r_out)).nonzero()[0]
-        if len(out) == 0:
-            return out
-        if self.params.edge == "absorbing":
-            ids = self.free.ids[out]
-            self._move(ids, S.FREE, S.LOST)
-            self.counters["lost"] += len(ids)
-            self._log(ids, "lost at the edge of the sheet")
-            return out
-        r = np.sqrt(r2[out])
-        scale = np.maximum(2.0 * r_out - r, 0.0) / r
-        x[out] *= scale
-        y[out] *= scale
-        return out[:0]
-
-    def _capture(
-        self, rows: np.ndarray, plane: np.ndarray, x: np.ndarray, y: np.ndarray
-    ) -> np.ndarray:
-        """Reactive-boundary capture of molecules (pool rows) that crossed a membrane.
-
-        A crossing inside the tile of a free, unblocked site is taken with the
-        site's probability P = kappa*sqrt(pi*dt/D); otherwise it was reflected.
-        Returns the captured rows.
-        """
-        sites = self.sites
-        inv_tile = 1.0 / sites.tile_nm
-        ix = ((x[rows] + sites.half_extent_nm) * inv_tile).astype(np.int64)
-        iy = ((y[rows] + sites.half_extent_nm) * inv_tile).astype(np.int64)
-        side = self._grid_side
-        sid = self._grid_flat[(plane * side + iy) * side + ix]
-        hit = self._rng.random(len(rows)) < self._site_p_now[sid]
-        rows, sid = rows[hit], sid[hit]
-        if len(rows) == 0:
-            return rows
-        sid, first = np.unique(sid, return_index=True)
-        rows = rows[first]
-        ids = self.free.ids[rows]
-        kind = sites.kind[sid]
-        self.site_occupant[sid] = ids
-        self._site_p_now[sid] = 0.0
-        self.site[ids] = sid
-        self._schedule_leaving(sid)
-        for site_kind, new_state, counter, text in (
-            (S.SITE_RECEPTOR, S.RECEPTOR, "receptor_bindings", "bound a receptor"),
-            (S.SITE_AUTORECEPTOR, S.AUTORECEPTOR, "autoreceptor_bindings", "bound an autoreceptor"),
-            (S.SITE_SERT, S.SERT, "sert_captures", "captured by SERT"),
-        ):
-            sel = ids[kind == site_kind]
-            if len(sel):
-                self._move(sel, S.FREE, new_state)
-                self.counters[counter] += len(sel)
-                self._log(sel, text)
-        return rows
-
-    # ------------------------------------------------- unbinding and turnover
-    def _schedule_leaving(self, sid: np.ndarray) -> None:
-        """Draw when each newly bound site lets go, and whether SERT carries inward.
-
-        A per-step chance p = 1 - exp(-k*dt) of leaving gives a geometric number
-        of steps; drawing it once at binding is the same process, done cheaply.
-        SERT's two exits (kcat inward, koff back out) compete: inward with
-        probability kcat / (kcat + koff).
-        """
-        p_leave = self.site_p_leave[sid]
-        steps = np.full(len(sid), _NEVER, dtype=np.int64)
-        can = p_leave > 0
-        if can.any():
-            steps[can] = self.step_index + self._rng.geometric(p_leave[can]) - 1
-        self.site_leave_step[sid] = steps
-        is_sert = self.sites.kind[sid] == S.SITE_SERT
-        self.site_leave_into_cell[sid] = is_sert & (
-            self._rng.random(len(sid)) < self._sert_frac_cat
-        )
-
-    def _site_kinetics(self) -> None:
-        occ = (self.site_leave_step <= self.step_index).nonzero()[0]
-        if len(occ) == 0:
-            return
-        self.site_leave_step[occ] = _NEVER
-        ids = self.site_occupant[occ]
-        kind = self.sites.kind[occ]
-        into_cell = self.site_leave_into_cell[occ]
-        self.site_occupant[occ] = -1
-        self._refresh_capture_probability(occ)
-
-        carried = ids[into_cell]
-        if len(carried):
-            self._move(carried, S.SERT, S.CYTOSOL)
-            self.site[carried] = -1
-            self.pos[carried] = random_points_in_terminal(self.params, self._rng, len(carried))
-            self.cytosol.add(carried)
-            self.counters["taken_up"] += len(carried)
-            self._log(carried, "carried into the terminal by SERT")
-
-        back = ~into_cell
-        if back.any():
-            ids_b, occ_b, kind_b = ids[back], occ[back], kind[back]
-            for site_kind, old_state, text in (
-                (S.SITE_RECEPTOR, S.RECEPTOR, "let go of a receptor"),
-                (S.SITE_AUTORECEPTOR, S.AUTORECEPTOR, "let go of an autoreceptor"),
-                (S.SITE_SERT, S.SERT, "released by SERT"),
-            ):
-                sel = kind_b == site_kind
-                if sel.any():
-                    self._move(ids_b[sel], old_state, S.FREE)
-                    self._log(ids_b[sel], text)
-            self.counters["sert_unbindings"] += int((kind_b == S.SITE_SERT).sum())
-            off = self._unbind_offset_nm
-            z = np.where(self.sites.plane[occ_b] == PLANE_PRE, off, self.width_nm - off)
-            self.site[ids_b] = -1
-            self.free.add(ids_b, self.sites.x[occ_b], self.sites.y[occ_b], z)
-
-    # ------------------------------------------------------------- cytosol
-    def _cytosol_step(self) -> None:
-        p = self.params
-        pool = self.cytosol
-        rate = p.vmat_rate_per_ms + p.mao_rate_per_ms
-        if pool.n == 0 or rate <= 0:
-            return
-        p_event = -math.expm1(-rate * self.slow_dt_us / 1000.0)
-        k = int(self._rng.binomial(pool.n, p_event))
-        if k == 0:
-            return
-        rows = self._rng.choice(pool.n, size=k, replace=False)
-        ids = pool.ids[rows]
-        pack = self._rng.random(k) < p.vmat_rate_per_ms / rate
-        keep_in_cytosol = np.zeros(k, dtype=bool)
-        packers = np.flatnonzero(pack)
-        if len(packers):
-            spare = self.params.molecules_per_vesicle - self.vesicle_content
-            order = np.argsort(-spare, kind="stable")
-            cum = np.cumsum(spare[order])
-            n_fit = int(min(len(packers), cum[-1] if len(cum) else 0))
-            targets = order[np.searchsorted(cum, np.arange(n_fit), side="right")]
-            keep_in_cytosol[packers[n_fit:]] = True
-            packed = ids[packers[:n_fit]]
-            if n_fit:
-                self._move(packed, S.CYTOSOL, S.VESICLE)
-                self.site[packed] = targets
-                self.pos[packed] = self._vesicle_offsets(self._rng, n_fit)
-                np.add.at(self.vesicle_content, targets, 1)
-                self.counters["repackaged"] += n_fit
-                self._log(packed, "repackaged into a vesicle (VMAT2)")
-        degraded = ids[~pack]
-        if len(degraded):
-            self._move(degraded, S.CYTOSOL, S.DEGRADED)
-            self.counters["degraded"] += len(degraded)
-            self._log(degraded, "broken down by MAO")
-        pool.remove(rows[~keep_in_cytosol])
-
-    def _docking(self) -> None:
-        empty = np.flatnonzero(self.dock_vesicle < 0)
-        if len(empty) == 0:
-            return
-        p_dock = -math.expm1(-self.slow_dt_us / (self.params.dock_time_ms * 1000.0))
-        docking = empty[self._rng.random(len(empty)) < p_dock]
-        if len(docking) == 0:
-            return
-        candidates = np.flatnonzero((self.vesicle_dock < 0) & (self.vesicle_content > 0))
-        order = candidates[np.argsort(-self.vesicle_content[candidates], kind="stable")]
-        n = min(len(order), len(docking))
-        ves, docks = order[:n], docking[:n]
-        self.dock_vesicle[docks] = ves
-        self.vesicle_dock[ves] = docks
-        self.vesicle_xyz[ves] = self.dock_xyz[docks]
-
-    def _synthesis(self) -> None:
-        p = self.params
-        mean = p.synthesis_per_ms * p.tryptophan_level * self.slow_dt_us / 1000.0
-        if mean <= 0:
-            return
-        k = int(self._rng.poisson(mean))
-        if k == 0:
-            return
-        ids = self._new_molecules(k)
-        self.state[ids] = S.CYTOSOL
-        self.state_counts[S.CYTOSOL] += k
-        self.pos[ids] = random_points_in_terminal(p, self._rng, k)
-        self.cytosol.add(ids)
-        self.counters["synthesised"] += k
-
-    def _update_autoreceptor_signal(self) -> None:
-        n_auto = self.params.autoreceptor_count
-        if n_auto == 0:
-            return
-        theta = self.state_counts[S.AUTORECEPTOR] / n_auto
-        a = -math.expm1(-self.slow_dt_us / (self.params.autoreceptor_tau_ms * 1000.0))
-        self.autoreceptor_signal += (theta - self.autoreceptor_signal) * a
-
-    # ---------------------------------------------------------------- reading
     def free_positions(self) -> np.ndarray:
         """(3, n_free) float32 view of free molecules' x, y, z in nm (do not modify)."""
         return self.free.xyz[:, : self.free.n]
@@ -764,11 +507,7 @@ class Synapse:
 
     def occupancy(self, site_kind: int) -> float:
         """Fraction of sites of ``site_kind`` that hold a molecule."""
-        of_kind = self.sites.kind == site_kind
-        n = int(of_kind.sum())
-        if n == 0:
-            return 0.0
-        return float(np.count_nonzero(self.site_occupant[of_kind] >= 0)) / n
+        return self.site_table.occupancy(site_kind)
 
     def alive(self) -> int:
         """Molecules that still exist as 5-HT."""
@@ -783,6 +522,14 @@ class Synapse:
             + int(self.state_counts[S.LOST])
             - (self.initial_molecules + c["synthesised"] + c["injected"])
         )
+
+
+def _check_memory(params: Parameters) -> None:
+    try:
+        from .memory import check_memory
+    except ImportError:  # the estimate lands with the reliability work
+        return
+    check_memory(params)
 
 
 def _grow(arr: np.ndarray, cap: int, fill: float | int = 0) -> np.ndarray:

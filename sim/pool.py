@@ -33,7 +33,8 @@ class FreePool:
         self.ids = np.empty(capacity, dtype=np.int64)
         self.xyz = np.empty((3, capacity), dtype=np.float32)
 
-    def _reserve(self, needed: int) -> None:
+    def reserve(self, needed: int) -> None:
+        """Make room for ``needed`` rows (kept rows unchanged)."""
         cap = self.ids.shape[0]
         if needed <= cap:
             return
@@ -49,7 +50,7 @@ class FreePool:
         k = len(ids)
         if k == 0:
             return
-        self._reserve(self.n + k)
+        self.reserve(self.n + k)
         s = slice(self.n, self.n + k)
         self.ids[s] = ids
         self.xyz[0, s] = x
