@@ -243,19 +243,16 @@ class MeanFieldOverlay:
         """Stop the worker process (a running job is abandoned)."""
         self._pending = None
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool.close()  # render.workers: the process is ended, not left running
             self._pool = None
 
     # ------------------------------------------------------------- internals
     def _submit(self, view: ModelView, meta: Prediction) -> bool:
         try:
             if self._pool is None:
-                import multiprocessing
-                from concurrent.futures import ProcessPoolExecutor
+                from .workers import Worker
 
-                self._pool = ProcessPoolExecutor(
-                    max_workers=1, mp_context=multiprocessing.get_context("spawn")
-                )
+                self._pool = Worker("overlay")  # spawned, one job at a time, dies with us
             self._pending = (self._pool.submit(predict, view), meta)
             return True
         except Exception:  # no worker process available: compute in line

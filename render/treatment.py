@@ -267,9 +267,9 @@ class DayRuns:
         state = self._waiting.pop(day)
         try:
             if self._pool is None:
-                from concurrent.futures import ProcessPoolExecutor
+                from .workers import Worker
 
-                self._pool = ProcessPoolExecutor(max_workers=1)
+                self._pool = Worker("treatment")  # spawned, one job at a time, dies with us
             self._running = (state, self._pool.submit(run_day, self._job(state)))
         except (OSError, RuntimeError):
             self.failed = True
@@ -310,7 +310,7 @@ class DayRuns:
     def close(self) -> None:
         """Stop the worker (waiting runs are dropped)."""
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool.close()  # render.workers: a running day is ended, not left running
             self._pool = None
         self._waiting.clear()
         self._running = None

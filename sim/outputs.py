@@ -33,7 +33,7 @@ import os
 import re
 import secrets
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -335,6 +335,30 @@ def atomic_output(
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
+    except BaseException:
+        _remove(partial)
+        raise
+    publish(partial, path, replace=replace)
+
+
+def write_via(path: Path, write: Callable[[Path], Any], *, replace: bool = True) -> None:
+    """Let ``write(partial)`` create a file by name, then publish it as ``path``.
+
+    For writers that take a file name (``pygame.image.save``, matplotlib's
+    ``savefig``, Pillow): the partial name keeps ``path``'s suffix, so they pick
+    the format from it. On any exception the partial file is removed.
+    """
+    path = Path(path)
+    partial = partial_path(path)
+    try:
+        write(partial)
+        if not partial.is_file():
+            raise OutputError(f"{_describe(path)}: the writer produced no file")
+        fd = os.open(partial, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
     except BaseException:
         _remove(partial)
         raise
