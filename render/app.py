@@ -434,7 +434,8 @@ class App:
             n = 0
             step = 1.0 / VIDEO_FPS
             while (
-                self.play.screen_time_s + 1e-9 >= self._next_capture_s and n < RECORD_MAX_CATCHUP_FRAMES
+                self.play.screen_time_s + 1e-9 >= self._next_capture_s
+                and n < RECORD_MAX_CATCHUP_FRAMES
             ):
                 n += 1
                 self._next_capture_s += step

@@ -116,3 +116,48 @@ def nearest_free(model, view, pos: tuple[float, float], radius_px: float = PICK_
     if d2[i] > radius_px * radius_px:
         return None
     return int(model.free.ids[i])
+
+
+class FollowRoom:
+    """Follow one molecule in the window: click or G picks it, Shift+G stops.
+
+    Args:
+        app: the window (its model, camera and messages).
+    """
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.follower = Follower()
+
+    def follow_at(self, pos: tuple[int, int]) -> bool:
+        """Follow the free molecule drawn nearest screen point ``pos``; True if one was found."""
+        app = self.app
+        screen = app.screen
+        if app.compare.on and screen.control_view.rect.collidepoint(pos):
+            app.say("follow works on the right-hand synapse (the one with your settings)")
+            return False
+        if not screen.view.rect.collidepoint(pos):
+            return False
+        mid = nearest_free(app.model, screen.view, pos)
+        if mid is None:
+            app.say("no free 5-HT there: click on a yellow dot, or press G")
+            return False
+        self.start(mid)
+        return True
+
+    def start(self, mid: int) -> None:
+        """Follow molecule ``mid`` of the model on screen."""
+        self.follower.follow(self.app.model, mid)
+        self.app.say(f"following 5-HT #{mid}: its history is listed bottom right (Shift+G stops)")
+
+    def do_follow_random(self) -> None:
+        """Follow a free molecule chosen from the seed (or one about to be released)."""
+        mid = random_free_molecule(self.app.model, self.app.seed)
+        if mid is None:
+            self.app.say("no 5-HT to follow yet: fire an action potential (F)")
+            return
+        self.start(mid)
+
+    def do_follow_stop(self) -> None:
+        """Stop following a molecule."""
+        self.follower.stop()

@@ -16,7 +16,7 @@ from sim import states as S
 
 from .colors import Theme, mix
 from .follow import STATE_TEXT, Follower
-from .hud import Fonts, fmt_duration_us, fmt_time_us, nice_ceil
+from .text import Fonts, fmt_duration_us, fmt_time_us, nice_ceil
 from .treatment import Treatment
 from .view import View
 

@@ -13,7 +13,16 @@ from collections.abc import Callable, Sequence
 import pygame
 
 from .colors import Theme
-from .hud import Fonts
+from .text import Fonts
+
+
+def neighbour(choices: Sequence[float], value: float, direction: int) -> float:
+    """The choice next above (``direction`` > 0) or below ``value`` (the end one if none)."""
+    if direction > 0:
+        bigger = [c for c in choices if c > value * (1 + 1e-9) + 1e-12]
+        return bigger[0] if bigger else choices[-1]
+    smaller = [c for c in choices if c < value * (1 - 1e-9) - 1e-12]
+    return smaller[-1] if smaller else choices[0]
 
 
 class Widget:
@@ -226,7 +235,7 @@ class Stepper(Widget):
 
     Args:
         caption: text above.
-        choices: the allowed values, ascending.
+        choices: the allowed values (or a function returning them, read every frame).
         get: current value (need not be exactly a choice).
         set_: called with the new value.
         fmt: value -> text.
@@ -235,13 +244,13 @@ class Stepper(Widget):
     def __init__(
         self,
         caption: str,
-        choices: Sequence[float],
+        choices: Sequence[float] | Callable[[], Sequence[float]],
         get: Callable[[], float],
         set_: Callable[[float], None],
         fmt: Callable[[float], str],
     ) -> None:
         super().__init__(caption)
-        self.choices = tuple(sorted(set(choices)))
+        self._choices = choices if callable(choices) else (lambda c=tuple(choices): c)
         self.get = get
         self.set = set_
         self.fmt = fmt
@@ -266,14 +275,14 @@ class Stepper(Widget):
         plus = pygame.Rect(self.rect.right - bw, self.rect.top, bw, self.rect.h)
         return minus, plus
 
+    @property
+    def choices(self) -> tuple[float, ...]:
+        """The allowed values, ascending."""
+        return tuple(sorted(set(self._choices())))
+
     def neighbour(self, direction: int) -> float:
         """The next choice above (+1) or below (-1) the current value."""
-        v = self.get()
-        if direction > 0:
-            bigger = [c for c in self.choices if c > v * (1 + 1e-9) + 1e-12]
-            return bigger[0] if bigger else self.choices[-1]
-        smaller = [c for c in self.choices if c < v * (1 - 1e-9) - 1e-12]
-        return smaller[-1] if smaller else self.choices[0]
+        return neighbour(self.choices, self.get(), direction)
 
     def step(self, direction: int) -> None:
         """Move one choice up (+1) or down (-1)."""

@@ -48,11 +48,11 @@ def test_clock_is_an_exact_integer_accumulator_with_a_clamp():
 
 def test_interactive_playback_falls_behind_honestly_when_cpu_bound(screen):
     app = App(load_preset("default"), seed=0, size=SIZE)
-    app.set_speed(500_000.0)  # 5e7 steps per wall second: no CPU keeps up
+    app.play.set_speed(500_000.0)  # 5e7 steps per wall second: no CPU keeps up
     taken = [app.update(1 / 60) for _ in range(8)]
     owed = 500_000.0 / 60 / app.model.dt_us
     assert max(taken) < owed / 10
-    assert app.achieved_us_per_s() is None or app.achieved_us_per_s() < 0.9 * 500_000.0
+    assert app.play.achieved_us_per_s() is None or app.play.achieved_us_per_s() < 0.9 * 500_000.0
 
 
 # ------------------------------------------------------------------- keys
@@ -69,14 +69,14 @@ def test_key_events_change_blockade_pause_speed_and_projector(app, screen):
     n_sert = int((m.sites.kind == S.SITE_SERT).sum())
     assert int(m.sert_blocked.sum()) == round(0.10 * n_sert)
 
-    speed = app.playback_us_per_s
+    speed = app.play.playback_us_per_s
     press(app, pygame.K_EQUALS)
-    assert app.playback_us_per_s > speed
+    assert app.play.playback_us_per_s > speed
     press(app, pygame.K_MINUS)
-    assert app.playback_us_per_s == pytest.approx(speed)
+    assert app.play.playback_us_per_s == pytest.approx(speed)
 
     press(app, pygame.K_SPACE)
-    assert app.paused
+    assert app.play.paused
     before = m.step_index
     assert app.update(1 / 60) == 0 and m.step_index == before
     press(app, pygame.K_RIGHT)
@@ -91,14 +91,14 @@ def test_key_events_change_blockade_pause_speed_and_projector(app, screen):
     assert m.counters["action_potentials"] == aps + 1
 
     press(app, pygame.K_p)
-    assert app.projector and app.theme is colors.PROJECTOR
+    assert app.screen.projector and app.screen.theme is colors.PROJECTOR
     app.draw(screen)
     press(app, pygame.K_p)
-    assert app.theme is colors.DEFAULT
+    assert app.screen.theme is colors.DEFAULT
 
     press(app, pygame.K_l)
     app.draw(screen)
-    assert app.show_labels and app.labels_drawn > 5
+    assert app.screen.show_labels and app.frame.labels_drawn > 5
 
     press(app, pygame.K_r)
     assert m is not app.model and app.model.step_index == 0
@@ -129,10 +129,10 @@ def test_rate_keys_and_zoom_keys(app, screen):
     assert app.view.sx > sx
 
 
-def test_bindings_table_is_consistent():
+def test_bindings_table_is_consistent(app):
     seen = set()
     for b in BINDINGS:
-        assert hasattr(App, f"do_{b.action}"), b.action
+        assert app.handler(b.action) is not None, b.action
         for k in b.keys:
             assert (k, b.mod) not in seen, pygame.key.name(k)
             seen.add((k, b.mod))
@@ -144,19 +144,19 @@ def test_bindings_table_is_consistent():
 def test_help_overlay_lists_every_binding(app, screen):
     press(app, pygame.K_h)
     app.draw(screen)
-    drawn = app.help_rows_drawn
+    drawn = app.frame.help_rows_drawn
     assert sorted(drawn) == sorted(help_rows())
     assert len(drawn) == len(BINDINGS)
     for b in BINDINGS:
         assert (b.group, b.label, b.description) in drawn
     press(app, pygame.K_F1)
-    assert not app.show_help
+    assert not app.screen.show_help
 
 
 # ------------------------------------------------------------------ mouse
 def test_mouse_drag_on_the_slider_sets_the_blockade(app, screen):
     app.draw(screen)
-    track = app.blockade_slider.track_rect()
+    track = app.controls.blockade_slider.track_rect()
     y = track.centery
     events = [
         (pygame.MOUSEBUTTONDOWN, {"pos": (track.left + track.w // 4, y), "button": 1}),
@@ -176,11 +176,11 @@ def test_mouse_drag_on_the_slider_sets_the_blockade(app, screen):
     assert app.model.blockade == pytest.approx(0.75, abs=0.01)
     assert app.model.sert_blocked.sum() > 0
     # A click on a button works too: Pause.
-    c = app.pause_button.rect.center
+    c = app.controls.pause_button.rect.center
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=c, button=1))
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=c, button=1))
     app.pump()
-    assert app.paused
+    assert app.play.paused
 
 
 def test_drag_in_the_picture_pans(app, screen):
@@ -202,16 +202,16 @@ def test_resize_event_relayouts(app, screen):
     old_scene = app.view.rect.copy()
     pygame.event.post(pygame.event.Event(pygame.VIDEORESIZE, size=(900, 600), w=900, h=600))
     app.pump()
-    assert app.size == (900, 600)
+    assert app.screen.size == (900, 600)
     assert app.view.rect != old_scene
-    assert app.side_rect.right == 900 and app.bar_rect.bottom == 600
+    assert app.screen.side_rect.right == 900 and app.screen.bar_rect.bottom == 600
     win = pygame.Rect(0, 0, 900, 600)
-    for w in app.widgets:
+    for w in app.controls.widgets:
         assert win.contains(w.rect), w
     assert app.view.rect.contains(app.view.cleft_rect())
     small = pygame.Surface((900, 600))
     app.draw(small)  # draws at the new size
-    assert app.size == (900, 600)
+    assert app.screen.size == (900, 600)
 
 
 # ------------------------------------------------------------- pixels

@@ -82,8 +82,8 @@ def test_number_keys_load_presets_with_the_same_seed_and_show_the_caption(screen
     assert app.preset.name == "acute-ssri"
     assert app.model.blockade == pytest.approx(0.8)
     assert app.model.firing_rate_hz == load_preset("acute-ssri").params.firing_rate_hz
-    assert app.rate_stepper.choices.count(app.model.firing_rate_hz) == 1
-    app.screen_time_s += CAPTION_S + 1
+    assert app.controls.rate_stepper.choices.count(app.model.firing_rate_hz) == 1
+    app.play.screen_time_s += CAPTION_S + 1
     assert not app.caption_visible
     press(app, pygame.K_i)
     assert app.caption_visible
@@ -95,7 +95,7 @@ def test_days_and_weeks_follow_the_slow_state(screen):
     app = make_app(overrides=LIGHT)
     frames(app, screen, 20)  # day 0, no drug: the baseline
     press(app, pygame.K_k)  # start the SSRI today
-    t = app.treatment
+    t = app.course.treatment
     assert t is not None and t.day == 0 and t.on_drug
     assert app.model.blockade == pytest.approx(THERAPEUTIC_OCCUPANCY)
     assert t.baseline() is not None and t.baseline().duration_ms > 0
@@ -122,19 +122,19 @@ def test_days_and_weeks_follow_the_slow_state(screen):
     st9 = slow_states(10, THERAPEUTIC_OCCUPANCY, 0, 8)[9]
     assert app.model.autoreceptor_sensitivity == pytest.approx(st9.autoreceptor_sensitivity)
     frames(app, screen, 10)
-    points = t.signal_points(app._day_segment())
+    points = t.signal_points(app.course.day_segment())
     assert [d for d, _, _ in points] == [0, 1, 8, 9]  # only days actually shown
     assert all(np.isfinite(v) and v > 0 for _, _, v in points)
     press(app, pygame.K_k)  # one course per timeline
     assert t.stop_day == 8 and not t.on_drug
     press(app, pygame.K_1)  # a scenario ends the timeline
-    assert app.treatment is None and app.preset.name == "healthy"
+    assert app.course.treatment is None and app.preset.name == "healthy"
 
 
 def test_timeline_from_a_drug_preset_opens_at_a_drug_free_day_zero(screen):
     app = make_app("acute-ssri", LIGHT)
     press(app, pygame.K_d)  # only opens the timeline: day 0 of the drug-free base
-    t = app.treatment
+    t = app.course.treatment
     assert t.day == 0 and t.base_name == "healthy"
     assert app.model.blockade == 0.0
     assert app.model.firing_rate_hz == load_preset("healthy").params.firing_rate_hz
@@ -152,9 +152,9 @@ def test_compare_runs_a_drug_free_control_with_the_same_spike_train(screen):
     app.set_blockade(0.8)
     press(app, pygame.K_c)
     c, m = app.control, app.model
-    assert app.compare and c is not None
+    assert app.compare.on and c is not None
     assert c.blockade == 0.0 and m.blockade == pytest.approx(0.8)
-    app.set_speed(500.0)
+    app.play.set_speed(500.0)
     for _ in range(60):
         frames(app, screen, 1)
         if len(m.spike_log) >= 3:
@@ -163,10 +163,10 @@ def test_compare_runs_a_drug_free_control_with_the_same_spike_train(screen):
     assert c.step_index == m.step_index  # lockstep
     assert [s[0] for s in c.spike_log] == [s[0] for s in m.spike_log]
     assert c.counters["taken_up"] > m.counters["taken_up"]  # the only difference: the block
-    assert app.view.rect.w == app.control_view.rect.w
-    assert not app.view.rect.colliderect(app.control_view.rect)
+    assert app.view.rect.w == app.screen.control_view.rect.w
+    assert not app.view.rect.colliderect(app.screen.control_view.rect)
     press(app, pygame.K_c)
-    assert not app.compare and app.control is None
+    assert not app.compare.on and app.control is None
 
 
 # --------------------------------------------------------------------- tour
@@ -179,28 +179,28 @@ def test_tour_keys_step_through_and_apply_each_preset(screen):
     assert any("2022" in s["text"] and "contested" in s["text"] for s in STEPS)
     app = make_app()
     press(app, pygame.K_t)
-    assert app.tour_index == 0 and app.preset.name == STEPS[0]["preset"]
+    assert app.guide.index == 0 and app.preset.name == STEPS[0]["preset"]
     assert app.model.params.first_spike_ms < 0  # storage: nothing released yet
     app.draw(screen)
-    assert app.highlights_drawn >= 1 and app.card_rect is not None
-    assert not app.view.rect.colliderect(app.card_rect)
+    assert app.frame.highlights_drawn >= 1 and app.screen.card_rect is not None
+    assert not app.view.rect.colliderect(app.screen.card_rect)
     for i in range(1, len(STEPS)):
         press(app, pygame.K_n)
         step = STEPS[i]
-        assert app.tour_index == i and app.preset.name == step["preset"]
-        assert app.compare == bool(step["compare"])
+        assert app.guide.index == i and app.preset.name == step["preset"]
+        assert app.compare.on == bool(step["compare"])
         if step["blockade"] is not None:
             assert app.model.blockade == pytest.approx(step["blockade"])
-        assert app.playback_us_per_s == pytest.approx(step["speed"])
+        assert app.play.playback_us_per_s == pytest.approx(step["speed"])
     lingering = next(i for i, s in enumerate(STEPS) if s["compare"])
-    while app.tour_index > lingering:
+    while app.guide.index > lingering:
         press(app, pygame.K_b)
-    assert app.compare and app.control.blockade == 0.0
+    assert app.compare.on and app.control.blockade == 0.0
     app.draw(screen)
     press(app, pygame.K_b)
-    assert app.tour_index == lingering - 1 and not app.compare
+    assert app.guide.index == lingering - 1 and not app.compare.on
     press(app, pygame.K_ESCAPE)  # ends the tour, does not quit
-    assert app.tour_index is None and app.running and app.card_rect is None
+    assert app.guide.index is None and app.running and app.screen.card_rect is None
 
 
 # ------------------------------------------------------------------- follow
@@ -214,29 +214,31 @@ def test_click_and_g_follow_a_molecule_whose_log_grows(screen):
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1))
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=1))
     app.pump()
-    assert app.follower.active and app.model.tracked_id == app.follower.mid
-    near = app.model.free_positions()[:, app.model.free.ids[: app.model.free.n] == app.follower.mid]
+    assert app.follow.follower.active and app.model.tracked_id == app.follow.follower.mid
+    near = app.model.free_positions()[
+        :, app.model.free.ids[: app.model.free.n] == app.follow.follower.mid
+    ]
     d = np.hypot(
         app.view.x_px(float(near[0, 0])) - pos[0], app.view.z_py(float(near[2, 0])) - pos[1]
     )
-    assert d <= 1.5 or app.follower.mid == target
+    assert d <= 1.5 or app.follow.follower.mid == target
     assert app.view.cx_nm == 0.0  # a click does not pan
 
     press(app, pygame.K_g)
-    picked = app.follower.mid
+    picked = app.follow.follower.mid
     twin = make_app("single-release", LIGHT)
     frames(twin, screen, 8)
     press(twin, pygame.K_g)
-    assert twin.follower.mid == picked  # deterministic from the seed
-    n0 = len(app.follower.log())
+    assert twin.follow.follower.mid == picked  # deterministic from the seed
+    n0 = len(app.follow.follower.log())
     for _ in range(200):
         frames(app, screen, 1)
-        if len(app.follower.log()) > n0:
+        if len(app.follow.follower.log()) > n0:
             break
-    assert len(app.follower.log()) > n0
-    assert len(app.follower.trail) > 1
+    assert len(app.follow.follower.log()) > n0
+    assert len(app.follow.follower.trail) > 1
     press(app, pygame.K_g, pygame.KMOD_LSHIFT)
-    assert not app.follower.active
+    assert not app.follow.follower.active
 
 
 # ------------------------------------------------------------------ overlay

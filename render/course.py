@@ -1,0 +1,195 @@
+"""The treatment course in the window: D, W and K walk one SSRI course day by day.
+
+:class:`Course` holds the window's side of a treatment timeline: the
+:class:`render.treatment.Treatment` (day counter, one course, the days
+seen), the record of the day on screen, and the dose planned before the
+timeline opened. The background day runs (``App.day_runs``, started and
+stopped by the window) compute the timeline command's measurement of each
+day shown.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from sim.params import ParameterError, Parameters
+from sim.presets import load_preset
+from sim.timeline import THERAPEUTIC_OCCUPANCY
+
+from .constants import TIMELINE_BASE
+from .treatment import Segment, Treatment, segment_of
+
+
+def same_params(a: Parameters, b: Parameters) -> bool:
+    """Equal parameter sets (floats to 1e-9 relative: day states are computed)."""
+    da, db = a.as_dict(), b.as_dict()
+    for k, va in da.items():
+        vb = db[k]
+        if isinstance(va, float) or isinstance(vb, float):
+            if not math.isclose(float(va), float(vb), rel_tol=1e-9, abs_tol=1e-12):
+                return False
+        elif va != vb:
+            return False
+    return True
+
+
+class Course:
+    """The treatment timeline on screen (D, W, K).
+
+    Args:
+        app: the window.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.treatment: Treatment | None = None
+        self._frozen_segment: Segment | None = None
+        self.planned_occupancy: float | None = None
+        """A blockade set by hand before the timeline opened: the dose K starts with."""
+        self._live_points: list[tuple[int, bool, float]] = []
+        self._live_points_at = -math.inf
+
+    # ------------------------------------------------------------ records
+    def showing(self, params: Parameters) -> bool:
+        """The model on screen is ``params`` untouched by hand (blockade, rate, sensitivity)."""
+        m = self.app.model
+        return (
+            same_params(self.app.play.params, params)
+            and math.isclose(m.blockade, params.blockade, abs_tol=1e-9)
+            and math.isclose(m.firing_rate_hz, params.firing_rate_hz, rel_tol=1e-9)
+            and math.isclose(m.autoreceptor_sensitivity, params.autoreceptor_sensitivity)
+        )
+
+    def day_segment(self) -> Segment | None:
+        """What was recorded of the day on screen while it showed the day's state, or None."""
+        t = self.treatment
+        if t is None:
+            return None
+        if self._frozen_segment is not None:
+            return self._frozen_segment
+        if not self.showing(t.params()):
+            return None
+        return segment_of(self.app.model, t.day, t.on_drug)
+
+    def freeze_day(self) -> None:
+        """A hand-made change is coming: the day's record ends here."""
+        t = self.treatment
+        if t is not None and self._frozen_segment is None and self.showing(t.params()):
+            self._frozen_segment = segment_of(self.app.model, t.day, t.on_drug)
+
+    def record_day(self) -> None:
+        """Keep the record of the day on screen (its model is about to be rebuilt)."""
+        if self.treatment is not None:
+            self.treatment.record(self.day_segment())
+            self._frozen_segment = None
+
+    def rebuilt(self) -> None:
+        """A new model is on screen: nothing recorded of it is frozen yet."""
+        self._frozen_segment = None
+        self._live_points_at = -math.inf
+
+    def signal_points(self) -> list[tuple[int, bool, float]]:
+        """Daily signal including the day on screen (recomputed twice a second of screen time)."""
+        now = self.app.play.screen_time_s
+        if now - self._live_points_at >= 0.5 or self.app.scripted:
+            self._live_points = self.treatment.signal_points(self.day_segment())
+            self._live_points_at = now
+        return self._live_points
+
+    def computed_points(self) -> tuple[list[tuple[int, bool, float]], int] | None:
+        """Background day runs: (points, runs still busy), or None when there are none."""
+        runs = self.app.day_runs
+        if runs is None:
+            return None
+        runs.poll()
+        return runs.points(), runs.busy
+
+    # ------------------------------------------------------------ commands
+    def end(self) -> None:
+        """Close the timeline (a scenario was loaded) and stop its background runs."""
+        self.treatment = None
+        self.app.stop_day_runs()
+
+    def ready(self) -> bool:
+        """Open the timeline if needed; True if the key's own action may go ahead.
+
+        If the synapse on screen already is the timeline's day 0 (drug-free,
+        naive, untouched), what was watched of it is day 0's record and the
+        key acts at once. Otherwise day 0 is built first (and the key only
+        opens the timeline), so the signal always has a drug-free baseline.
+        """
+        if self.treatment is not None:
+            return True
+        app = self.app
+        name = TIMELINE_BASE.get(app.preset.name, app.preset.name)
+        try:
+            base = app.preset if name == app.preset.name else load_preset(name, app.user_overrides)
+        except (ParameterError, ValueError) as exc:
+            app.say(f"cannot start a timeline: {exc}")
+            return False
+        t = Treatment(base.params, name)
+        app.caption_at = None  # the scenario's caption no longer describes the screen
+        if app.model.blockade > 0:
+            self.planned_occupancy = app.model.blockade
+        self.treatment = t
+        app.start_day_runs(t.base)
+        if self.showing(t.params()):
+            return True
+        app.build(t.params())
+        app.say("timeline opened at day 0 without drug (the baseline): K starts the SSRI")
+        return False
+
+    def _rebuild_day(self) -> None:
+        t = self.treatment
+        app = self.app
+        app.build(t.params())
+        st = t.state()
+        if app.day_runs is not None:
+            app.day_runs.request(st)
+        drug = f"SSRI {st.occupancy * 100:.0f}% of SERT" if st.on_drug else "no drug"
+        app.say(
+            f"day {st.day}: {drug}, autoreceptors "
+            f"{st.autoreceptor_sensitivity * 100:.0f}% sensitive, "
+            f"firing {app.model.firing_rate_hz:,.0f} Hz"
+        )
+
+    def advance_days(self, days: int) -> None:
+        """Move the timeline ``days`` on (opening it first if needed)."""
+        if not self.ready():
+            return
+        self.record_day()
+        if self.treatment.advance(days) == 0:
+            self.app.say("the timeline ends here (one year)")
+            return
+        self._rebuild_day()
+
+    def do_day(self) -> None:
+        """Treatment timeline: next day."""
+        self.advance_days(1)
+
+    def do_week(self) -> None:
+        """Treatment timeline: seven days on."""
+        self.advance_days(7)
+
+    def do_drug(self) -> None:
+        """Start the SSRI today (dose: the slider, else 80% of SERT), or stop it today."""
+        slider = self.app.model.blockade
+        if not self.ready():
+            return
+        t = self.treatment
+        if t.course_over:
+            self.app.say("one course per timeline: load a scenario (1-9) to start a new one")
+            return
+        self.record_day()
+        if t.start_day is None:
+            if slider > 0:
+                occupancy = slider
+            elif self.planned_occupancy:
+                occupancy = self.planned_occupancy
+            else:
+                occupancy = THERAPEUTIC_OCCUPANCY
+            t.start_drug(occupancy)
+        else:
+            t.stop_drug()
+        self._rebuild_day()

@@ -1,0 +1,219 @@
+"""The synapse(s) on screen and the clock that advances them.
+
+:class:`Playback` owns the model (and in compare mode the drug-free control
+stepped in lockstep with it), the integer fixed-step clock, the pause state
+and what a frame showed happening (vesicle fusions, action potentials). The
+model only ever advances by whole steps decided by
+:class:`render.clock.FixedStepClock`; the same seed and the same number of
+steps give the same numbers as a headless run.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import deque
+from collections.abc import Callable
+
+import numpy as np
+
+from sim import Synapse
+from sim.params import Parameters
+
+from .clock import TICKS_PER_S, FixedStepClock, ticks_from_seconds, ticks_per_frame
+from .constants import (
+    ACHIEVED_WINDOW_S,
+    FLASH_S,
+    MAX_FRAME_S,
+    NOMINAL_FPS,
+    RATE_CHOICES_HZ,
+    SPEED_CHOICES_US_PER_S,
+    STEP_BUDGET_S,
+)
+from .scene import Flash
+from .widgets import neighbour
+
+
+def run_steps(model: Synapse, n: int) -> None:
+    """Advance ``model`` by ``n`` whole steps (``Synapse.run_steps`` when the model has it)."""
+    fast = getattr(model, "run_steps", None)
+    if fast is not None:
+        fast(n)
+        return
+    for _ in range(n):
+        model.step()
+
+
+def fusion_flashes(m: Synapse, dock_before: np.ndarray) -> list[Flash]:
+    """A flash at every dock whose vesicle left since ``dock_before`` (a vesicle leaves only by fusing)."""
+    had = np.flatnonzero(dock_before >= 0)
+    left = had[m.vesicle_dock[dock_before[had]] != had]
+    return [Flash(float(m.dock_xyz[d, 0]), float(m.dock_xyz[d, 1])) for d in left.tolist()]
+
+
+class Playback:
+    """The model(s), the clock and the pause state.
+
+    Args:
+        params: parameters of the model on screen.
+        seed: model seed.
+        playback_us_per_s: set playback speed, simulated us per second on screen.
+        scripted: a fixed 1/``frame_fps`` s of playback per frame, no CPU cap.
+        frame_fps: scripted frames per second of playback.
+        say: shows a short message on screen.
+    """
+
+    def __init__(
+        self,
+        params: Parameters,
+        seed: int,
+        playback_us_per_s: float,
+        *,
+        scripted: bool = False,
+        frame_fps: int = NOMINAL_FPS,
+        say: Callable[[str], None] = lambda text: None,
+    ) -> None:
+        self.seed = seed
+        self.scripted = scripted
+        self.frame_fps = int(frame_fps)
+        self.say = say
+        self.params = params
+        """Parameters the model on screen was built from."""
+        self.model = Synapse(params, seed=seed)
+        self.control: Synapse | None = None
+        """Compare mode: the drug-free control (left), stepped in lockstep with ``model``."""
+        self.clock = FixedStepClock(params.dt_ns, playback_us_per_s)
+        self.paused = False
+        self.frame_index = 0
+        self.screen_time_s = 0.0
+        self.flashes: list[Flash] = []
+        self.control_flashes: list[Flash] = []
+        self.ap_age_s = math.inf
+        self.last_ap: tuple[int, int, float] | None = None
+        """The last frame's action potentials: (count, vesicles fused, release probability)."""
+        self._step_cost_s = 2.0e-5
+        self._achieved: deque[tuple[float, int]] = deque()
+        self.speed_choices = tuple(sorted({*SPEED_CHOICES_US_PER_S, playback_us_per_s}))
+        self.rate_choices = tuple(sorted({*RATE_CHOICES_HZ, float(params.firing_rate_hz)}))
+
+    # ------------------------------------------------------------- state
+    @property
+    def models(self) -> list[Synapse]:
+        """The synapses on screen: the model, and the control in compare mode."""
+        return [self.model] if self.control is None else [self.model, self.control]
+
+    @property
+    def playback_us_per_s(self) -> float:
+        """Set playback speed: simulated us per second on screen."""
+        return self.clock.playback_us_per_s
+
+    def set_speed(self, us_per_s: float) -> None:
+        """Playback speed, simulated us per second on screen."""
+        self.clock.set_speed(float(us_per_s))
+        self._achieved.clear()
+        if float(us_per_s) not in self.speed_choices:
+            self.speed_choices = tuple(sorted({*self.speed_choices, float(us_per_s)}))
+
+    def build(self, params: Parameters, compare: bool) -> bool:
+        """New model(s) from ``params`` at t = 0, same seed; returns True if the rate choices changed."""
+        self.params = params
+        self.model = Synapse(params, seed=self.seed)
+        self.control = (
+            Synapse(params.with_overrides(blockade=0.0), seed=self.seed) if compare else None
+        )
+        self.clock.reset()
+        self.flashes.clear()
+        self.control_flashes.clear()
+        self.ap_age_s = math.inf
+        self._achieved.clear()
+        rates = tuple(sorted({*RATE_CHOICES_HZ, float(params.firing_rate_hz)}))
+        changed = rates != self.rate_choices
+        self.rate_choices = rates
+        return changed
+
+    def achieved_us_per_s(self) -> float | None:
+        """Playback speed actually achieved over the last second of screen time, or None."""
+        if len(self._achieved) < 2:
+            return None
+        (t0, s0), (t1, s1) = self._achieved[0], self._achieved[-1]
+        if t1 - t0 < 0.3 * ACHIEVED_WINDOW_S:
+            return None
+        return (s1 - s0) * self.model.dt_us / (t1 - t0)
+
+    # -------------------------------------------------------------- loop
+    def advance(self, n_steps: int) -> None:
+        """Step the model(s) ``n_steps`` times and note fusions and action potentials to show."""
+        self.last_ap = None
+        if n_steps <= 0:
+            return
+        m, c = self.model, self.control
+        dock_before = m.dock_vesicle.copy()
+        c_dock_before = c.dock_vesicle.copy() if c is not None else None
+        spikes_before = len(m.spike_log)
+        t0 = time.perf_counter()
+        # Lockstep: the same steps for both, so the traces share one time axis.
+        for model in self.models:
+            run_steps(model, n_steps)
+        cost = (time.perf_counter() - t0) / n_steps
+        self._step_cost_s = 0.8 * self._step_cost_s + 0.2 * cost
+        if len(m.spike_log) > spikes_before:
+            self.ap_age_s = 0.0
+            fused_total = sum(s[1] for s in m.spike_log[spikes_before:])
+            self.last_ap = (len(m.spike_log) - spikes_before, fused_total, m.spike_log[-1][2])
+        self.flashes.extend(fusion_flashes(m, dock_before))
+        if c is not None:
+            self.control_flashes.extend(fusion_flashes(c, c_dock_before))
+
+    def update(self, real_dt_s: float) -> int:
+        """Advance by one frame of ``real_dt_s`` wall seconds; returns model steps taken.
+
+        Interactive: the wall time (clamped to ``MAX_FRAME_S``) feeds the
+        integer accumulator, and the steps are capped to a CPU budget (the
+        on-screen 'achieved' speed then drops). Scripted: exactly
+        1/``frame_fps`` s per frame, no cap, so the step count never depends
+        on the machine.
+        """
+        if self.scripted:
+            ticks = ticks_per_frame(self.frame_fps, self.frame_index)
+            max_steps = None
+        else:
+            ticks = ticks_from_seconds(min(max(real_dt_s, 0.0), MAX_FRAME_S))
+            max_steps = max(1, int(STEP_BUDGET_S / max(self._step_cost_s, 1e-9)))
+        wall_s = ticks / TICKS_PER_S
+        self.frame_index += 1
+        self.screen_time_s += wall_s
+        self.ap_age_s += wall_s
+        for flashes in (self.flashes, self.control_flashes):
+            for f in flashes:
+                f.age_s += wall_s
+            flashes[:] = [f for f in flashes if f.age_s < FLASH_S]
+        steps = 0
+        self.last_ap = None
+        if not self.paused:
+            steps = self.clock.advance(ticks, max_steps)
+            self.advance(steps)
+            self._achieved.append((self.screen_time_s, self.model.step_index))
+            while self._achieved and self.screen_time_s - self._achieved[0][0] > ACHIEVED_WINDOW_S:
+                self._achieved.popleft()
+        return steps
+
+    # ----------------------------------------------------------- actions
+    def do_toggle_pause(self) -> None:
+        """Play / pause."""
+        self.paused = not self.paused
+        self._achieved.clear()
+        self.clock.reset()
+
+    def do_step(self) -> None:
+        """One model step (pauses first if playing)."""
+        self.paused = True
+        self._achieved.clear()
+        self.advance(1)
+
+    def do_speed_up(self) -> None:
+        """Next faster playback speed."""
+        self.set_speed(neighbour(self.speed_choices, self.playback_us_per_s, +1))
+
+    def do_speed_down(self) -> None:
+        """Next slower playback speed."""
+        self.set_speed(neighbour(self.speed_choices, self.playback_us_per_s, -1))
