@@ -14,24 +14,107 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 import sys
 from typing import Any, NoReturn
 
 EXIT_USAGE = 2
 
+MESSAGE_TOKEN_CHARS = 60
+"""Longest unbroken run of characters an error message quotes whole (longer ones are cut)."""
+
+_NUMBER = re.compile(
+    r"^-(?:\d+\.?\d*(?:e[-+]?\d+)?|\.\d+(?:e[-+]?\d+)?|inf(?:inity)?|nan)$", re.IGNORECASE
+)
+"""What argparse must read as a (negative) value, not an option: -4, -1e5, -.5, -inf, -nan."""
+
+MODE_OPTIONS: dict[str, frozenset[str]] = {
+    "headless": frozenset({"preset", "seed", "blockade", "set", "headless"}),
+    "timeline": frozenset({"preset", "seed", "set"}),
+    "sweep": frozenset({"preset", "set"}),
+    "bench": frozenset(),
+    "params": frozenset(),
+    "presets": frozenset(),
+}
+"""Top-level options (by dest) each mode reads; any other given option is refused.
+The window reads every top-level option except ``HEADLESS_ONLY``."""
+
+HEADLESS_ONLY = frozenset({"headless", "duration_ms", "csv", "json"})
+"""Top-level options (by dest) only a ``--headless`` run reads."""
+
+
+def _one_line(message: str) -> str:
+    """``message`` on one line with every long unbroken run of characters shortened."""
+    text = " ".join(str(message).split())
+    half = (MESSAGE_TOKEN_CHARS - 5) // 2
+
+    def cut(m: re.Match) -> str:
+        tok = m.group(0)
+        return f"{tok[:half]}…{tok[-half:]} ({len(tok)} characters)"
+
+    return re.sub(rf"\S{{{MESSAGE_TOKEN_CHARS + 1},}}", cut, text)
+
 
 class CleftArgumentParser(argparse.ArgumentParser):
-    """argparse that reports errors in one line and exits with code 2."""
+    """argparse that reports errors in one line and exits with code 2.
+
+    Construction rules (for every parser and subparser): no abbreviations
+    (``allow_abbrev=False``: ``sweep --seed 3`` is not ``--seeds 3``); values
+    that look like negative numbers (``-4``, ``-1e5``, ``-inf``) are values,
+    not options; every option the user gives is recorded in :attr:`given`
+    (shared by a parser and its subparsers), so modes can refuse options
+    they do not read instead of dropping them.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["allow_abbrev"] = False
+        self.given: dict[tuple[str, str], str] = {}
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = _NUMBER
 
     def error(self, message: str) -> NoReturn:
         """Print ``message`` in one line and exit 2 (no usage block)."""
-        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        sys.stderr.write(f"{self.prog}: error: {_one_line(message)}\n")
         raise SystemExit(EXIT_USAGE)
 
 
+_TRACKED: dict[type, type] = {}
+
+
+def _track_given(parser: CleftArgumentParser, given: dict[tuple[str, str], str]) -> None:
+    """Make every option of ``parser`` (and its subparsers) record itself in ``given`` when used.
+
+    ``given[(parser prog, dest)] = option string as typed``.
+    """
+    parser.given = given
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                _track_given(sub, given)
+            continue
+        if isinstance(action, (argparse._HelpAction, argparse._VersionAction)):
+            continue
+        base = type(action)
+        if base not in _TRACKED:
+
+            def call(self, p, namespace, values, option_string=None, _base=base):
+                self._cleft_given.setdefault((p.prog, self.dest), option_string or self.dest)
+                _base.__call__(self, p, namespace, values, option_string)
+
+            _TRACKED[base] = type(f"Tracked{base.__name__}", (base,), {"__call__": call})
+        action.__class__ = _TRACKED[base]
+        action._cleft_given = given
+
+
 def _fail(message: str) -> NoReturn:
-    sys.stderr.write(f"cleft: error: {message}\n")
+    sys.stderr.write(f"cleft: error: {_one_line(message)}\n")
     raise SystemExit(EXIT_USAGE)
+
+
+def _short(text: str) -> str:
+    from sim.params import shorten
+
+    return shorten(text)
 
 
 def _finite(name: str, lo: float, hi: float):
@@ -39,9 +122,11 @@ def _finite(name: str, lo: float, hi: float):
         try:
             value = float(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} = {text!r} is not a number") from None
+            raise argparse.ArgumentTypeError(f"{name} = {_short(text)} is not a number") from None
         if not math.isfinite(value) or not lo <= value <= hi:
-            raise argparse.ArgumentTypeError(f"{name} = {text} is out of range [{lo}, {hi}]")
+            raise argparse.ArgumentTypeError(
+                f"{name} = {_short(text)} is out of range [{lo}, {hi}]"
+            )
         return value
 
     return parse
@@ -52,9 +137,13 @@ def _whole(name: str, lo: int, hi: int):
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} = {text!r} is not a whole number") from None
+            raise argparse.ArgumentTypeError(
+                f"{name} = {_short(text)} is not a whole number"
+            ) from None
         if not lo <= value <= hi:
-            raise argparse.ArgumentTypeError(f"{name} = {text} is out of range [{lo}, {hi}]")
+            raise argparse.ArgumentTypeError(
+                f"{name} = {_short(text)} is out of range [{lo}, {hi}]"
+            )
         return value
 
     return parse
@@ -65,11 +154,11 @@ def _size(text: str) -> tuple[int, int]:
         w, h = (int(v) for v in text.lower().split("x"))
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"--size {text!r}: expected WIDTHxHEIGHT, e.g. 1280x720"
+            f"--size {_short(text)}: expected WIDTHxHEIGHT, e.g. 1280x720"
         ) from None
     if not (320 <= w <= 7680 and 240 <= h <= 4320):
         raise argparse.ArgumentTypeError(
-            f"--size {text}: width in [320, 7680], height in [240, 4320]"
+            f"--size {_short(text)}: width in [320, 7680], height in [240, 4320]"
         )
     return w, h
 
@@ -139,6 +228,29 @@ def build_parser() -> argparse.ArgumentParser:
         help="window size in pixels (default 1280x720)",
     )
     parser.add_argument("--fullscreen", action="store_true", help="start in fullscreen")
+    parser.add_argument(
+        "--projector", action="store_true", help="window: start in projector mode (P)"
+    )
+    parser.add_argument("--compare", action="store_true", help="window: start in compare mode (C)")
+    parser.add_argument("--tour", action="store_true", help="window: start the guided tour (T)")
+    parser.add_argument(
+        "--out-dir",
+        metavar="DIR",
+        help="window: folder where S (PNG) and V (MP4/GIF) save, printed on each save "
+        "(default ~/Cleft)",
+    )
+    parser.add_argument(
+        "--quit-after",
+        type=_finite("--quit-after", 1e-3, 86400.0),
+        metavar="SECONDS",
+        help="window: run in real time for SECONDS, then close",
+    )
+    parser.add_argument(
+        "--stats",
+        metavar="PATH.json",
+        help="window: write wall_s, frames, fps_median, sim_us, behind_fraction and "
+        "mean_set_us_per_s as JSON when the window closes",
+    )
 
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     bench = sub.add_parser("bench", help="print simulation and drawing speed figures")
@@ -174,13 +286,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="first day off drug (abrupt stop)",
     )
     tl.add_argument(
-        "--isis",
-        type=_whole("--isis", 1, 1000),
-        default=4,
-        help="interspike intervals of fast simulation per day (default 4)",
+        "--window-ms",
+        type=_finite("--window-ms", 0.001, 1000.0),
+        default=None,
+        metavar="T",
+        help="simulated ms of fast model per day, at most (default 8: the whole interspike "
+        "intervals that fit; a slower day's one release stands for its interval)",
     )
     tl.add_argument(
-        "--workers", type=_whole("--workers", 1, 64), default=2, help="parallel processes"
+        "--workers",
+        type=_whole("--workers", 1, 64),
+        default=None,
+        help="local worker processes (default 2; 1 runs in this process)",
+    )
+    tl.add_argument(
+        "--scheduler",
+        dest="tl_scheduler",
+        metavar="tcp://HOST:PORT",
+        help="run the days on an existing Dask cluster instead",
     )
     tl.add_argument(
         "--seed",
@@ -195,25 +318,63 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tl.add_argument("--plot", metavar="PATH", help="write a PNG of signal and adaptation over days")
 
-    sw = sub.add_parser("sweep", help="run every (blockade, seed) pair in parallel; dose-response")
+    sw = sub.add_parser(
+        "sweep",
+        help="an experiment: every grid point of the varied parameters x seeds, on Dask; "
+        "rows streamed to a CSV, --resume completes it",
+    )
+    sw.add_argument(
+        "--vary",
+        action="append",
+        default=[],
+        metavar="NAME=SPEC",
+        help="vary a parameter over START:STOP:STEP or A,B,C (repeatable; the grid is the product)",
+    )
     sw.add_argument(
         "--blockade",
         dest="sw_blockade",
-        required=True,
         metavar="START:STOP:STEP",
-        help="blockade values, e.g. 0:1:0.1 or 0,0.5,0.9",
+        help="the same as --vary blockade=SPEC (the older form)",
     )
-    sw.add_argument("--seeds", type=_whole("--seeds", 1, 1000), default=8, help="seeds per value")
+    sw.add_argument(
+        "--experiment",
+        metavar="FILE.toml",
+        help="an experiment file (see assets/experiments/); replaces --vary, --set, --preset",
+    )
+    sw.add_argument(
+        "--seeds",
+        type=_whole("--seeds", 1, 1000),
+        default=None,
+        help="seeds per grid point (default 8)",
+    )
     sw.add_argument(
         "--duration-ms",
         dest="sw_duration",
-        required=True,
-        type=_finite("--duration-ms", 1e-9, 1e7),
+        type=_finite("--duration-ms", 1e-6, 1e7),
         metavar="T",
         help="simulated ms per run",
     )
     sw.add_argument(
-        "--workers", type=_whole("--workers", 1, 64), default=2, help="parallel processes"
+        "--metrics",
+        metavar="A,B,...",
+        help="summary numbers to keep and plot (default: all kept, three plotted)",
+    )
+    sw.add_argument(
+        "--workers",
+        type=_whole("--workers", 1, 64),
+        default=None,
+        help="local worker processes (default 2; 1 runs in this process)",
+    )
+    sw.add_argument(
+        "--scheduler",
+        dest="sw_scheduler",
+        metavar="tcp://HOST:PORT",
+        help="run on an existing Dask cluster (dask scheduler / dask worker) instead",
+    )
+    sw.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the rows already in --out and run only the missing runs",
     )
     for p in (tl, sw):
         p.add_argument(
@@ -231,9 +392,10 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="NAME=VALUE",
             help="override one parameter (repeatable)",
         )
-    sw.add_argument("--out", required=True, metavar="PATH.csv", help="CSV with one row per run")
-    sw.add_argument("--plot", metavar="PATH.png", help="dose-response plot (matplotlib)")
+    sw.add_argument("--out", metavar="PATH.csv", help="CSV with one row per run (streamed)")
+    sw.add_argument("--plot", metavar="PATH.png", help="each metric against the varied parameter")
     sub.add_parser("presets", help="list the presets with their captions")
+    _track_given(parser, {})
     return parser
 
 
@@ -248,36 +410,60 @@ def _overrides(pairs: list[str]) -> dict[str, Any]:
 
 
 def cmd_headless(args: argparse.Namespace) -> int:
-    """Run without a window; print a summary; write CSV/JSON if asked."""
-    from sim.headless import (
-        check_writable,
-        csv_text,
-        human_summary,
-        json_text,
-        run_headless,
-        summary,
-        write_atomic,
-    )
+    """Run without a window; print a summary; write CSV/JSON if asked.
+
+    Both outputs are checked before the run (:func:`sim.outputs.check_outputs`);
+    the CSV is streamed while running, so memory stays flat at any duration.
+    """
+    from sim.headless import human_summary, json_text, run_headless, summary
+    from sim.outputs import check_outputs, write_text
 
     if args.duration_ms is None:
         _fail("--headless needs --duration-ms T")
-    if args.record:
-        _fail("--record needs the window (drop --headless)")
-    for path in (args.csv, args.json):
-        if path:
-            check_writable(path)
+    paths = check_outputs({"--csv": args.csv, "--json": args.json})
     preset, model = run_headless(
-        args.preset, args.duration_ms, args.seed, args.blockade, _overrides(args.set)
+        args.preset,
+        args.duration_ms,
+        args.seed,
+        args.blockade,
+        _overrides(args.set),
+        csv_path=paths.get("--csv"),
+        stream=True,
     )
     s = summary(preset, model)
+    if "--json" in paths:
+        write_text(paths["--json"], json_text(s))
     print(human_summary(s))
-    if args.csv:
-        write_atomic(args.csv, csv_text(model))
+    if "--csv" in paths:
         print(f"  wrote {args.csv} ({model.recorder.n} samples)")
-    if args.json:
-        write_atomic(args.json, json_text(s))
+    if "--json" in paths:
         print(f"  wrote {args.json}")
     return 0
+
+
+def _check_mode(args: argparse.Namespace, given: dict[tuple[str, str], str], prog: str) -> None:
+    """Refuse top-level options the chosen mode does not read (one line, exit 2)."""
+    top = {dest: opt for (where, dest), opt in given.items() if where == prog}
+    if args.command is not None:
+        mode, label = args.command, f"'{args.command}'"
+        allowed = MODE_OPTIONS.get(mode, frozenset())
+    elif args.headless:
+        mode, label = "headless", "--headless runs"
+        allowed = MODE_OPTIONS["headless"] | HEADLESS_ONLY
+    else:
+        mode, label = "window", "the window"
+        allowed = frozenset(top) - HEADLESS_ONLY
+    for dest, opt in top.items():
+        if dest in allowed:
+            continue
+        if mode == "window":
+            _fail(f"{opt} applies only to --headless runs (add --headless)")
+        if args.command is not None:
+            _fail(f"{opt} does not apply to {label}; give the command's own options after it")
+        _fail(f"{opt} does not apply to {label} (it is a window option)")
+    for dest in ("preset", "set"):
+        if dest in top and (f"{prog} {args.command}", f"sub_{dest}") in given:
+            _fail(f"{top[dest]} given both before and after '{args.command}'; give it once")
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -294,83 +480,47 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
-    """Run the treatment timeline and print/write one row per day."""
-    import json
+    """Run the treatment timeline and print/write one row per day (``sim.timeline.cli_timeline``)."""
+    from sim.timeline import DAY_WINDOW_MS, cli_timeline
 
-    from sim.headless import check_writable, write_atomic
-    from sim.timeline import plot_timeline, run_timeline, slow_parameters_dict, timeline_csv
-
-    if args.stop_day < args.start_day:
-        _fail(f"--stop-day {args.stop_day} is before --start-day {args.start_day}")
-    for path in (args.tl_csv, args.tl_json, args.plot):
-        if path:
-            check_writable(path)
-    seed = args.seed if args.tl_seed is None else args.tl_seed
-
-    def progress(done: int, total: int) -> None:
-        sys.stderr.write(f"\rtimeline: {done}/{total} days simulated")
-        sys.stderr.flush()
-
-    rows = run_timeline(
-        args.days,
-        args.drug,
-        args.dose_nM,
-        args.start_day,
-        args.stop_day,
-        seed=seed,
+    return cli_timeline(
+        days=args.days,
+        drug=args.drug,
+        dose_nM=args.dose_nM,
+        start_day=args.start_day,
+        stop_day=args.stop_day,
+        seed=args.seed if args.tl_seed is None else args.tl_seed,
         preset=args.preset,
         overrides=_overrides(args.set),
-        isis=args.isis,
+        window_ms=DAY_WINDOW_MS if args.window_ms is None else args.window_ms,
         workers=args.workers,
-        progress=progress,
+        scheduler=args.tl_scheduler,
+        csv_path=args.tl_csv,
+        json_path=args.tl_json,
+        plot_path=args.plot,
     )
-    sys.stderr.write("\n")
-    print(
-        f"{'day':>4} {'phase':>9} {'SERT occ':>8} {'auto sens':>9} {'firing Hz':>9} "
-        f"{'cleft uM':>9} {'rec occ':>7} {'signal':>7}"
-    )
-    for r in rows:
-        print(
-            f"{r['day']:>4} {r['phase']:>9} {r['occupancy']:8.2f} "
-            f"{r['autoreceptor_sensitivity']:9.2f} {r['firing_rate_hz']:9.0f} "
-            f"{r['mean_cleft_uM']:9.1f} {r['receptor_occupancy_mean']:7.3f} {r['signal']:7.3f}"
-        )
-    if args.tl_csv:
-        write_atomic(args.tl_csv, timeline_csv(rows))
-    if args.tl_json:
-        doc = {
-            "drug": args.drug,
-            "dose_nM": args.dose_nM,
-            "start_day": args.start_day,
-            "stop_day": args.stop_day,
-            "seed": seed,
-            "preset": args.preset,
-            "slow_parameters": slow_parameters_dict(),
-            "rows": rows,
-        }
-        write_atomic(args.tl_json, json.dumps(doc, indent=2) + "\n")
-    if args.plot:
-        plot_timeline(
-            rows,
-            args.plot,
-            f"{args.drug} {args.dose_nM:g} nM, days {args.start_day}-{args.stop_day}",
-        )
-    return 0
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    """Run a blockade sweep over seeds in parallel processes."""
+    """Run an experiment on the engine (``sim.sweep.cli_sweep``)."""
     from sim.sweep import cli_sweep
 
+    if args.experiment is not None and args.sub_preset is not None:
+        _fail("--experiment names its own preset: drop --preset")
     return cli_sweep(
-        args.preset,
-        _overrides(args.set),
-        args.sw_blockade,
-        args.seeds,
-        args.sw_duration,
-        args.workers,
-        args.out,
-        args.plot,
+        preset=args.preset,
+        overrides=_overrides(args.set),
+        vary=args.vary,
+        blockade_text=args.sw_blockade,
+        experiment_path=args.experiment,
+        seeds=args.seeds,
+        duration_ms=args.sw_duration,
+        metrics=args.metrics,
+        workers=args.workers,
+        scheduler=args.sw_scheduler,
+        out=args.out,
+        plot_path=args.plot,
+        resume=args.resume,
     )
 
 
@@ -398,29 +548,31 @@ def cmd_presets() -> int:
 
 def cmd_window(args: argparse.Namespace) -> int:
     """Open the visualiser (or draw --frames and save --screenshot)."""
-    if args.screenshot and args.frames is None:
+    if args.screenshot is not None and args.frames is None:
         _fail("--screenshot needs --frames N")
     if args.csv or args.json or args.duration_ms is not None:
         _fail("--csv, --json and --duration-ms need --headless")
-    if args.record:
-        from pathlib import Path
+    from pathlib import Path
 
-        record = Path(args.record)
-        if record.suffix.lower() not in (".mp4", ".gif"):
-            _fail(f"--record {args.record!r} must end in .mp4 or .gif")
-        if not record.parent.resolve().is_dir():
-            _fail(f"--record folder {str(record.parent)!r} does not exist")
-        if record.exists():
-            _fail(f"--record {args.record!r} exists; recordings never overwrite a file")
+    from sim.outputs import check_outputs
+
+    for option, value, suffixes in (
+        ("--screenshot", args.screenshot, (".png",)),
+        ("--record", args.record, (".mp4", ".gif")),
+    ):
+        if value is not None and Path(value).suffix.lower() not in suffixes:
+            _fail(f"{option} {_short(value)} must end in {' or '.join(suffixes)}")
+    check_outputs({"--screenshot": args.screenshot, "--record": args.record})
+    if args.record is not None and Path(args.record).exists():
+        _fail(f"--record {_short(args.record)} exists; recordings never replace a file")
     overrides = _overrides(args.set)
-    from sim.headless import check_writable
+    from sim.memory import check_memory
     from sim.presets import load_preset
 
-    load_preset(
+    preset = load_preset(
         args.preset, {**overrides, **({} if args.blockade is None else {"blockade": args.blockade})}
     )
-    if args.screenshot:
-        check_writable(args.screenshot)
+    check_memory(preset.params)
     from render.app import run_app
 
     return run_app(
@@ -433,6 +585,12 @@ def cmd_window(args: argparse.Namespace) -> int:
         blockade=args.blockade,
         fullscreen=args.fullscreen,
         record=args.record,
+        projector=args.projector,
+        compare=args.compare,
+        tour=args.tour,
+        out_dir=args.out_dir,
+        quit_after=args.quit_after,
+        stats=args.stats,
     )
 
 
@@ -443,7 +601,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     from sim.params import ParameterError
 
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _check_mode(args, parser.given, parser.prog)
     if getattr(args, "sub_preset", None):
         args.preset = args.sub_preset
     args.set = [*args.set, *getattr(args, "sub_set", [])]
@@ -464,7 +624,10 @@ def main(argv: list[str] | None = None) -> int:
     except (ParameterError, ValueError) as exc:
         _fail(str(exc))
     except OSError as exc:
-        _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+        where = f": {exc.filename}" if exc.filename else ""
+        _fail(f"{exc.strerror or exc}{where}")
+    except MemoryError:
+        _fail("not enough memory for these parameters (see 'main.py params' for the ranges)")
     except KeyboardInterrupt:
         return 130
 

@@ -34,6 +34,7 @@ from typing import Any
 
 import pygame
 
+from sim.outputs import atomic_output, check_output
 from sim.params import ParameterError, Parameters
 from sim.presets import Preset, load_preset
 
@@ -49,6 +50,7 @@ from .constants import (
 )
 from .controls import Controls
 from .course import Course
+from .display import display_problem, quiet_stderr, scripted_driver
 from .follow import FollowRoom
 from .frame import FrameDrawer
 from .guide import Guide
@@ -58,9 +60,19 @@ from .playback import Playback
 from .plots import plot_window_us
 from .recording import SUFFIXES, RecordingError, VideoRecorder, next_free_path
 from .screen import MAX_SIZE, MIN_SIZE, Screen
+from .stats import RunStats
 from .treatment import DayRuns
 
 WINDOW_TITLE = "Cleft - a serotonin synapse, molecule by molecule"
+
+DEFAULT_OUT_DIR = Path.home() / "Cleft"
+"""Where S (PNG) and V (MP4, GIF) save when no ``--out-dir`` is given."""
+
+
+def save_png(surface: pygame.Surface, path: Path, replace: bool = True) -> None:
+    """Write ``surface`` as a PNG by the output rule (whole or not at all, mode from the umask)."""
+    with atomic_output(Path(path), "wb", replace=replace) as fh:
+        pygame.image.save(surface, fh, "frame.png")
 
 
 class App:
@@ -76,9 +88,11 @@ class App:
             frames.
         projector: start in the projector colour profile.
         screenshot_dir: where the S key saves PNGs and V saves videos
-            (default: current folder).
+            (default: ``DEFAULT_OUT_DIR``, created on the first save).
         frame_fps: scripted frames per second of playback (``NOMINAL_FPS``;
             ``VIDEO_FPS`` for a scripted recording).
+        compare: start in compare mode (a drug-free control beside the model).
+        tour: start the guided tour.
     """
 
     def __init__(
@@ -91,6 +105,8 @@ class App:
         projector: bool = False,
         screenshot_dir: str | Path | None = None,
         frame_fps: int = NOMINAL_FPS,
+        compare: bool = False,
+        tour: bool = False,
     ) -> None:
         if not pygame.font.get_init():
             pygame.font.init()
@@ -102,7 +118,7 @@ class App:
         self.running = True
         self.toast: tuple[str, float] | None = None
         self.caption_at: float | None = None if scripted else 0.0
-        self.screenshot_dir = Path(screenshot_dir) if screenshot_dir else Path.cwd()
+        self.screenshot_dir = Path(screenshot_dir) if screenshot_dir else DEFAULT_OUT_DIR
         self.record_dir = self.screenshot_dir
         self.last_screenshot: Path | None = None
         self.last_recording: Path | None = None
@@ -130,6 +146,10 @@ class App:
         self.rooms = (self, self.play, self.screen, self.course, self.guide, self.compare)
         self.rooms += (self.follow,)
         self.screen.layout(size)
+        if compare:
+            self.compare.set(True)
+        if tour:
+            self.guide.do_tour()
 
     # --------------------------------------------------------- shortcuts
     @property
@@ -339,20 +359,27 @@ class App:
         if self.video is not None and not self.scripted:
             self.frame.draw_rec_badge(surface, self.video)
 
+    def out_folder(self, folder: Path) -> Path:
+        """``folder``, created if missing (S and V save there)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
     def _save_screenshot(self, surface: pygame.Surface) -> None:
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        path = self.screenshot_dir / f"cleft-{stamp}.png"
-        k = 1
-        while path.exists():
-            path = self.screenshot_dir / f"cleft-{stamp}-{k}.png"
-            k += 1
         try:
-            pygame.image.save(surface, str(path))
-        except (pygame.error, OSError) as exc:
+            folder = self.out_folder(self.screenshot_dir)
+            path = folder / f"cleft-{stamp}.png"
+            k = 1
+            while path.exists():
+                path = folder / f"cleft-{stamp}-{k}.png"
+                k += 1
+            save_png(surface, path, replace=False)
+        except (pygame.error, OSError, ValueError) as exc:
             self.say(f"screenshot failed: {exc}")
             return
         self.last_screenshot = path
-        self.say(f"saved {path.name}")
+        self.say(f"saved {path}")
+        print(f"saved {path}", flush=True)
 
     # ------------------------------------------------ background workers
     def start_day_runs(self, base: Parameters) -> None:
@@ -381,7 +408,7 @@ class App:
         if self.video is not None:
             raise RecordingError("already recording")
         if path is None:
-            path = next_free_path(self.record_dir, ".gif" if gif else ".mp4")
+            path = next_free_path(self.out_folder(self.record_dir), ".gif" if gif else ".mp4")
         self.video = VideoRecorder(
             Path(path), self.screen.size, VIDEO_FPS, block=self.scripted, explicit=explicit
         )
@@ -400,7 +427,9 @@ class App:
             return None
         self.last_recording = out
         dropped = f", {v.frames_dropped} dropped" if v.frames_dropped else ""
-        self.say(f"saved {out.name} ({v.frames_written} frames{dropped})")
+        self.say(f"saved {out} ({v.frames_written} frames{dropped})")
+        if not self.scripted:
+            print(f"saved {out}", flush=True)
         return out
 
     def _toggle_recording(self, gif: bool) -> None:
@@ -529,6 +558,41 @@ def _set_mode(size: tuple[int, int], fullscreen: bool) -> pygame.Surface:
     return pygame.display.set_mode(size, pygame.RESIZABLE)
 
 
+def _check_session(
+    frames: Any,
+    out_dir: Any,
+    quit_after: Any,
+    stats: Any,
+    flags: dict[str, Any],
+) -> Path | None:
+    """Check the start-up options of a lecture run; returns the output folder (or None)."""
+    for name, value in flags.items():
+        if not isinstance(value, bool):
+            raise ValueError(f"{name} = {value!r} must be True or False")
+    if quit_after is not None and (
+        isinstance(quit_after, bool)
+        or not isinstance(quit_after, (int, float))
+        or not (math.isfinite(quit_after) and 0.0 < quit_after <= 86400.0)
+    ):
+        raise ValueError(f"--quit-after {quit_after!r} must be seconds in (0, 86400]")
+    if quit_after is not None and frames is not None:
+        raise ValueError("--quit-after runs in real time; --frames draws a fixed count: pick one")
+    if stats is not None:
+        if Path(stats).suffix.lower() != ".json":
+            raise ValueError(f"--stats {str(stats)!r} must be a .json path")
+        check_output("--stats", stats)
+    if out_dir is None:
+        return None
+    folder = Path(out_dir)
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"--out-dir {str(out_dir)!r} is not a folder")
+    if not folder.parent.resolve().is_dir():
+        raise ValueError(f"--out-dir {str(out_dir)!r}: its parent folder does not exist")
+    folder.mkdir(exist_ok=True)
+    check_output("--out-dir", folder / "cleft-probe.png")
+    return folder
+
+
 def run_app(
     preset_name: str,
     overrides: dict | None,
@@ -539,6 +603,13 @@ def run_app(
     blockade: float | None = None,
     fullscreen: bool = False,
     record: str | None = None,
+    *,
+    projector: bool = False,
+    compare: bool = False,
+    tour: bool = False,
+    out_dir: str | Path | None = None,
+    quit_after: float | None = None,
+    stats: str | Path | None = None,
 ) -> int:
     """Open the Cleft window; returns the exit code (0).
 
@@ -547,9 +618,9 @@ def run_app(
         overrides: parameter values applied on top of the preset.
         seed: model seed.
         size: window size (width, height), px.
-        frames: draw exactly this many frames, then exit. Each frame advances
-            the model by the preset's playback speed at a nominal 60 fps
-            (deterministic; works under ``SDL_VIDEODRIVER=dummy``); with
+        frames: draw exactly this many frames, then exit, without showing a
+            window (SDL's dummy driver). Each frame advances the model by the
+            preset's playback speed at a nominal 60 fps (deterministic); with
             ``record``, at ``VIDEO_FPS`` so the file plays at the set speed.
         screenshot: with ``frames``, save the last frame to this PNG path.
         blockade: initial SSRI blockade, fraction of SERT 0..1.
@@ -557,71 +628,115 @@ def run_app(
         record: record from the first frame to this .mp4 or .gif path (must
             not exist); the file is complete when the window closes (or after
             ``frames``). V stops it early.
+        projector: start in projector mode (P).
+        compare: start in compare mode (C).
+        tour: start the guided tour (T).
+        out_dir: folder for S and V (default ``DEFAULT_OUT_DIR``); created if
+            its parent exists. Each saved path is printed.
+        quit_after: run in real time for this many wall seconds, then close.
+        stats: write the run's diagnostics (:mod:`render.stats`) as JSON here.
 
     Raises:
-        ValueError: any invalid argument (one-line message); preset errors
-            (:class:`sim.presets.PresetError`) are ValueErrors too.
+        ValueError: any invalid argument, or no display to open a window on
+            (one-line message); preset errors are ValueErrors too.
         RecordingError: the recording could not be written (an OSError; no
             partial file is left).
     """
     _check_args(
         preset_name, overrides, seed, size, frames, screenshot, blockade, fullscreen, record
     )
+    flags = {"projector": projector, "compare": compare, "tour": tour}
+    folder = _check_session(frames, out_dir, quit_after, stats, flags)
+    scripted = frames is not None
+    problem = None if scripted else display_problem()
+    if problem is not None:
+        raise ValueError(problem)
     preset = load_preset(preset_name, overrides or None)
-    pygame.display.init()
-    pygame.font.init()
     app: App | None = None
-    try:
-        screen = _set_mode(tuple(size), fullscreen)
-        pygame.display.set_caption(WINDOW_TITLE)
-        pygame.key.set_repeat(350, 45)
-        scripted = frames is not None
-        app = App(
-            preset,
-            seed,
-            screen.get_size(),
-            scripted=scripted,
-            frame_fps=VIDEO_FPS if scripted and record else NOMINAL_FPS,
-        )
-        if blockade is not None:
-            app.set_blockade(float(blockade))
-        if record is not None:
-            app.record_dir = Path(record).parent
-            app.start_recording(record, gif=Path(record).suffix.lower() == ".gif", explicit=True)
-        is_fullscreen = bool(screen.get_flags() & pygame.FULLSCREEN)
-        windowed_size = tuple(size)
-        timer = pygame.time.Clock()
-        drawn = 0
-        while app.running:
-            app.pump()
-            if not app.running:
-                break
-            if app.screen.fullscreen_requested:
-                app.screen.fullscreen_requested = False
-                if not is_fullscreen:
-                    windowed_size = screen.get_size()
-                is_fullscreen = not is_fullscreen
-                screen = _set_mode(windowed_size, is_fullscreen)
-                is_fullscreen = bool(screen.get_flags() & pygame.FULLSCREEN)
-            screen = pygame.display.get_surface()
-            dt_s = 0.0 if frames is not None else timer.tick(NOMINAL_FPS) / 1000.0
-            app.update(dt_s)
-            app.draw(screen)
-            pygame.display.flip()
-            drawn += 1
-            if frames is not None and drawn >= frames:
-                break
-        if screenshot is not None and drawn:
-            pygame.image.save(screen, str(screenshot))
-        if app.video is not None:
-            video, app.video = app.video, None
-            video.finish()  # raises RecordingError (nothing left behind) on failure
-    except BaseException:
-        if app is not None and app.video is not None:
-            app.video.abort()
-        raise
-    finally:
-        if app is not None:
-            app.overlay.close()
-        pygame.quit()
+    run = RunStats()
+    with scripted_driver(scripted):
+        try:
+            with quiet_stderr():
+                pygame.display.init()
+                pygame.font.init()
+                screen = _set_mode(tuple(size), fullscreen)
+            pygame.display.set_caption(WINDOW_TITLE)
+            pygame.key.set_repeat(350, 45)
+            app = App(
+                preset,
+                seed,
+                screen.get_size(),
+                scripted=scripted,
+                projector=projector,
+                screenshot_dir=folder,
+                frame_fps=VIDEO_FPS if scripted and record else NOMINAL_FPS,
+                compare=compare,
+                tour=tour,
+            )
+            if blockade is not None:
+                app.set_blockade(float(blockade))
+            if record is not None:
+                app.record_dir = Path(record).parent
+                app.start_recording(
+                    record, gif=Path(record).suffix.lower() == ".gif", explicit=True
+                )
+            _loop(app, screen, size, frames, quit_after, run)
+            if screenshot is not None and run.frames:
+                save_png(pygame.display.get_surface(), Path(screenshot))
+            if app.video is not None:
+                video, app.video = app.video, None
+                video.finish()  # raises RecordingError (nothing left behind) on failure
+            if stats is not None:
+                run.write(stats)
+        except BaseException:
+            if app is not None and app.video is not None:
+                app.video.abort()
+            raise
+        finally:
+            if app is not None:
+                app.overlay.close()
+                app.stop_day_runs()
+            pygame.quit()
     return 0
+
+
+def _loop(
+    app: App,
+    screen: pygame.Surface,
+    size: tuple[int, int],
+    frames: int | None,
+    quit_after: float | None,
+    run: RunStats,
+) -> None:
+    """The frame loop: events, one update, one draw, flip; ``run`` gets one record per frame."""
+    is_fullscreen = bool(screen.get_flags() & pygame.FULLSCREEN)
+    windowed_size = tuple(size)
+    timer = pygame.time.Clock()
+    start = last = time.perf_counter()
+    while app.running:
+        app.pump()
+        if not app.running:
+            break
+        if app.screen.fullscreen_requested:
+            app.screen.fullscreen_requested = False
+            if not is_fullscreen:
+                windowed_size = screen.get_size()
+            is_fullscreen = not is_fullscreen
+            screen = _set_mode(windowed_size, is_fullscreen)
+            is_fullscreen = bool(screen.get_flags() & pygame.FULLSCREEN)
+        screen = pygame.display.get_surface()
+        dt_s = 0.0 if frames is not None else timer.tick(NOMINAL_FPS) / 1000.0
+        t_before = app.model.time_us
+        model_before = app.model
+        app.update(dt_s)
+        advanced = app.model.time_us - (t_before if app.model is model_before else 0.0)
+        app.draw(screen)
+        pygame.display.flip()
+        now = time.perf_counter()
+        play = app.play
+        run.frame(now - last, not play.paused, play.playback_us_per_s, advanced, play.behind)
+        last = now
+        if frames is not None and run.frames >= frames:
+            break
+        if quit_after is not None and now - start >= quit_after:
+            break

@@ -51,6 +51,8 @@ class FixedStepClock:
         self._step_cost = self.dt_ps * TICKS_PER_S
         self.acc = 0
         self.ps_per_s = 0
+        self.clamped = False
+        """The last :meth:`advance` owed more steps than ``max_steps``: behind the set pace."""
         self.set_speed(playback_us_per_s)
 
     def set_speed(self, playback_us_per_s: float) -> None:
@@ -76,9 +78,11 @@ class FixedStepClock:
             raise ValueError(f"ticks = {ticks} must be >= 0")
         self.acc += ticks * self.ps_per_s
         steps, self.acc = divmod(self.acc, self._step_cost)
+        self.clamped = False
         if max_steps is not None and steps > max_steps:
             carried = min(steps - max_steps, max_steps)
             self.acc += carried * self._step_cost
+            self.clamped = True
             steps = max_steps
         return int(steps)
 

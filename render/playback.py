@@ -91,6 +91,8 @@ class Playback:
         self.ap_age_s = math.inf
         self.last_ap: tuple[int, int, float] | None = None
         """The last frame's action potentials: (count, vesicles fused, release probability)."""
+        self.behind = False
+        """The last frame ran slower than the set pace (simulated time was dropped)."""
         self._step_cost_s = 2.0e-5
         self._achieved: deque[tuple[float, int]] = deque()
         self.speed_choices = tuple(sorted({*SPEED_CHOICES_US_PER_S, playback_us_per_s}))
@@ -189,8 +191,10 @@ class Playback:
             flashes[:] = [f for f in flashes if f.age_s < FLASH_S]
         steps = 0
         self.last_ap = None
+        self.behind = False
         if not self.paused:
             steps = self.clock.advance(ticks, max_steps)
+            self.behind = self.clock.clamped or (not self.scripted and real_dt_s > MAX_FRAME_S)
             self.advance(steps)
             self._achieved.append((self.screen_time_s, self.model.step_index))
             while self._achieved and self.screen_time_s - self._achieved[0][0] > ACHIEVED_WINDOW_S:
