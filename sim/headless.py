@@ -1,16 +1,20 @@
 """Headless runs: build a model from a preset, run it, summarise and export.
 
 Used by ``python main.py --headless`` and by batch tools. No drawing here.
+
+Every file goes through :mod:`sim.outputs` (checked before the run, written to
+a unique partial file, moved into place when complete). A run with
+``stream=True`` or a CSV path streams the recorder (:meth:`Recorder.stream_to`):
+rows go to the CSV as they are sampled and memory stays flat however long the
+run; the summary reads the recorder's running statistics, which are the same
+in both modes.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +22,12 @@ import numpy as np
 
 from . import states as S
 from .analysis import fit_clearance_tau
+from .memory import check_memory
 from .model import Synapse
+from .outputs import atomic_output, check_output, write_text
 from .params import ParameterError
 from .presets import Preset, load_preset
-from .recorder import COLUMN_NAMES
+from .recorder import csv_header, csv_row
 
 
 def build(
@@ -35,6 +41,7 @@ def build(
     if blockade is not None:
         overrides["blockade"] = blockade
     preset = load_preset(preset_name, overrides)
+    check_memory(preset.params)  # one line naming the parameters, before any allocation
     return preset, Synapse(preset.params, seed=seed)
 
 
@@ -44,14 +51,39 @@ def run_headless(
     seed: int = 0,
     blockade: float | None = None,
     overrides: dict[str, Any] | None = None,
+    *,
+    csv_path: str | os.PathLike | None = None,
+    stream: bool = False,
 ) -> tuple[Preset, Synapse]:
-    """Build and run for ``duration_ms`` of simulated time."""
+    """Build and run for ``duration_ms`` of simulated time.
+
+    Args:
+        preset_name: preset name or .toml path.
+        duration_ms: simulated time to run, ms (finite, > 0).
+        seed: model seed.
+        blockade: SSRI blockade 0..1 (None: the preset's).
+        overrides: parameter values on top of the preset.
+        csv_path: stream the time series to this CSV while running (already
+            checked with :func:`sim.outputs.check_outputs`; written whole or not at all).
+        stream: keep memory flat without a CSV (the recorder keeps only its
+            tail and statistics; implied by ``csv_path``).
+    """
     if not (
-        isinstance(duration_ms, (int, float)) and math.isfinite(duration_ms) and duration_ms > 0
+        isinstance(duration_ms, (int, float))
+        and not isinstance(duration_ms, bool)
+        and math.isfinite(duration_ms)
+        and duration_ms > 0
     ):
         raise ParameterError(f"duration_ms = {duration_ms!r} must be a finite number > 0")
     preset, model = build(preset_name, seed, blockade, overrides)
-    model.run(duration_ms)
+    if csv_path is None:
+        if stream:
+            model.recorder.stream_to(None)
+        model.run(duration_ms)
+        return preset, model
+    with atomic_output(Path(csv_path), "w", newline="") as fh:
+        model.recorder.stream_to(fh)
+        model.run(duration_ms)
     return preset, model
 
 
@@ -63,8 +95,7 @@ def release_times_ms(model: Synapse) -> np.ndarray:
 def summary(preset: Preset, model: Synapse) -> dict[str, Any]:
     """The JSON summary of a run (see README for the fields)."""
     rec = model.recorder
-    t = rec.column("time_ms")
-    free = rec.column("n_free")
+    t, free = rec.release_window()
     tau = fit_clearance_tau(t, free, release_times_ms(model))
     c = model.counters
     return {
@@ -83,10 +114,10 @@ def summary(preset: Preset, model: Synapse) -> dict[str, Any]:
         "injected": c["injected"],
         "action_potentials": c["action_potentials"],
         "vesicles_fused": c["vesicles_fused"],
-        "receptor_occupancy_mean": float(np.mean(rec.column("receptor_occupancy"))),
-        "autoreceptor_occupancy_mean": float(np.mean(rec.column("autoreceptor_occupancy"))),
-        "peak_cleft_uM": float(np.max(rec.column("cleft_uM"))),
-        "mean_cleft_uM": float(np.mean(rec.column("cleft_uM"))),
+        "receptor_occupancy_mean": rec.mean("receptor_occupancy"),
+        "autoreceptor_occupancy_mean": rec.mean("autoreceptor_occupancy"),
+        "peak_cleft_uM": rec.maximum("cleft_uM"),
+        "mean_cleft_uM": rec.mean("cleft_uM"),
         "clearance_tau_ms": tau,
         "conservation_error": model.conservation_error(),
         "parameters": model.params.as_dict(),
@@ -113,41 +144,24 @@ def human_summary(s: dict[str, Any]) -> str:
     )
 
 
-def check_writable(path: str | os.PathLike) -> Path:
-    """Fail early, before a long run, if ``path`` cannot be written."""
-    p = Path(path)
-    if p.is_dir():
-        raise ParameterError(f"output path {str(p)!r} is a directory")
-    parent = p.parent if str(p.parent) else Path(".")
-    if not parent.is_dir():
-        raise ParameterError(f"output directory {str(parent)!r} does not exist")
-    if not os.access(parent, os.W_OK):
-        raise ParameterError(f"output directory {str(parent)!r} is not writable")
-    return p
+def check_writable(path: str | os.PathLike, option: str = "output") -> Path:
+    """Fail early, before a long run, if ``path`` breaks the output rule (see :mod:`sim.outputs`)."""
+    return check_output(option, path)
 
 
 def write_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write ``text`` whole or not at all (temporary file, then rename)."""
-    p = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=p.parent if str(p.parent) else ".", prefix=f".{p.name}.")
-    try:
-        with os.fdopen(fd, "w", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, p)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Write ``text`` whole or not at all (unique partial file, then moved into place)."""
+    write_text(Path(path), text)
 
 
 def csv_text(model: Synapse) -> str:
-    """The recorder's time series as CSV: a header row, one column per observable."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(COLUMN_NAMES)
-    for row in model.recorder.table():
-        writer.writerow([format(v, ".10g") for v in row])
-    return buf.getvalue()
+    """The recorder's time series as CSV: a header row, one column per observable.
+
+    Only for a recorder kept in full (a streamed run wrote its CSV while running).
+    """
+    if model.recorder.streaming:
+        raise ValueError("the recorder was streamed; its CSV was written while running")
+    return csv_header() + "".join(csv_row(row) for row in model.recorder.table())
 
 
 def json_text(s: dict[str, Any]) -> str:

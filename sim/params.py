@@ -500,21 +500,24 @@ def _check_value(name: str, value: Any, ftype: Any, meta: Any) -> None:
     if type_name == "str":
         if not isinstance(value, str) or value not in meta["choices"]:
             raise ParameterError(
-                f"{name} = {value!r} is not valid; expected {describe_range(meta)}"
+                f"{name} = {shorten(value)} is not valid; expected {describe_range(meta)}"
             )
         return
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ParameterError(
-            f"{name} = {value!r} must be a {type_name}; valid {describe_range(meta)}"
+            f"{name} = {shorten(value)} must be a {type_name}; valid {describe_range(meta)}"
         )
+    # Range before float(): an int of 400 digits cannot be converted.
+    if isinstance(value, int) and not meta["lo"] <= value <= meta["hi"]:
+        raise ParameterError(f"{name} = {shorten(value)} is out of range {describe_range(meta)}")
     if type_name == "int" and not float(value).is_integer():
         raise ParameterError(
-            f"{name} = {value!r} must be a whole number; valid {describe_range(meta)}"
+            f"{name} = {shorten(value)} must be a whole number; valid {describe_range(meta)}"
         )
     if not math.isfinite(value):
         raise ParameterError(f"{name} = {value} is not finite; valid {describe_range(meta)}")
     if not meta["lo"] <= value <= meta["hi"]:
-        raise ParameterError(f"{name} = {value} is out of range {describe_range(meta)}")
+        raise ParameterError(f"{name} = {shorten(value)} is out of range {describe_range(meta)}")
 
 
 def coerce(name: str, value: Any) -> Any:
@@ -530,8 +533,12 @@ def coerce(name: str, value: Any) -> Any:
             value = float(text)
         except ValueError:
             raise ParameterError(
-                f"{name} = {text!r} is not a number; valid {describe_range(meta)}"
+                f"{name} = {shorten(text)} is not a number; valid {describe_range(meta)}"
             ) from None
+        if not math.isfinite(value) and text.lower().lstrip("+-") not in ("inf", "infinity", "nan"):
+            raise ParameterError(  # e.g. 400 digits: say what was typed, not "inf"
+                f"{name} = {shorten(text)} is out of range {describe_range(meta)}"
+            )
     if isinstance(value, bool):
         raise ParameterError(
             f"{name} = {value!r} must be a {type_name}; valid {describe_range(meta)}"

@@ -8,7 +8,11 @@ A preset file has up to three tables::
 
 ``base = "other"`` starts from another preset. Unknown tables or keys, wrong
 types, NaN/inf and out-of-range values raise :class:`PresetError` (a
-ParameterError) with a one-line message naming the key, the value and the range.
+ParameterError) with a one-line message naming the file, the key, the value
+(shortened when long) and the range. So do files that are not UTF-8, not
+TOML, larger than ``MAX_PRESET_BYTES``, nested deeper than Python can parse,
+or not regular files; any TOML value of any type in any place gives such a
+message, never a traceback.
 """
 
 from __future__ import annotations
@@ -19,13 +23,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .params import ParameterError, Parameters, coerce, names
+from .params import ParameterError, Parameters, coerce, names, shorten
 
 PRESET_DIR = Path(__file__).resolve().parent.parent / "assets" / "presets"
 DEFAULT_PLAYBACK_US_PER_S = 20.0
 PLAYBACK_RANGE_US_PER_S = (0.01, 1.0e6)
 _META_KEYS = {"title", "caption", "sources", "base"}
 _DISPLAY_KEYS = {"playback_us_per_s"}
+MAX_PRESET_BYTES = 1_000_000
+"""Largest preset file read, bytes (the shipped ones are ~2 kB)."""
+MAX_TEXT_CHARS = {"title": 200, "caption": 2000, "source": 500}
+"""Longest title, caption and single source, characters (they are drawn on screen)."""
+MAX_SOURCES = 50
+"""Most entries in ``sources``."""
 
 
 class PresetError(ParameterError):
@@ -51,25 +61,58 @@ def available() -> list[str]:
 
 
 def _read(name_or_path: str) -> tuple[str, dict[str, Any]]:
+    if not isinstance(name_or_path, str):
+        raise PresetError(f"preset {shorten(name_or_path)} must be a name or a .toml path")
     path = Path(name_or_path)
+    shown = shorten(name_or_path)
     if path.suffix != ".toml":
         path = PRESET_DIR / f"{name_or_path}.toml"
-    if not path.is_file():
-        raise PresetError(f"preset '{name_or_path}' not found; available: {', '.join(available())}")
+    try:
+        exists, regular = path.exists(), path.is_file()
+    except (OSError, ValueError):  # name too long, NUL byte
+        exists = regular = False
+    if not regular:
+        if exists:
+            raise PresetError(f"preset {shown} is not a regular file")
+        raise PresetError(f"preset {shown} not found; available: {', '.join(available())}")
+    label = shorten(path.name)
     try:
         with path.open("rb") as fh:
-            return path.stem, tomllib.load(fh)
+            raw = fh.read(MAX_PRESET_BYTES + 1)
+    except OSError as exc:
+        raise PresetError(f"preset {label}: cannot read it ({exc.strerror or exc})") from None
+    if len(raw) > MAX_PRESET_BYTES:
+        raise PresetError(f"preset {label}: larger than {MAX_PRESET_BYTES:,} bytes")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise PresetError(
+            f"preset {label}: not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}); "
+            "save it as UTF-8"
+        ) from None
+    try:
+        return path.stem, tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise PresetError(f"preset {path.name}: invalid TOML: {exc}") from None
+        raise PresetError(f"preset {label}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise PresetError(f"preset {label}: arrays or tables nested too deeply") from None
+
+
+def _keys(keys) -> str:
+    return ", ".join(shorten(k) for k in sorted(keys)[:5]) + (", ..." if len(keys) > 5 else "")
 
 
 def _raw_values(name_or_path: str, depth: int = 0) -> tuple[str, dict, dict, dict]:
     if depth > 8:
-        raise PresetError(f"preset '{name_or_path}': 'base' chain is too deep or circular")
+        raise PresetError(f"preset {shorten(name_or_path)}: 'base' chain is too deep or circular")
     name, data = _read(name_or_path)
     unknown = set(data) - {"preset", "display", "parameters"}
     if unknown:
-        raise PresetError(f"preset {name}: unknown table(s) {sorted(unknown)}")
+        raise PresetError(
+            f"preset {name}: unknown table(s) {_keys(unknown)}; "
+            "allowed: [preset], [display], [parameters]"
+        )
     meta = data.get("preset", {})
     display = data.get("display", {})
     values = data.get("parameters", {})
@@ -81,12 +124,17 @@ def _raw_values(name_or_path: str, depth: int = 0) -> tuple[str, dict, dict, dic
             raise PresetError(f"preset {name}: [{label}] must be a table")
         bad = set(table) - allowed
         if bad:
-            raise PresetError(f"preset {name}: unknown key(s) {sorted(bad)} in [{label}]")
+            raise PresetError(
+                f"preset {name}: unknown key(s) {_keys(bad)} in [{label}]; "
+                f"allowed: {', '.join(sorted(allowed))}"
+            )
     if not isinstance(values, dict):
         raise PresetError(f"preset {name}: [parameters] must be a table")
     base = meta.get("base")
     if base is not None:
-        _, bmeta, bdisplay, bvalues = _raw_values(str(base), depth + 1)
+        if not isinstance(base, str) or not base.strip():
+            raise PresetError(f"preset {name}: base = {shorten(base)} must be a preset name")
+        _, bmeta, bdisplay, bvalues = _raw_values(base, depth + 1)
         meta = {**{k: v for k, v in bmeta.items() if k != "base"}, **meta}
         display = {**bdisplay, **display}
         values = {**bvalues, **values}
@@ -95,9 +143,9 @@ def _raw_values(name_or_path: str, depth: int = 0) -> tuple[str, dict, dict, dic
 
 def _typed(name: str, key: str, value: Any) -> Any:
     if key not in names():
-        raise PresetError(f"preset {name}: unknown parameter '{key}'")
+        raise PresetError(f"preset {name}: unknown parameter {shorten(key)}; see 'main.py params'")
     if isinstance(value, str) and not isinstance(Parameters().as_dict()[key], str):
-        raise PresetError(f"preset {name}: {key} = {value!r} must be a number, not text")
+        raise PresetError(f"preset {name}: {key} = {shorten(value)} must be a number, not text")
     try:
         return coerce(key, value)
     except ParameterError as exc:
@@ -107,11 +155,11 @@ def _typed(name: str, key: str, value: Any) -> Any:
 def parse_override(text: str) -> tuple[str, Any]:
     """Split a command-line 'NAME=VALUE' into a typed (name, value) pair."""
     if "=" not in text:
-        raise PresetError(f"--set {text!r}: expected NAME=VALUE")
+        raise PresetError(f"--set {shorten(text)}: expected NAME=VALUE")
     key, _, raw = text.partition("=")
     key = key.strip()
     if key not in names():
-        raise PresetError(f"--set: unknown parameter '{key}'")
+        raise PresetError(f"--set: unknown parameter {shorten(key)}; see 'main.py params'")
     return key, coerce(key, raw)
 
 
@@ -126,7 +174,7 @@ def load_preset(name_or_path: str = "default", overrides: dict[str, Any] | None 
     overrides = dict(overrides or {})
     for key in overrides:
         if key not in names():
-            raise PresetError(f"unknown parameter '{key}'")
+            raise PresetError(f"unknown parameter {shorten(key)}; see 'main.py params'")
     try:
         params = Parameters(**{**typed, **overrides})
     except ParameterError as exc:
@@ -140,14 +188,25 @@ def load_preset(name_or_path: str = "default", overrides: dict[str, Any] | None 
         or not lo <= playback <= hi
     ):
         raise PresetError(
-            f"preset {name}: playback_us_per_s = {playback!r} is out of range [{lo}, {hi}] us/s"
+            f"preset {name}: playback_us_per_s = {shorten(playback)} is out of range "
+            f"[{lo}, {hi}] us/s"
         )
-    sources = meta.get("sources", ())
-    if isinstance(sources, str) or not all(isinstance(s, str) for s in sources):
-        raise PresetError(f"preset {name}: sources must be a list of strings")
+    sources = meta.get("sources", [])
+    if not isinstance(sources, list) or not all(isinstance(x, str) for x in sources):
+        raise PresetError(f"preset {name}: sources = {shorten(sources)} must be a list of strings")
+    if len(sources) > MAX_SOURCES:
+        raise PresetError(f"preset {name}: {len(sources)} sources; at most {MAX_SOURCES}")
     for key in ("title", "caption"):
-        if not isinstance(meta.get(key, ""), str):
-            raise PresetError(f"preset {name}: {key} must be text")
+        value = meta.get(key, "")
+        if not isinstance(value, str):
+            raise PresetError(f"preset {name}: {key} = {shorten(value)} must be text")
+    for key, limit in MAX_TEXT_CHARS.items():
+        texts = sources if key == "source" else [meta.get(key, "")]
+        for text in texts:
+            if len(text) > limit:
+                raise PresetError(
+                    f"preset {name}: a {key} of {len(text):,} characters; at most {limit:,}"
+                )
     return Preset(
         name=name,
         params=params,
