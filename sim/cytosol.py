@@ -44,10 +44,11 @@ def cytosol_step(m: Synapse) -> None:
         return
     rng = m._rng
     p_event = -math.expm1(-rate * m.slow_dt_us / 1000.0)
-    k = int(rng.binomial(pool.n, p_event))
+    # Each cytosolic molecule reacts with p_event in this interval.
+    rows = np.flatnonzero(rng.random(pool.n) < p_event)
+    k = len(rows)
     if k == 0:
         return
-    rows = rng.choice(pool.n, size=k, replace=False)
     ids = pool.ids[rows]
     pack = rng.random(k) < p.vmat_rate_per_ms / rate
     keep_in_cytosol = np.zeros(k, dtype=bool)

@@ -14,8 +14,8 @@ order, each in its own module:
    membrane sites with the per-crossing probability of Andrews 2009
    (:mod:`sim.reactive_boundary`), then unbinding and SERT turnover of the
    sites whose dwell ends (:mod:`sim.sites`);
-3. every ``slow_dt_us`` (1 us): cytosol, docking, synthesis and the
-   autoreceptor signal (:mod:`sim.cytosol`);
+3. at the end of every ``slow_dt_us`` (1 us): cytosol, docking, synthesis
+   and the autoreceptor signal (:mod:`sim.cytosol`);
 4. every ``sample_interval_us``: a row of the recorder (:mod:`sim.recorder`).
 
 :meth:`Synapse.run_steps` hands the kernel every stretch of steps between
@@ -98,7 +98,7 @@ class Synapse:
         self._kernel_rng = seed_state(kernel_seq)
 
         self.dt_us = p.dt_ns / 1000.0
-        self._slow_every = max(1, int(SLOW_INTERVAL_US // self.dt_us))
+        self._slow_every = max(1, int(SLOW_INTERVAL_US / self.dt_us + 1e-9))
         self.slow_dt_us = self._slow_every * self.dt_us
         self.d_nm2_per_us = diffusion_to_nm2_per_us(p.diffusion_um2_per_ms)
         self.sigma_nm = math.sqrt(2.0 * self.d_nm2_per_us * self.dt_us)
@@ -110,8 +110,7 @@ class Synapse:
         try:
             self.site_table = SiteTable(self.sites, p, self.dt_us, self.d_nm2_per_us)
         except CaptureError as exc:
-            raise StepSizeError(f"dt_ns = {p.dt_ns} is too long for the site reactivity: {exc}; "
-                                "lower dt_ns or the kon") from None  # fmt: skip
+            raise StepSizeError(str(exc)) from None
         self.check_step_size()
         self._n_sert = int((self.sites.kind == S.SITE_SERT).sum())
         self.blockade = 0.0
@@ -135,6 +134,7 @@ class Synapse:
         self._log_code = np.zeros(LOG_CAPACITY, dtype=np.int64)
         self._kernel_counts = np.zeros(len(COUNTER_NAMES), dtype=np.int64)
         self._taken = np.zeros(1024, dtype=np.int64)
+        self._events = np.zeros(1024, dtype=np.int64)
 
         self._cleft_count_key: tuple[int, int] | None = None
         self._cleft_count = 0
@@ -293,9 +293,9 @@ class Synapse:
             release.fire_due(self)
             s0 = self.step_index
             k = end - s0
-            k = min(k, (-s0) % slow + 1, sample - s0 % sample, release.steps_until_next_spike(self))
+            k = min(k, slow - s0 % slow, sample - s0 % sample, release.steps_until_next_spike(self))
             self._advance(k)
-            if (self.step_index - 1) % slow == 0:
+            if self.step_index % slow == 0:
                 advance_slow(self)
             if self.step_index % sample == 0:
                 self.recorder.sample()
@@ -307,13 +307,14 @@ class Synapse:
         pool.reserve(room)
         if self._taken.shape[0] < room:
             self._taken = np.zeros(2 * room, dtype=np.int64)
+            self._events = np.zeros(2 * room, dtype=np.int64)
         counts = self._kernel_counts
         counts[:] = 0
         p, sites = self.params, self.sites
         n_free, st.n_occupied, n_taken, n_log = advance(
             k, self.step_index, self.width_nm, p.outer_radius_nm, p.edge == "absorbing",
             pool.ids, pool.xyz, pool.n, self.state, self.site, self.state_counts, counts,
-            self._table, self._kernel_rng,
+            self._table, self._kernel_rng, self._events,
             st.grid_flat, st.grid_side, sites.half_extent_nm, 1.0 / sites.tile_nm,
             st.kind, st.plane, st.x, st.y, STATE_OF_KIND,
             st.p_now, st.p_capture, st.blocked, st.log1m_p_leave, st.frac_inward,

@@ -14,6 +14,11 @@ continuum reactivity is the flux over the extrapolated wall concentration:
 kappa*dt = J/a. This module solves that steady state numerically (a
 Fredholm equation of the second kind on a fine grid) and inverts it for P.
 
+Solving takes a fraction of a second to seconds (a dense linear solve per
+P), too long for every model built, so the table of kappa'(P) is stored in
+:mod:`sim.capture_table`, written by ``python -m sim.reactive_boundary``;
+a test re-solves it and compares.
+
 Checks of the solver (tests/test_reactive_boundary.py): for small P it gives
 kappa' = P/sqrt(pi) (Erban & Chapman); at P = 1 the wall behaves as a
 perfect absorber displaced by 0.5826*sigma (science.md section 4.2), i.e.
@@ -24,15 +29,19 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
+
+from .capture_table import TABLE_KAPPA_PRIME, TABLE_P
 
 GRID_PER_SIGMA = 40
 """Grid points per step length in the steady-state solve (midpoint rule, error O(h^2))."""
 HALF_SPACE_SIGMAS = 8.0
 """Depth of the solved region in step lengths; beyond it the profile is the straight line."""
-TABLE_POINTS = 101
-"""P values 0, 0.01, ..., 1 at which kappa' is solved; P(kappa') is interpolated between."""
+TABLE_POINTS = 41
+"""P values 0, 0.025, ..., 1 at which kappa' is solved; P(kappa') is interpolated
+linearly between them (error < 1e-4 in P, tests/test_reactive_boundary.py)."""
 
 
 def _upper_tail(z: np.ndarray) -> np.ndarray:
@@ -75,8 +84,7 @@ def kappa_prime_for(p: float) -> float:
     a = np.eye(len(x)) - (direct + keep * mirror)
     t_alpha = q_d + keep * q_m
     t_rest = (x * q_d + f_d) + keep * (-x * q_m + f_m)
-    c_alpha = np.linalg.solve(a, t_alpha)
-    c_rest = np.linalg.solve(a, t_rest)
+    c_alpha, c_rest = np.linalg.solve(a, np.stack([t_alpha, t_rest], axis=1)).T
     # Flux per step: P * integral c(x) Phi(-x) dx = D dt b = 1/2.
     flux_alpha = p * float(cross_frac @ c_alpha)
     flux_rest = p * float(cross_frac @ c_rest)
@@ -84,11 +92,14 @@ def kappa_prime_for(p: float) -> float:
     return 1.0 / (math.sqrt(2.0) * alpha)
 
 
-@lru_cache(maxsize=1)
+def solve_table(points: int = TABLE_POINTS) -> tuple[np.ndarray, np.ndarray]:
+    """Solve kappa' at ``points`` evenly spaced P in [0, 1] (about 0.1-1 s)."""
+    ps = np.linspace(0.0, 1.0, points)
+    return ps, np.array([kappa_prime_for(float(p)) for p in ps])
+
+
 def _table() -> tuple[np.ndarray, np.ndarray]:
-    ps = np.linspace(0.0, 1.0, TABLE_POINTS)
-    kp = np.array([kappa_prime_for(float(p)) for p in ps])
-    return ps, kp
+    return TABLE_P, TABLE_KAPPA_PRIME
 
 
 def max_kappa_prime() -> float:
@@ -116,3 +127,33 @@ def capture_probability(kappa_nm_per_us: float, dt_us: float, d_nm2_per_us: floa
 def first_order_probability(kappa_nm_per_us: float, dt_us: float, d_nm2_per_us: float) -> float:
     """Erban & Chapman's first-order rule P = kappa*sqrt(pi*dt/D) (for comparison only)."""
     return kappa_nm_per_us * math.sqrt(math.pi * dt_us / d_nm2_per_us)
+
+
+def write_table(path: Path | None = None) -> Path:
+    """Solve the table and write it as :mod:`sim.capture_table`."""
+    path = path or Path(__file__).with_name("capture_table.py")
+    ps, kps = solve_table()
+    lines = [
+        '"""kappa*sqrt(dt/D) realised by per-crossing capture probability P (Andrews 2009).',
+        "",
+        "Written by ``python -m sim.reactive_boundary`` from the steady-state solve in",
+        f":mod:`sim.reactive_boundary` ({GRID_PER_SIGMA} grid points per sigma, depth "
+        f"{HALF_SPACE_SIGMAS:g} sigma); do not edit.",
+        '"""',
+        "",
+        "import numpy as np",
+        "",
+        f"TABLE_P = np.linspace(0.0, 1.0, {len(ps)})",
+        "TABLE_KAPPA_PRIME = np.array(",
+        "    [",
+        *[f"        {v!r}," for v in kps.tolist()],
+        "    ]",
+        ")",
+        "",
+    ]
+    path.write_text("\n".join(lines))
+    return path
+
+
+if __name__ == "__main__":
+    print(f"wrote {write_table()}")

@@ -21,7 +21,6 @@ from numba import njit
 
 from . import states as S
 from .reactive_boundary import capture_probability, max_kappa_prime
-from .rng import geometric_steps, uniform
 from .units import kon_to_nm3_per_us
 
 NEVER = np.iinfo(np.int64).max
@@ -32,6 +31,10 @@ UNBIND_OFFSET_SIGMAS = 0.6267
 
 STATE_OF_KIND = np.array([S.RECEPTOR, S.AUTORECEPTOR, S.SERT], dtype=np.int8)
 """Molecule state of a molecule held by a site of each kind (indexed by site kind)."""
+
+
+KON_NAMES = ("receptor_kon_per_M_s", "autoreceptor_kon_per_M_s", "sert_kon_per_M_s")
+"""The association-rate parameter of each site kind (indexed by site kind)."""
 
 
 class CaptureError(ValueError):
@@ -66,11 +69,16 @@ class SiteTable:
         self.kappa_nm_per_us = kon * kon_to_nm3_per_us(1.0) / p.tile_nm**2
         self.p_capture = np.zeros(n)
         for value in np.unique(self.kappa_nm_per_us):
+            of_value = self.kappa_nm_per_us == value
             try:
                 prob = capture_probability(float(value), dt_us, d_nm2_per_us)
             except ValueError as exc:
-                raise CaptureError(str(exc)) from None
-            self.p_capture[self.kappa_nm_per_us == value] = prob
+                name = KON_NAMES[int(kind[of_value][0])]
+                raise CaptureError(
+                    f"{name} = {getattr(p, name):g} at dt_ns = {p.dt_ns:g} and tile_nm = "
+                    f"{p.tile_nm:g}: {exc}; lower {name} or dt_ns"
+                ) from None
+            self.p_capture[of_value] = prob
         koff_per_us = np.select(
             [kind == S.SITE_RECEPTOR, kind == S.SITE_AUTORECEPTOR, kind == S.SITE_SERT],
             [
@@ -133,12 +141,13 @@ class SiteTable:
         }
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def bind(
     sid,
     mol,
     step,
-    rng,
+    u_dwell,
+    u_inward,
     occupant,
     leave_step,
     inward,
@@ -149,20 +158,25 @@ def bind(
     log1m_p_leave,
     frac_inward,
 ):
-    """Site ``sid`` takes molecule ``mol`` at ``step``; returns the new occupied count."""
+    """Site ``sid`` takes molecule ``mol`` at ``step``; returns the new occupied count.
+
+    ``u_dwell`` and ``u_inward`` are uniforms on [0, 1): the dwell is
+    geometric (1 + floor(log(1 - u)/log(1 - p)) steps, counting this one) and
+    a SERT cycle ends inward when ``u_inward < frac_inward``.
+    """
     occupant[sid] = mol
     p_now[sid] = 0.0
     if log1m_p_leave[sid] < 0.0:
-        leave_step[sid] = step + geometric_steps(rng, log1m_p_leave[sid]) - 1
+        leave_step[sid] = step + np.int64(np.floor(np.log1p(-u_dwell) / log1m_p_leave[sid]))
     else:
         leave_step[sid] = NEVER
-    inward[sid] = frac_inward[sid] > 0.0 and uniform(rng) < frac_inward[sid]
+    inward[sid] = u_inward < frac_inward[sid]
     occupied[n_occ] = sid
     slot[sid] = n_occ
     return n_occ + 1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def unbind_slot(k, occupant, leave_step, occupied, slot, n_occ, p_now, p_capture, blocked):
     """Free the site at position ``k`` of the occupied list; returns the new occupied count."""
     sid = occupied[k]
