@@ -178,7 +178,7 @@ class App:
 
     def plot_window_us(self) -> float:
         """Length of the live plots' time window, simulated us."""
-        return plot_window_us(self.play.playback_us_per_s, PLOT_SCREEN_S)
+        return plot_window_us(self.play.base_us_per_s, PLOT_SCREEN_S)
 
     def say(self, text: str) -> None:
         """A short message at the top right of the scene."""
@@ -278,6 +278,7 @@ class App:
         self.course.freeze_day()
         for m in self.play.models:
             m.fire()
+        self.play.expect_release()
         if self.play.paused:
             self.say("action potential queued: press Space to play or Right to step")
 

@@ -94,3 +94,15 @@ TIMELINE_BASE: dict[str, str] = {
 """Presets that are themselves a treatment state (their TOML says which day of
 sim/timeline.py they show); a treatment timeline started from one of them
 starts from the drug-free preset given here instead."""
+
+WARP_SLOW_FRACTION = 0.025
+"""Time-warp: pace at a release as a fraction of the base playback speed (P/40)."""
+
+WARP_FAST_FACTOR = 5.0
+"""Time-warp: pace between releases as a multiple of the base playback speed."""
+
+WARP_EASE_US = 10.0
+"""Time-warp: simulated time over which the pace grows (or falls) e-fold, us."""
+
+WARP_CPU_SHARE = 0.85
+"""Time-warp in the window: the fast pace is capped to this share of what the CPU can step."""

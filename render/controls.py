@@ -65,7 +65,7 @@ class Controls:
         self.speed_stepper = Stepper(
             "Playback ( - + )",
             lambda: play.speed_choices,
-            lambda: play.playback_us_per_s,
+            lambda: play.base_us_per_s,
             play.set_speed,
             fmt_speed,
         )

@@ -81,6 +81,8 @@ class FrameDrawer:
             achieved_us_per_s=None if app.scripted else play.achieved_us_per_s(),
             paused=play.paused,
             dt_ns=m.params.dt_ns,
+            warp=play.warp_on,
+            set_us_per_s=play.set_us_per_s_recent(),
         )
         panels.draw_follow_log(surface, screen.view.rect, th, fonts, follower)
         toast = app.toast

@@ -101,10 +101,15 @@ def draw_time_hud(
     achieved_us_per_s: float | None,
     paused: bool,
     dt_ns: float,
+    warp: bool = False,
+    set_us_per_s: float | None = None,
 ) -> pygame.Rect:
     """Top-left block: title, simulated-time clock, playback speed (set and achieved).
 
-    The achieved speed is shown only when it falls below 90% of the set one.
+    The achieved speed is shown only when it falls below 90% of the set one;
+    ``warp`` says whether the pace is the time-warp's (changing) or fixed;
+    ``set_us_per_s`` is the set pace averaged over the same second as the
+    achieved one (default: ``playback_us_per_s``).
     Returns the rectangle the block covers, px.
     """
     r = view.rect
@@ -119,8 +124,8 @@ def draw_time_hud(
     )
     slow = 1.0e6 / playback_us_per_s
     text = (
-        f"1 s on screen = {fmt_duration_us(playback_us_per_s)} simulated"
-        f"  (slow motion {fmt_factor(slow)})"
+        f"{'time-warp' if warp else 'fixed speed'}: 1 s on screen = "
+        f"{fmt_duration_us(playback_us_per_s)} simulated  (slow motion {fmt_factor(slow)})"
     )
     drawn.append(
         fonts.blit(surface, text, (x, drawn[-1].bottom + gap), "normal", theme.text, box=box)
@@ -129,7 +134,9 @@ def draw_time_hud(
     if paused:
         msg = f"PAUSED  (Space plays, Right arrow steps {dt_ns:g} ns)"
         drawn.append(fonts.blit(surface, msg, (x, y), "big", theme.warn, box=box))
-    elif achieved_us_per_s is not None and achieved_us_per_s < 0.9 * playback_us_per_s:
+    elif achieved_us_per_s is not None and achieved_us_per_s < 0.9 * (
+        set_us_per_s or playback_us_per_s
+    ):
         slow_a = 1.0e6 / max(achieved_us_per_s, 1e-12)
         msg = (
             f"CPU can't keep up: achieved 1 s = {fmt_duration_us(achieved_us_per_s)}"

@@ -73,6 +73,20 @@ BINDINGS: tuple[Binding, ...] = (
         "Time",
     ),
     Binding("speed_down", (pygame.K_MINUS, pygame.K_KP_MINUS), "-", "slower playback", "Time"),
+    Binding(
+        "warp",
+        (pygame.K_a,),
+        "A",
+        "time-warp (slow at each release, fast between) / fixed speed",
+        "Time",
+    ),
+    Binding(
+        "pause_on_event",
+        (pygame.K_e,),
+        "E",
+        "play on, pause at the next event (fusion, first receptor bound)",
+        "Time",
+    ),
     Binding("reset", (pygame.K_r,), "R", "restart at t = 0 (same seed, keeps settings)", "Time"),
     # --- synapse ------------------------------------------------------------
     Binding("fire", (pygame.K_f,), "F", "fire one action potential now", "Synapse"),

@@ -29,8 +29,11 @@ from .constants import (
     RATE_CHOICES_HZ,
     SPEED_CHOICES_US_PER_S,
     STEP_BUDGET_S,
+    WARP_CPU_SHARE,
 )
 from .scene import Flash
+from .text import fmt_duration_us
+from .warp import TimeWarp
 from .widgets import neighbour
 
 
@@ -94,7 +97,19 @@ class Playback:
         self.behind = False
         """The last frame ran slower than the set pace (simulated time was dropped)."""
         self._step_cost_s = 2.0e-5
-        self._achieved: deque[tuple[float, int]] = deque()
+        self._frame_dt_s = 1.0 / NOMINAL_FPS
+        self._achieved: deque[tuple[float, int, float]] = deque()
+        self._owed_us = 0.0
+        self.base_us_per_s = float(playback_us_per_s)
+        """The playback speed chosen (stepper, + and -): the fixed speed, and the warp's scale."""
+        self.warp = TimeWarp(self.base_us_per_s)
+        self.warp_on = True
+        """Time-warp (A toggles): the pace follows the story; off: the fixed speed."""
+        self.pause_armed = False
+        """E: pause at the next event (a vesicle fusion, or the first receptor bound after it)."""
+        self._bindings_at_release: int | None = None
+        self.event: str | None = None
+        """What the last pause-on-event stopped at (shown on screen)."""
         self.speed_choices = tuple(sorted({*SPEED_CHOICES_US_PER_S, playback_us_per_s}))
         self.rate_choices = tuple(sorted({*RATE_CHOICES_HZ, float(params.firing_rate_hz)}))
 
@@ -106,12 +121,14 @@ class Playback:
 
     @property
     def playback_us_per_s(self) -> float:
-        """Set playback speed: simulated us per second on screen."""
+        """The pace now: simulated us per second on screen (with time-warp it changes)."""
         return self.clock.playback_us_per_s
 
     def set_speed(self, us_per_s: float) -> None:
-        """Playback speed, simulated us per second on screen."""
-        self.clock.set_speed(float(us_per_s))
+        """Playback speed, simulated us per second on screen (time-warp scales to it)."""
+        self.base_us_per_s = float(us_per_s)
+        self.warp.base_us_per_s = self.base_us_per_s
+        self.clock.set_speed(self._pace(cap=False))
         self._achieved.clear()
         if float(us_per_s) not in self.speed_choices:
             self.speed_choices = tuple(sorted({*self.speed_choices, float(us_per_s)}))
@@ -128,43 +145,111 @@ class Playback:
         self.control_flashes.clear()
         self.ap_age_s = math.inf
         self._achieved.clear()
+        self.warp.expect_at_us = None
+        self._bindings_at_release = None
+        self.clock.set_speed(self._pace(cap=False))
         rates = tuple(sorted({*RATE_CHOICES_HZ, float(params.firing_rate_hz)}))
         changed = rates != self.rate_choices
         self.rate_choices = rates
         return changed
 
-    def achieved_us_per_s(self) -> float | None:
-        """Playback speed actually achieved over the last second of screen time, or None."""
+    def _window(self) -> tuple[float, float, float] | None:
         if len(self._achieved) < 2:
             return None
-        (t0, s0), (t1, s1) = self._achieved[0], self._achieved[-1]
+        (t0, s0, o0), (t1, s1, o1) = self._achieved[0], self._achieved[-1]
         if t1 - t0 < 0.3 * ACHIEVED_WINDOW_S:
             return None
-        return (s1 - s0) * self.model.dt_us / (t1 - t0)
+        return t1 - t0, (s1 - s0) * self.model.dt_us, o1 - o0
+
+    def achieved_us_per_s(self) -> float | None:
+        """Playback speed actually achieved over the last second of screen time, or None."""
+        w = self._window()
+        return None if w is None else w[1] / w[0]
+
+    def set_us_per_s_recent(self) -> float | None:
+        """The set pace averaged over the same second (time-warp changes it), or None."""
+        w = self._window()
+        return None if w is None else w[2] / w[0]
 
     # -------------------------------------------------------------- loop
-    def advance(self, n_steps: int) -> None:
-        """Step the model(s) ``n_steps`` times and note fusions and action potentials to show."""
+    def _pace(self, cap: bool) -> float:
+        """The pace to set for the next frame, us/s (``cap``: no more than the CPU can step)."""
+        if not self.warp_on:
+            return self.base_us_per_s
+        pace = self.warp.pace(self.model)
+        if cap:
+            steps = STEP_BUDGET_S / max(self._step_cost_s, 1e-9)
+            can = WARP_CPU_SHARE * steps * self.model.dt_us / self._frame_dt_s
+            pace = max(min(pace, can), min(self.warp.slow_us_per_s, can))
+        return pace
+
+    def _released(self, spikes_before: int) -> bool:
+        return any(s[1] > 0 for s in self.model.spike_log[spikes_before:])
+
+    def _event(self, spikes_before: int) -> str | None:
+        """The event pause-on-event waits for, if it happened since ``spikes_before`` spikes."""
+        m = self.model
+        bindings = m.counters["receptor_bindings"]
+        if self._released(spikes_before):
+            self._bindings_at_release = bindings
+            return "a vesicle fused: release"
+        if self._bindings_at_release is not None and bindings > self._bindings_at_release:
+            self._bindings_at_release = None
+            return "the first 5-HT bound a receptor"
+        return None
+
+    def advance(self, n_steps: int) -> int:
+        """Step the model(s) up to ``n_steps`` times; note fusions and action potentials to show.
+
+        In time-warp or pause-on-event mode the steps go in chunks, and the
+        frame stops early at a release (so slow motion starts at it, even for
+        an unforeseeable Poisson spike) or at the awaited event. Returns the
+        steps taken.
+        """
         self.last_ap = None
         if n_steps <= 0:
-            return
+            return 0
         m, c = self.model, self.control
         dock_before = m.dock_vesicle.copy()
         c_dock_before = c.dock_vesicle.copy() if c is not None else None
         spikes_before = len(m.spike_log)
+        if self.pause_armed:
+            chunks = min(n_steps, 32)
+        elif self.warp_on and n_steps >= 64:
+            chunks = 8
+        else:
+            chunks = 1
         t0 = time.perf_counter()
-        # Lockstep: the same steps for both, so the traces share one time axis.
-        for model in self.models:
-            run_steps(model, n_steps)
-        cost = (time.perf_counter() - t0) / n_steps
+        done = 0
+        for k in range(chunks):
+            n = (k + 1) * n_steps // chunks - done
+            if n <= 0:
+                continue
+            for model in self.models:  # lockstep: both share one time axis
+                run_steps(model, n)
+            done += n
+            if self.pause_armed:
+                event = self._event(spikes_before)
+                if event is not None:
+                    self.pause_armed = False
+                    self.paused = True
+                    self.event = event
+                    self.say(f"paused: {event} (Space plays, E waits for the next event)")
+                    break
+            elif chunks > 1 and self._released(spikes_before):
+                self.clock.reset()  # the warp slows down here: the rest of the frame is not owed
+                break
+        cost = (time.perf_counter() - t0) / done
         self._step_cost_s = 0.8 * self._step_cost_s + 0.2 * cost
         if len(m.spike_log) > spikes_before:
             self.ap_age_s = 0.0
+            self.warp.expect_at_us = None
             fused_total = sum(s[1] for s in m.spike_log[spikes_before:])
             self.last_ap = (len(m.spike_log) - spikes_before, fused_total, m.spike_log[-1][2])
         self.flashes.extend(fusion_flashes(m, dock_before))
         if c is not None:
             self.control_flashes.extend(fusion_flashes(c, c_dock_before))
+        return done
 
     def update(self, real_dt_s: float) -> int:
         """Advance by one frame of ``real_dt_s`` wall seconds; returns model steps taken.
@@ -173,7 +258,7 @@ class Playback:
         integer accumulator, and the steps are capped to a CPU budget (the
         on-screen 'achieved' speed then drops). Scripted: exactly
         1/``frame_fps`` s per frame, no cap, so the step count never depends
-        on the machine.
+        on the machine. With time-warp the pace is set anew each frame.
         """
         if self.scripted:
             ticks = ticks_per_frame(self.frame_fps, self.frame_index)
@@ -181,6 +266,8 @@ class Playback:
         else:
             ticks = ticks_from_seconds(min(max(real_dt_s, 0.0), MAX_FRAME_S))
             max_steps = max(1, int(STEP_BUDGET_S / max(self._step_cost_s, 1e-9)))
+            dt = min(max(real_dt_s, 1.0 / NOMINAL_FPS), MAX_FRAME_S)
+            self._frame_dt_s = 0.9 * self._frame_dt_s + 0.1 * dt
         wall_s = ticks / TICKS_PER_S
         self.frame_index += 1
         self.screen_time_s += wall_s
@@ -193,13 +280,19 @@ class Playback:
         self.last_ap = None
         self.behind = False
         if not self.paused:
+            self.clock.set_speed(self._pace(cap=not self.scripted))
             steps = self.clock.advance(ticks, max_steps)
             self.behind = self.clock.clamped or (not self.scripted and real_dt_s > MAX_FRAME_S)
-            self.advance(steps)
-            self._achieved.append((self.screen_time_s, self.model.step_index))
+            steps = self.advance(steps)
+            self._owed_us += wall_s * self.playback_us_per_s
+            self._achieved.append((self.screen_time_s, self.model.step_index, self._owed_us))
             while self._achieved and self.screen_time_s - self._achieved[0][0] > ACHIEVED_WINDOW_S:
                 self._achieved.popleft()
         return steps
+
+    def expect_release(self) -> None:
+        """An action potential was asked for (F): the warp slows down for it at once."""
+        self.warp.expect_at_us = self.model.time_us
 
     # ----------------------------------------------------------- actions
     def do_toggle_pause(self) -> None:
@@ -216,8 +309,33 @@ class Playback:
 
     def do_speed_up(self) -> None:
         """Next faster playback speed."""
-        self.set_speed(neighbour(self.speed_choices, self.playback_us_per_s, +1))
+        self.set_speed(neighbour(self.speed_choices, self.base_us_per_s, +1))
 
     def do_speed_down(self) -> None:
         """Next slower playback speed."""
-        self.set_speed(neighbour(self.speed_choices, self.playback_us_per_s, -1))
+        self.set_speed(neighbour(self.speed_choices, self.base_us_per_s, -1))
+
+    def set_warp(self, on: bool) -> None:
+        """Time-warp on, or the fixed speed."""
+        self.warp_on = bool(on)
+        self.clock.set_speed(self._pace(cap=not self.scripted))
+        self._achieved.clear()
+
+    def do_warp(self) -> None:
+        """Time-warp (slow at each release, fast through clearance) or a fixed speed."""
+        self.set_warp(not self.warp_on)
+        if self.warp_on:
+            self.say("time-warp: slow motion at each release, faster through clearance")
+        else:
+            self.say(f"fixed speed: 1 s on screen = {fmt_duration_us(self.base_us_per_s)}")
+
+    def do_pause_on_event(self) -> None:
+        """Play on and pause at the next event (a fusion, the first receptor bound after it)."""
+        self.pause_armed = not self.pause_armed
+        if self.pause_armed:
+            m = self.model
+            if m.spike_log and m.spike_log[-1][1] > 0:
+                self._bindings_at_release = m.counters["receptor_bindings"]
+            self.paused = False
+            self.clock.reset()
+            self.say("playing until the next event: a vesicle fusion or the first receptor bound")

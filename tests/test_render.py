@@ -25,10 +25,16 @@ def app(screen):
 
 # ------------------------------------------------------------------ science
 def test_frames_take_the_same_steps_as_a_headless_run(app, screen):
+    app.play.set_warp(False)  # fixed speed: exactly the set pace
+    app.play.set_speed(20.0)
     frames(app, screen, 30)  # 0.5 s at 20 us/s = 10 us = 1000 steps of 10 ns
     assert app.model.step_index == 1000
+    app.play.set_warp(True)  # time-warp changes the pace, never the science
+    frames(app, screen, 30)
+    n = app.model.step_index
+    assert n > 1000
     ref = Synapse(load_preset("default").params, seed=0)
-    for _ in range(1000):
+    for _ in range(n):
         ref.step()
     assert app.model.counters == ref.counters
     np.testing.assert_array_equal(app.model.states(), ref.states())
@@ -69,11 +75,11 @@ def test_key_events_change_blockade_pause_speed_and_projector(app, screen):
     n_sert = int((m.sites.kind == S.SITE_SERT).sum())
     assert int(m.sert_blocked.sum()) == round(0.10 * n_sert)
 
-    speed = app.play.playback_us_per_s
+    speed = app.play.base_us_per_s
     press(app, pygame.K_EQUALS)
-    assert app.play.playback_us_per_s > speed
+    assert app.play.base_us_per_s > speed
     press(app, pygame.K_MINUS)
-    assert app.play.playback_us_per_s == pytest.approx(speed)
+    assert app.play.base_us_per_s == pytest.approx(speed)
 
     press(app, pygame.K_SPACE)
     assert app.play.paused

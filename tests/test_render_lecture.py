@@ -33,8 +33,10 @@ LIGHT = {"molecules_per_vesicle": 200}
 """Fewer molecules per vesicle: the same model, cheaper steps."""
 
 
-def make_app(preset="default", overrides=None, seed=0):
-    return App(load_preset(preset, overrides), seed=seed, size=SIZE, scripted=True)
+def make_app(preset="default", overrides=None, seed=0, warp=True):
+    app = App(load_preset(preset, overrides), seed=seed, size=SIZE, scripted=True)
+    app.play.set_warp(warp)
+    return app
 
 
 def receptor_sites(model):
@@ -93,6 +95,7 @@ def test_number_keys_load_presets_with_the_same_seed_and_show_the_caption(screen
 # ----------------------------------------------------------------- timeline
 def test_days_and_weeks_follow_the_slow_state(screen):
     app = make_app(overrides=LIGHT)
+    app.play.set_warp(False)
     frames(app, screen, 20)  # day 0, no drug: the baseline
     press(app, pygame.K_k)  # start the SSRI today
     t = app.course.treatment
@@ -154,6 +157,7 @@ def test_compare_runs_a_drug_free_control_with_the_same_spike_train(screen):
     c, m = app.control, app.model
     assert app.compare.on and c is not None
     assert c.blockade == 0.0 and m.blockade == pytest.approx(0.8)
+    app.play.set_warp(False)
     app.play.set_speed(500.0)
     for _ in range(60):
         frames(app, screen, 1)
@@ -191,7 +195,7 @@ def test_tour_keys_step_through_and_apply_each_preset(screen):
         assert app.compare.on == bool(step["compare"])
         if step["blockade"] is not None:
             assert app.model.blockade == pytest.approx(step["blockade"])
-        assert app.play.playback_us_per_s == pytest.approx(step["speed"])
+        assert app.play.base_us_per_s == pytest.approx(step["speed"])
     lingering = next(i for i, s in enumerate(STEPS) if s["compare"])
     while app.guide.index > lingering:
         press(app, pygame.K_b)
@@ -243,7 +247,7 @@ def test_click_and_g_follow_a_molecule_whose_log_grows(screen):
 
 # ------------------------------------------------------------------ overlay
 def test_overlay_predicts_on_the_recorder_time_axis(screen):
-    app = make_app("single-release", LIGHT)
+    app = make_app("single-release", LIGHT, warp=False)
     frames(app, screen, 6)
     press(app, pygame.K_o)
     ov = app.overlay
@@ -353,7 +357,7 @@ def test_main_record_option_errors_in_one_line(tmp_path):
 def test_overlay_in_a_worker_process_matches_the_inline_one(screen):
     from render.overlay import MeanFieldOverlay
 
-    app = make_app("single-release", LIGHT)
+    app = make_app("single-release", LIGHT, warp=False)
     frames(app, screen, 6)
     inline, worker = MeanFieldOverlay(background=False), MeanFieldOverlay(background=True)
     try:
