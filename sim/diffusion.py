@@ -33,6 +33,9 @@ tracked molecule are appended to ``log_step``/``log_code`` (codes in
 
 from __future__ import annotations
 
+import os
+import sys
+
 import numpy as np
 from numba import njit, uint64
 
@@ -240,3 +243,22 @@ def advance(
         next_leave = _earliest_leave(occupied, leave_step, n_occ)
     rng[0], rng[1], rng[2], rng[3] = s0, s1, s2, s3
     return n_free, n_occ, n_taken, n_log
+
+
+def announce_first_compile() -> None:
+    """On a terminal, say so once when the kernel is about to be compiled (no cache yet).
+
+    Private numba attributes are read defensively: if they move, nothing is said.
+    """
+    if advance.signatures or not sys.stderr.isatty():
+        return
+    try:
+        index = advance._cache._cache_file._index_path
+    except AttributeError:
+        return
+    if not os.path.exists(index):
+        print(
+            "Cleft: compiling the simulation kernels (first run only, up to a minute)...",
+            file=sys.stderr,
+            flush=True,
+        )

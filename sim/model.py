@@ -35,7 +35,7 @@ import numpy as np
 from . import release
 from . import states as S
 from .cytosol import advance_slow
-from .diffusion import COUNTER_NAMES, EVENT_TEXT, advance
+from .diffusion import COUNTER_NAMES, EVENT_TEXT, advance, announce_first_compile
 from .geometry import (
     PLANE_POST,
     build_sites,
@@ -44,6 +44,7 @@ from .geometry import (
     random_points_in_terminal,
     reserve_positions,
 )
+from .memory import check_memory
 from .params import ParameterError, Parameters, check
 from .pool import FreePool, IdPool
 from .recorder import Recorder
@@ -88,7 +89,8 @@ class Synapse:
     def __init__(self, params: Parameters, seed: int = 0) -> None:
         if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
             raise ParameterError(f"seed = {seed!r} must be a whole number >= 0")
-        _check_memory(params)
+        check_memory(params)
+        announce_first_compile()
         self.params = p = params
         self.seed = seed
         geo_seq, dyn_seq, spike_seq, kernel_seq = np.random.SeedSequence(seed).spawn(4)
@@ -523,14 +525,6 @@ class Synapse:
             + int(self.state_counts[S.LOST])
             - (self.initial_molecules + c["synthesised"] + c["injected"])
         )
-
-
-def _check_memory(params: Parameters) -> None:
-    try:
-        from .memory import check_memory
-    except ImportError:  # the estimate lands with the reliability work
-        return
-    check_memory(params)
 
 
 def _grow(arr: np.ndarray, cap: int, fill: float | int = 0) -> np.ndarray:
