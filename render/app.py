@@ -264,7 +264,10 @@ class App:
         return True
 
     def do_reset(self) -> None:
-        """Restart at t = 0."""
+        """Restart at t = 0 (in the tour: replay the step)."""
+        if self.guide.active:
+            self.guide.replay()
+            return
         self.restart()
         self.say("restarted at t = 0 (same seed)")
 
@@ -320,13 +323,14 @@ class App:
             self.screen.show_help = False
         elif self.guide.active:
             self.guide.end()
-            self.say("tour ended")
+            self.say("tour ended: back to what was on screen before it")
         else:
             self.running = False
 
     # -------------------------------------------------------------- loop
     def update(self, real_dt_s: float) -> int:
         """Advance by one frame of ``real_dt_s`` wall seconds; returns model steps taken."""
+        self.guide.update()
         steps = self.play.update(real_dt_s)
         ap = self.play.last_ap
         if ap is not None:

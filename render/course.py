@@ -193,3 +193,42 @@ class Course:
         else:
             t.stop_drug()
         self._rebuild_day()
+
+    def open_course(
+        self,
+        name: str,
+        occupancy: float,
+        start: int,
+        stop: int | None,
+        day: int,
+        days: list[int],
+    ) -> bool:
+        """Open a timeline on preset ``name`` with one course and show ``day`` (the tour does).
+
+        The SSRI blocks ``occupancy`` of SERT from day ``start`` until day
+        ``stop`` (None: never stopped). The background runs are asked for
+        each of ``days`` (and ``day``), so the chart fills in week by week.
+        Returns False (and says why) if the preset cannot be loaded.
+        """
+        app = self.app
+        try:
+            preset = load_preset(name, app.user_overrides)
+        except (ParameterError, ValueError) as exc:
+            app.say(f"cannot load '{name}': {exc}")
+            return False
+        self.end()
+        app.preset = preset
+        t = Treatment(preset.params, name)
+        t.occupancy, t.start_day, t.stop_day = float(occupancy), int(start), stop
+        t.day = int(day)
+        self.treatment = t
+        self.planned_occupancy = None
+        app.caption_at = None
+        app.start_day_runs(t.base)
+        app.build(t.params())
+        if app.day_runs is not None:
+            states = t.states()
+            for d in sorted({*days, day}):
+                if 0 <= d < len(states):
+                    app.day_runs.request(states[d])
+        return True

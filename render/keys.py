@@ -87,7 +87,13 @@ BINDINGS: tuple[Binding, ...] = (
         "play on, pause at the next event (fusion, first receptor bound)",
         "Time",
     ),
-    Binding("reset", (pygame.K_r,), "R", "restart at t = 0 (same seed, keeps settings)", "Time"),
+    Binding(
+        "reset",
+        (pygame.K_r,),
+        "R",
+        "restart at t = 0 (same seed, keeps settings); in the tour: replay the step",
+        "Time",
+    ),
     # --- synapse ------------------------------------------------------------
     Binding("fire", (pygame.K_f,), "F", "fire one action potential now", "Synapse"),
     Binding(

@@ -20,7 +20,19 @@ Each step is a dict:
     structure to outline and name: ``vesicles``, ``docked``, ``cleft``,
     ``receptors``, ``sert``, ``blocked``, ``autoreceptors`` or None.
 ``speed``
-    playback speed, simulated us per second on screen.
+    base playback speed, simulated us per second on screen (time-warp scales to it).
+``warp``
+    time-warp on (default) or the fixed ``speed``.
+``events``
+    ``[(screen seconds after the step starts, action), ...]``: what the step
+    makes happen while its card is up; actions are ``fire`` (an action
+    potential now). R replays the step from its start.
+``course``
+    a treatment step: ``{"occupancy", "start", "stop", "day", "days"}`` opens
+    the timeline on ``preset`` with one course (SSRI at ``occupancy`` of
+    SERT from day ``start``, stopped on ``stop`` or never if None), shows
+    ``day`` and asks for the measurement of each of ``days`` (the chart's
+    week-by-week series, with drug-free day 0 as its reference).
 
 The science of each sentence is in ``/work/shared/science.md`` section 1;
 numbers on screen come from the model, not from here.
@@ -48,22 +60,23 @@ STEPS: list[dict[str, Any]] = [
         "compare": False,
         "view": {"mode": "focus", "x_nm": 0.0, "z_nm": -190.0, "zoom": 1.7},
         "highlight": "vesicles",
-        "speed": 20.0,
+        "speed": 200.0,
     },
     {
         "title": "Release",
         "text": (
             "An action potential arrives. Each docked vesicle fuses with the membrane with a "
             "probability of about 0.3 and empties its 5-HT into the cleft (the expanding rings). "
-            "Press F to fire another action potential."
+            "The clock slows down so the release can be watched; R shows it again."
         ),
-        "preset": "single-release",
-        "overrides": {},
+        "preset": "default",
+        "overrides": {"first_spike_ms": -1.0, "firing_rate_hz": 0.0},
         "blockade": None,
         "compare": False,
         "view": {"mode": "focus", "x_nm": 0.0, "z_nm": -40.0, "zoom": 2.4},
         "highlight": "docked",
-        "speed": 10.0,
+        "speed": 200.0,
+        "events": [(1.5, "fire")],
     },
     {
         "title": "Crossing the cleft",
@@ -72,13 +85,14 @@ STEPS: list[dict[str, Any]] = [
             "at random (Brownian motion) and reaches the far side in about a microsecond: "
             "nothing pulls it across."
         ),
-        "preset": "single-release",
-        "overrides": {},
+        "preset": "default",
+        "overrides": {"first_spike_ms": -1.0, "firing_rate_hz": 0.0},
         "blockade": None,
         "compare": False,
         "view": {"mode": "cleft"},
         "highlight": "cleft",
-        "speed": 2.0,
+        "speed": 40.0,
+        "events": [(1.0, "fire")],
     },
     {
         "title": "Receptor binding",
@@ -87,13 +101,14 @@ STEPS: list[dict[str, Any]] = [
             "cup is a bound receptor. The lower chart on the right counts them: that is the "
             "signal the next cell receives."
         ),
-        "preset": "single-release",
-        "overrides": {},
+        "preset": "default",
+        "overrides": {"first_spike_ms": -1.0, "firing_rate_hz": 0.0},
         "blockade": None,
         "compare": False,
         "view": {"mode": "focus", "x_nm": 0.0, "z_nm": 14.0, "zoom": 5.0},
         "highlight": "receptors",
-        "speed": 20.0,
+        "speed": 200.0,
+        "events": [(1.0, "fire")],
     },
     {
         "title": "Reuptake",
@@ -104,12 +119,13 @@ STEPS: list[dict[str, Any]] = [
             "1000 times faster than in the brain)."
         ),
         "preset": "healthy",
-        "overrides": {},
+        "overrides": {"first_spike_ms": -1.0, "firing_rate_hz": 0.0},
         "blockade": None,
         "compare": False,
         "view": {"mode": "fit"},
         "highlight": "sert",
-        "speed": 100.0,
+        "speed": 200.0,
+        "events": [(1.0, "fire")],
     },
     {
         "title": "The SSRI block",
@@ -119,12 +135,13 @@ STEPS: list[dict[str, Any]] = [
             "transporter catches nothing."
         ),
         "preset": "healthy",
-        "overrides": {},
+        "overrides": {"first_spike_ms": -1.0, "firing_rate_hz": 0.0},
         "blockade": 0.8,
         "compare": False,
         "view": {"mode": "focus", "x_nm": 250.0, "z_nm": 0.0, "zoom": 3.5},
         "highlight": "blocked",
-        "speed": 100.0,
+        "speed": 200.0,
+        "events": [(1.0, "fire")],
     },
     {
         "title": "Lingering 5-HT",
@@ -139,7 +156,7 @@ STEPS: list[dict[str, Any]] = [
         "compare": True,
         "view": {"mode": "fit"},
         "highlight": "cleft",
-        "speed": 100.0,
+        "speed": 200.0,
     },
     {
         "title": "Autoreceptors",
@@ -154,39 +171,48 @@ STEPS: list[dict[str, Any]] = [
         "compare": False,
         "view": {"mode": "focus", "x_nm": -150.0, "z_nm": 0.0, "zoom": 4.0},
         "highlight": "autoreceptors",
-        "speed": 100.0,
+        "speed": 200.0,
     },
     {
         "title": "The weeks-long delay",
         "text": (
             "Over 2-3 weeks on the drug the autoreceptors desensitise (60-80% in animal "
             "studies): release is no longer held back and signalling rises above day one. "
-            "This is the textbook account of why SSRIs take weeks. After the tour, K then W "
-            "steps through a course week by week (its slower rates are model assumptions)."
+            "The chart shows it week by week against the same synapse before the drug. "
+            "This is the textbook account of why SSRIs take weeks (the slower rates are model "
+            "assumptions)."
         ),
-        "preset": "chronic-ssri",
+        "preset": "healthy",
         "overrides": {},
         "blockade": None,
         "compare": False,
         "view": {"mode": "fit"},
         "highlight": "autoreceptors",
-        "speed": 100.0,
+        "speed": 200.0,
+        "course": {"occupancy": 0.8, "start": 0, "stop": None, "day": 21, "days": [1, 7, 14, 21]},
     },
     {
         "title": "Discontinuation",
         "text": (
             "Stopping suddenly removes the block overnight and SERT clears 5-HT fast again, but "
             "the changes of weeks (fewer receptors, desensitised autoreceptors) take weeks to "
-            "undo. For a while signalling falls below normal, which is linked to "
-            "discontinuation symptoms."
+            "undo. For a while signalling falls below the level before the drug, which is linked "
+            "to discontinuation symptoms."
         ),
-        "preset": "discontinuation",
+        "preset": "healthy",
         "overrides": {},
         "blockade": None,
         "compare": False,
         "view": {"mode": "focus", "x_nm": 0.0, "z_nm": 10.0, "zoom": 2.0},
         "highlight": "receptors",
-        "speed": 100.0,
+        "speed": 200.0,
+        "course": {
+            "occupancy": 0.8,
+            "start": 0,
+            "stop": 28,
+            "day": 29,
+            "days": [1, 7, 14, 21, 27, 29, 35, 42],
+        },
     },
     {
         "title": "A mechanism, not a cause",
@@ -202,7 +228,7 @@ STEPS: list[dict[str, Any]] = [
         "compare": False,
         "view": {"mode": "fit"},
         "highlight": None,
-        "speed": 20.0,
+        "speed": 200.0,
     },
 ]
 """The tour, in order."""

@@ -196,6 +196,13 @@ def test_tour_keys_step_through_and_apply_each_preset(screen):
         if step["blockade"] is not None:
             assert app.model.blockade == pytest.approx(step["blockade"])
         assert app.play.base_us_per_s == pytest.approx(step["speed"])
+        course = step.get("course")
+        if course is not None:  # a treatment step: the timeline at the step's day
+            t = app.course.treatment
+            assert t is not None and t.day == course["day"] and t.start_day == course["start"]
+            assert t.on_drug == (course["stop"] is None or course["day"] < course["stop"])
+        else:
+            assert app.course.treatment is None
     lingering = next(i for i, s in enumerate(STEPS) if s["compare"])
     while app.guide.index > lingering:
         press(app, pygame.K_b)
