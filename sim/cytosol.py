@@ -73,6 +73,7 @@ def cytosol_step(m: Synapse) -> None:
         m.move(degraded, S.CYTOSOL, S.DEGRADED)
         m.counters["degraded"] += len(degraded)
         m.log_event(degraded, "broken down by MAO")
+        m.retire(degraded)
     pool.remove(rows[~keep_in_cytosol])
 
 

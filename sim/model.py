@@ -22,7 +22,8 @@ order, each in its own module:
 those events in one call; the numbers are the same as one step at a time.
 
 Invariant after every step: alive + degraded + lost = initial + synthesised +
-injected, and the per-state counters equal a recount of ``state``.
+injected, and the per-state counters equal :meth:`Synapse.recount` (a recount
+of ``state``, with degraded molecules whose slot was reused still counted).
 """
 
 from __future__ import annotations
@@ -218,6 +219,8 @@ class Synapse:
         self.free = FreePool()
         self.cytosol = IdPool()
         self.cytosol.add(np.arange(n_in_vesicles, n0))
+        self._dead_slots = IdPool()
+        self.recycled = 0
         self.first_post_hit_us = np.full(n0, np.nan)
         """Time (us) each molecule first crossed to the postsynaptic membrane, NaN if never.
         Filled only while ``record_first_hits`` is True."""
@@ -251,16 +254,42 @@ class Synapse:
         return v * (0.8 * self.params.vesicle_radius_nm * rng.uniform(size=(n, 1)) ** (1 / 3))
 
     def new_molecules(self, k: int) -> np.ndarray:
-        """Make room for ``k`` new molecules; returns their ids (state still unset)."""
+        """Ids for ``k`` new molecules (state still unset): retired slots first, then fresh ones.
+
+        Reusing the slots of degraded molecules keeps a long run's arrays
+        flat (synthesis balances breakdown). ``state_counts[DEGRADED]`` still
+        counts every molecule ever degraded; ``recycled`` says how many of
+        those slots now hold a new molecule.
+        """
+        dead = self._dead_slots
+        reuse = min(k, dead.n)
+        reused = dead.ids[dead.n - reuse : dead.n].copy()
+        dead.n -= reuse
+        self.recycled += reuse
+        self.site[reused] = -1
+        self.first_post_hit_us[reused] = np.nan
+        fresh = k - reuse
         n = self.n_molecules
-        if n + k > self.state.shape[0]:
-            cap = max(n + k, 2 * self.state.shape[0], 1024)
+        if n + fresh > self.state.shape[0]:
+            cap = max(n + fresh, 2 * self.state.shape[0], 1024)
             self.state = _grow(self.state, cap)
             self.site = _grow(self.site, cap, fill=-1)
             self.pos = _grow(self.pos, cap)
             self.first_post_hit_us = _grow(self.first_post_hit_us, cap, fill=np.nan)
-        self.n_molecules = n + k
-        return np.arange(n, n + k, dtype=np.int64)
+        self.n_molecules = n + fresh
+        return np.concatenate((reused, np.arange(n, n + fresh, dtype=np.int64)))
+
+    def retire(self, ids: np.ndarray) -> None:
+        """Offer the slots of molecules just degraded for reuse (never the tracked one's)."""
+        if self.tracked_id >= 0:
+            ids = ids[ids != self.tracked_id]
+        self._dead_slots.add(ids)
+
+    def recount(self) -> np.ndarray:
+        """What ``state_counts`` must equal: a recount of ``state``, plus recycled slots as degraded."""
+        counts = np.bincount(self.states(), minlength=len(S.NAMES)).astype(np.int64)
+        counts[S.DEGRADED] += self.recycled
+        return counts
 
     # ----------------------------------------------------------------- clock
     @property

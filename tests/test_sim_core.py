@@ -20,8 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _check_books(m: Synapse) -> None:
     assert m.conservation_error() == 0
-    recount = np.bincount(m.states(), minlength=len(S.NAMES))
-    assert np.array_equal(recount, m.state_counts)
+    assert np.array_equal(m.recount(), m.state_counts)
     assert m.free.n == m.state_counts[S.FREE]
     assert m.cytosol.n == m.state_counts[S.CYTOSOL]
     bound = m.state_counts[S.RECEPTOR] + m.state_counts[S.AUTORECEPTOR] + m.state_counts[S.SERT]
