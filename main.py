@@ -23,10 +23,9 @@ EXIT_USAGE = 2
 MESSAGE_TOKEN_CHARS = 60
 """Longest unbroken run of characters an error message quotes whole (longer ones are cut)."""
 
-_NUMBER = re.compile(
-    r"^-(?:\d+\.?\d*(?:e[-+]?\d+)?|\.\d+(?:e[-+]?\d+)?|inf(?:inity)?|nan)$", re.IGNORECASE
-)
-"""What argparse must read as a (negative) value, not an option: -4, -1e5, -.5, -inf, -nan."""
+_NUMBER = re.compile(r"^-(?:[0-9.]|inf|nan)", re.IGNORECASE)
+"""What argparse must read as a value, not an option: anything starting with a minus sign
+and then a digit, a point, inf or nan (-4, -1e5, -.5, -inf, -0.5:1:0.1); no option looks so."""
 
 MODE_OPTIONS: dict[str, frozenset[str]] = {
     "headless": frozenset({"preset", "seed", "blockade", "set", "headless"}),
@@ -72,10 +71,36 @@ class CleftArgumentParser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
         self._negative_number_matcher = _NUMBER
 
+    def parse_known_args(self, args=None, namespace=None):  # noqa: D102 (argparse's)
+        self._argv = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
     def error(self, message: str) -> NoReturn:
-        """Print ``message`` in one line and exit 2 (no usage block)."""
+        """Print ``message`` in one line and exit 2 (no usage block).
+
+        "invalid choice" for the command often means an unknown option swallowed
+        nothing and its value was taken for a command (``--dur 1``): the unknown
+        option is named instead.
+        """
+        if "invalid choice" in message:
+            unknown = [
+                t.split("=", 1)[0]
+                for t in getattr(self, "_argv", [])
+                if t.startswith("--") and t.split("=", 1)[0] not in self._all_options()
+            ]
+            if unknown:
+                message = f"unrecognized option {unknown[0]} (options are never abbreviated)"
         sys.stderr.write(f"{self.prog}: error: {_one_line(message)}\n")
         raise SystemExit(EXIT_USAGE)
+
+    def _all_options(self) -> set[str]:
+        found: set[str] = set()
+        for action in self._actions:
+            found.update(action.option_strings)
+            if isinstance(action, argparse._SubParsersAction):
+                for sub in action.choices.values():
+                    found.update(sub._all_options())
+        return found
 
 
 _TRACKED: dict[type, type] = {}

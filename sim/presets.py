@@ -23,12 +23,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import tissue_params
 from .params import ParameterError, Parameters, coerce, names, shorten
 
 PRESET_DIR = Path(__file__).resolve().parent.parent / "assets" / "presets"
 DEFAULT_PLAYBACK_US_PER_S = 20.0
 PLAYBACK_RANGE_US_PER_S = (0.01, 1.0e6)
-_META_KEYS = {"title", "caption", "sources", "base"}
+_META_KEYS = {"title", "caption", "sources", "base", "model"}
+MODELS = ("synapse", "tissue")
+"""What ``model = "..."`` in [preset] builds: the synapse (default) or the tissue (sim/tissue.py)."""
 _DISPLAY_KEYS = {"playback_us_per_s"}
 MAX_PRESET_BYTES = 1_000_000
 """Largest preset file read, bytes (the shipped ones are ~2 kB)."""
@@ -53,14 +56,24 @@ class Preset:
     sources: tuple[str, ...] = ()
     playback_us_per_s: float = DEFAULT_PLAYBACK_US_PER_S
     overrides: dict[str, Any] = field(default_factory=dict)
+    model: str = "synapse"
 
 
-def available() -> list[str]:
-    """Names of the presets shipped in ``assets/presets``."""
-    return sorted(p.stem for p in PRESET_DIR.glob("*.toml"))
+def available(model: str | None = "synapse") -> list[str]:
+    """Names of the presets shipped in ``assets/presets`` for ``model`` (None: every preset)."""
+    every = sorted(p.stem for p in PRESET_DIR.glob("*.toml"))
+    return every if model is None else [n for n in every if _model_of(n) == model]
 
 
-def _read(name_or_path: str) -> tuple[str, dict[str, Any]]:
+def _model_of(name: str) -> str:
+    try:
+        return str(_raw_values(name)[1].get("model", "synapse"))
+    except ParameterError:
+        return "synapse"  # a broken file reports itself when it is loaded
+
+
+def _read(name_or_path: str, referrer: str | None = None) -> tuple[str, dict[str, Any]]:
+    """Parse one preset file; ``referrer`` is the preset whose ``base`` names this one."""
     if not isinstance(name_or_path, str):
         raise PresetError(f"preset {shorten(name_or_path)} must be a name or a .toml path")
     path = Path(name_or_path)
@@ -72,9 +85,10 @@ def _read(name_or_path: str) -> tuple[str, dict[str, Any]]:
     except (OSError, ValueError):  # name too long, NUL byte
         exists = regular = False
     if not regular:
+        what = f"preset {referrer}: base {shown}" if referrer else f"preset {shown}"
         if exists:
-            raise PresetError(f"preset {shown} is not a regular file")
-        raise PresetError(f"preset {shown} not found; available: {', '.join(available())}")
+            raise PresetError(f"{what} is not a regular file")
+        raise PresetError(f"{what} not found; available: {', '.join(available())}")
     label = shorten(path.name)
     try:
         with path.open("rb") as fh:
@@ -97,16 +111,21 @@ def _read(name_or_path: str) -> tuple[str, dict[str, Any]]:
         raise PresetError(f"preset {label}: invalid TOML: {exc}") from None
     except RecursionError:
         raise PresetError(f"preset {label}: arrays or tables nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        reason = str(exc).split(";")[0].split(":")[0]
+        raise PresetError(f"preset {label}: a value cannot be read ({reason})") from None
 
 
 def _keys(keys) -> str:
     return ", ".join(shorten(k) for k in sorted(keys)[:5]) + (", ..." if len(keys) > 5 else "")
 
 
-def _raw_values(name_or_path: str, depth: int = 0) -> tuple[str, dict, dict, dict]:
+def _raw_values(
+    name_or_path: str, depth: int = 0, referrer: str | None = None
+) -> tuple[str, dict, dict, dict]:
     if depth > 8:
         raise PresetError(f"preset {shorten(name_or_path)}: 'base' chain is too deep or circular")
-    name, data = _read(name_or_path)
+    name, data = _read(name_or_path, referrer)
     unknown = set(data) - {"preset", "display", "parameters"}
     if unknown:
         raise PresetError(
@@ -134,14 +153,19 @@ def _raw_values(name_or_path: str, depth: int = 0) -> tuple[str, dict, dict, dic
     if base is not None:
         if not isinstance(base, str) or not base.strip():
             raise PresetError(f"preset {name}: base = {shorten(base)} must be a preset name")
-        _, bmeta, bdisplay, bvalues = _raw_values(base, depth + 1)
+        _, bmeta, bdisplay, bvalues = _raw_values(base, depth + 1, name)
         meta = {**{k: v for k, v in bmeta.items() if k != "base"}, **meta}
         display = {**bdisplay, **display}
         values = {**bvalues, **values}
     return name, meta, display, values
 
 
-def _typed(name: str, key: str, value: Any) -> Any:
+def _typed(name: str, key: str, value: Any, model: str = "synapse") -> Any:
+    if model == "tissue":
+        try:
+            return tissue_params.preset_value(key, value)
+        except ParameterError as exc:
+            raise PresetError(f"preset {name}: {exc}") from None
     if key not in names():
         raise PresetError(f"preset {name}: unknown parameter {shorten(key)}; see 'main.py params'")
     if isinstance(value, str) and not isinstance(Parameters().as_dict()[key], str):
@@ -158,6 +182,8 @@ def parse_override(text: str) -> tuple[str, Any]:
         raise PresetError(f"--set {shorten(text)}: expected NAME=VALUE")
     key, _, raw = text.partition("=")
     key = key.strip()
+    if key not in names() and key in tissue_params.names():
+        return key, tissue_params.coerce(key, raw)
     if key not in names():
         raise PresetError(f"--set: unknown parameter {shorten(key)}; see 'main.py params'")
     return key, coerce(key, raw)
@@ -170,13 +196,23 @@ def load_preset(name_or_path: str = "default", overrides: dict[str, Any] | None 
         PresetError: for any malformed file, unknown key or invalid value.
     """
     name, meta, display, values = _raw_values(name_or_path)
-    typed = {k: _typed(name, k, v) for k, v in values.items()}
+    model = meta.get("model", "synapse")
+    if model not in MODELS:
+        raise PresetError(f"preset {name}: model = {shorten(model)} must be one of {MODELS}")
+    typed = {k: _typed(name, k, v, model) for k, v in values.items()}
     overrides = dict(overrides or {})
+    known, build = (
+        (tissue_params.names(), tissue_params.TissueParameters)
+        if model == "tissue"
+        else (names(), Parameters)
+    )
     for key in overrides:
-        if key not in names():
-            raise PresetError(f"unknown parameter {shorten(key)}; see 'main.py params'")
+        if key not in known:
+            raise PresetError(
+                f"unknown parameter {shorten(key)} for the {model} model; see 'main.py params'"
+            )
     try:
-        params = Parameters(**{**typed, **overrides})
+        params = build(**{**typed, **overrides})
     except ParameterError as exc:
         raise PresetError(f"preset {name}: {exc}") from None
     playback = display.get("playback_us_per_s", DEFAULT_PLAYBACK_US_PER_S)
@@ -215,4 +251,5 @@ def load_preset(name_or_path: str = "default", overrides: dict[str, Any] | None 
         sources=tuple(sources),
         playback_us_per_s=float(playback),
         overrides=overrides,
+        model=model,
     )
