@@ -280,6 +280,27 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     bench = sub.add_parser("bench", help="print simulation and drawing speed figures")
     bench.add_argument("--no-render", action="store_true", help="skip the drawing benchmark")
+    bench.add_argument(
+        "--sizes",
+        metavar="N,N,...",
+        help="free-molecule counts of the step figures (default 1000,10000,100000)",
+    )
+    bench.add_argument(
+        "--peer",
+        choices=["smoldyn"],
+        help="also time the same workload in Smoldyn 2.76 (pip install smoldyn==2.76)",
+    )
+    bench.add_argument(
+        "--peer-python",
+        metavar="PATH",
+        help="a Python that imports smoldyn (its 2.76 wheel loads only on CPython 3.10)",
+    )
+    bench.add_argument(
+        "--capture",
+        action="store_true",
+        help="instead: slab decay-rate accuracy of the Andrews and first-order capture rules",
+    )
+    bench.add_argument("--quick", action="store_true", help="a short smoke run (figures noisy)")
     sub.add_parser("params", help="list every parameter: unit, default, range, source")
 
     tl = sub.add_parser(
@@ -492,15 +513,20 @@ def _check_mode(args: argparse.Namespace, given: dict[tuple[str, str], str], pro
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    """Print the step cost and, unless --no-render, the frame cost."""
-    from sim.bench import sim_bench
+    """Print the speed figures, or with --capture the capture accuracy instead.
 
-    for line in sim_bench():
+    Speed: the step and headless figures (with --peer, Smoldyn's beside them)
+    and, unless --no-render, the frame cost.
+    """
+    from sim.bench import bench_lines
+
+    for line in bench_lines(args.sizes, args.peer, args.peer_python, args.capture, args.quick):
         print(line, flush=True)
-    if not args.no_render:
+    if not args.no_render and not args.capture:
         from render.bench import frame_bench
 
-        frame_bench()  # prints each line as it is measured
+        # prints each line as it is measured
+        frame_bench(sizes=(2000,), frames=2) if args.quick else frame_bench()
     return 0
 
 
