@@ -22,36 +22,88 @@ The slow state, advanced once per day with exact exponential relaxation:
   recovers (x1.14) by day 21 (science.md 1.8: acute suppression, recovery as
   the autoreceptors desensitise).
 
-Calibration (measured, not fitted to a test): running the default preset
-(receptor Kd 300 uM) for 4 interspike intervals at dt = 20 ns, 6 seeds, 80%
-occupancy from day 0 and a stop on day 28, bound receptors relative to the
-drug-free baseline were 1.14-1.42 on day 1, 1.51-1.84 on day 21 (day 21 /
-day 1 = 1.24-1.41) and 0.82-0.90 on day 28, the first day off the drug.
-
-Each day the fast model (``sim.Synapse``) runs for ``window_ms`` at that day's
-blockade, autoreceptor sensitivity, firing rate and receptor count, always
+A day's measurement is defined in simulated time. Each day the fast model
+(``sim.Synapse``) runs at that day's blockade, autoreceptor sensitivity,
+firing rate and receptor count for at most ``window_ms`` of simulated time
+(``DAY_WINDOW_MS`` = 8 ms by default, 4 interspike intervals of the default
+preset's drug-free 500 Hz), with a regular spike train from t = 0, always
 with the same seed (common random numbers), so day-to-day differences come
-from the state, not from the dice. All slow-state constants other than the
-desensitisation are assumed, and the program says so.
+from the state, not from the dice. What is reported is the mean over one
+firing period in that train (:func:`day_plan`):
+
+- when interspike intervals fit in the window, the run covers the whole
+  intervals that fit (k = floor(window / ISI) of them) and the mean is over
+  them: exact for the regular train, whatever the rate;
+- when one interval is longer than the window (firing below 1/window, e.g.
+  80 Hz on the first day at 80% occupancy), the run is the window with the
+  one release at t = 0, and its integral is divided by the whole interval:
+  this assumes the release has been cleared by the end of the window (true
+  when the window is several clearance time constants long); the row's
+  ``residual`` (bound receptors at the window's end over their peak) says
+  how far that holds, and ``main.py timeline`` warns above 5%;
+- when firing is zero (the autoreceptor feedback silences the raphe, e.g.
+  paroxetine at 10 nM on day 0), there is no action potential: the run is the
+  window without one and the signal is 0;
+- a preset without tonic firing (``firing_rate_hz = 0``, e.g.
+  ``single-release``) has no rate for the feedback to scale: every day gets
+  the one action potential at t = 0 and the mean is over the window (the
+  firing feedback does not apply; the command says so).
+
+Calibration (measured, not fitted to a test): the default preset (receptor
+Kd 100 uM, as in ``sim/params.py``) at dt = 20 ns with the default 8 ms day
+window, seeds 0-5, citalopram at 80% occupancy from day 0 and a stop on day
+28 (engine of commit af18f0b). Bound receptors relative to the drug-free
+baseline were 0.33-0.68 on day 0 (firing cut to 16%: one release in the
+window, standing for a 12.8 ms interval; bound receptors at the window's end
+0-7% of their peak), 0.60-1.45 on day 1 (one release in the window: the
+noisiest day), 1.40-1.90 on day 21 and 0.67-0.90 on day 28, the first day
+off the drug. Days with several releases in the window vary far less from
+day to day than days with one (the common random numbers pair the releases).
+
+So the cost of a day is bounded by the window whatever the firing rate, and
+no rate divides by zero. All slow-state constants other than the
+desensitisation are assumed, and the program says so. The days are jobs for
+:func:`sim.engine.run_jobs` (this process, an embedded Dask cluster, or an
+existing one), :func:`run_day` the pure unit of work.
 """
 
 from __future__ import annotations
 
 import math
-from concurrent.futures import ProcessPoolExecutor
+import sys
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .headless import run_headless, summary
-from .params import ParameterError, Parameters
+from .engine import Progress, check_scheduler, check_workers, run_jobs, stop_on_sigterm
+from .headless import build, run_headless, summary
+from .params import ParameterError, Parameters, spec
 from .pharmacology import sert_occupancy
 from .presets import load_preset
 
 TIMELINE_DT_NS = 20.0
 """Step of the daily fast runs unless overridden: 4.6 nm per axis (23% of the
 cleft), half the cost of the default 10 ns; the calibration used it."""
+
+DAY_WINDOW_MS = 8.0
+"""Default simulated time budget of one day's run, ms (4 drug-free interspike
+intervals of the default preset; about 5 clearance time constants at 80% block)."""
+
+WINDOW_RANGE_MS = (0.001, 1000.0)
+"""Allowed day windows, ms."""
+
+RESIDUAL_WARN = 0.05
+"""Bound receptors left at the window's end, over their peak, above which the
+command warns that one release outlasted the window."""
+
+MAX_FIRING_HZ = float(spec("firing_rate_hz")["hi"])
+"""Highest firing rate a day may have (the parameter's declared range), Hz."""
+
+DAY_KEYS = ("blockade", "autoreceptor_sensitivity", "firing_rate_hz", "receptor_count",
+            "firing_pattern", "first_spike_ms")  # fmt: skip
+"""Parameters the timeline sets for each day (an override of them would be ignored)."""
 
 THERAPEUTIC_OCCUPANCY = 0.8
 """Reference SERT occupancy at therapeutic doses (Meyer et al. 2004)."""
@@ -124,26 +176,103 @@ def baseline_state() -> DayState:
 
 
 def day_overrides(base: Parameters, state: DayState) -> dict[str, Any]:
-    """Parameter overrides that put the fast model into ``state`` (shared with the window)."""
+    """Parameter overrides that put the fast model into ``state`` (shared with the window).
+
+    The firing rate is the base rate times the day's firing factor (up to
+    x1.56 off drug with desensitised autoreceptors), capped at the
+    parameter's declared maximum so that any preset gives valid parameters.
+    """
     return {
         "blockade": state.occupancy,
         "autoreceptor_sensitivity": state.autoreceptor_sensitivity,
-        "firing_rate_hz": base.firing_rate_hz * state.firing_factor,
+        "firing_rate_hz": min(MAX_FIRING_HZ, base.firing_rate_hz * state.firing_factor),
         "receptor_count": int(round(base.receptor_count * state.receptor_density)),
     }
 
 
+@dataclass(frozen=True)
+class DayPlan:
+    """How one day's fast run covers its firing period (see the module docstring).
+
+    Attributes:
+        run_ms: simulated time to run, ms (never more than the window).
+        period_ms: the time the run's integral stands for, ms (the means are over it).
+        first_spike_ms: first action potential, ms (-1: none).
+    """
+
+    run_ms: float
+    period_ms: float
+    first_spike_ms: float
+
+
+def day_plan(rate_hz: float, window_ms: float, tonic: bool = True) -> DayPlan:
+    """The run of a day firing regularly at ``rate_hz`` within ``window_ms`` of simulated time.
+
+    Args:
+        rate_hz: the day's firing rate, Hz (>= 0).
+        window_ms: the simulated time budget, ms (> 0).
+        tonic: the preset fires tonically; False (a preset with rate 0, such as
+            ``single-release``) gives every day one action potential at t = 0.
+
+    Returns:
+        Whole interspike intervals when at least one fits in the window; else
+        the window with one release standing for the whole interval; for rate
+        0 the window without an action potential (or with the preset's single
+        release when not ``tonic``).
+    """
+    if not tonic:
+        return DayPlan(window_ms, window_ms, 0.0)
+    if rate_hz <= 0:
+        return DayPlan(window_ms, window_ms, -1.0)
+    isi_ms = 1000.0 / rate_hz
+    whole = math.floor(window_ms / isi_ms + 1e-9)
+    if whole >= 1:
+        run = whole * isi_ms
+        return DayPlan(run, run, 0.0)
+    return DayPlan(window_ms, isi_ms, 0.0)
+
+
 def run_day(job: dict[str, Any]) -> dict[str, Any]:
-    """Run the fast model at one day's state: a pure function of the job (picklable)."""
+    """Run the fast model at one day's state: a pure function of the job (picklable).
+
+    Args:
+        job: ``state`` (:class:`DayState`), ``preset`` (name or .toml path),
+            ``overrides`` (drug-free base overrides), ``seed`` and
+            ``window_ms`` (simulated time budget of the day, ms). A job from
+            an older caller may give ``isis`` instead: that many interspike
+            intervals of the *drug-free* rate, i.e. the same window for every
+            day (``DAY_WINDOW_MS`` if the base does not fire).
+
+    Returns:
+        The day's row: the slow state, ``firing_rate_hz``, ``window_ms`` (the
+        simulated time run, ms), ``period_ms`` (what the means are over, ms),
+        ``action_potentials``, per-period means ``mean_cleft_uM`` (uM),
+        ``receptor_occupancy_mean`` (fraction) and ``receptors_bound_mean``
+        (receptors), ``released`` (molecules) and ``residual`` (bound
+        receptors at the window's end over their peak, when one release
+        stands for a longer interval; else 0).
+    """
     state: DayState = job["state"]
     base = load_preset(job["preset"], job["overrides"]).params
+    if "window_ms" in job:
+        window_ms = float(job["window_ms"])
+    elif base.firing_rate_hz > 0:
+        window_ms = job["isis"] * 1000.0 / base.firing_rate_hz
+    else:
+        window_ms = DAY_WINDOW_MS
     overrides = {**job["overrides"], **day_overrides(base, state)}
+    plan = day_plan(overrides["firing_rate_hz"], window_ms, tonic=base.firing_rate_hz > 0)
     overrides["firing_pattern"] = "regular"
-    overrides["first_spike_ms"] = 0.0
-    window_ms = job["isis"] * 1000.0 / overrides["firing_rate_hz"]
-    preset, model = run_headless(job["preset"], window_ms, job["seed"], None, overrides)
+    overrides["first_spike_ms"] = plan.first_spike_ms
+    preset, model = run_headless(job["preset"], plan.run_ms, job["seed"], None, overrides)
     s = summary(preset, model)
-    bound = s["receptor_occupancy_mean"] * overrides["receptor_count"]
+    per_period = plan.run_ms / plan.period_ms
+    occupancy = s["receptor_occupancy_mean"] * per_period
+    residual = 0.0
+    if plan.period_ms > plan.run_ms:
+        occ = model.recorder.column("receptor_occupancy")
+        peak = float(np.max(occ)) if len(occ) else 0.0
+        residual = float(occ[-1]) / peak if peak > 0 else 0.0
     return {
         "day": state.day,
         "phase": "baseline" if state.day < 0 else ("on drug" if state.on_drug else "off drug"),
@@ -151,11 +280,89 @@ def run_day(job: dict[str, Any]) -> dict[str, Any]:
         "autoreceptor_sensitivity": state.autoreceptor_sensitivity,
         "receptor_density": state.receptor_density,
         "firing_rate_hz": overrides["firing_rate_hz"],
-        "mean_cleft_uM": s["mean_cleft_uM"],
-        "receptor_occupancy_mean": s["receptor_occupancy_mean"],
-        "receptors_bound_mean": bound,
+        "window_ms": plan.run_ms,
+        "period_ms": plan.period_ms,
+        "action_potentials": s["action_potentials"],
+        "mean_cleft_uM": s["mean_cleft_uM"] * per_period,
+        "receptor_occupancy_mean": occupancy,
+        "receptors_bound_mean": occupancy * overrides["receptor_count"],
         "released": s["released"],
+        "residual": residual,
     }
+
+
+def _check_whole(name: str, value: Any, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise ParameterError(f"{name} = {value!r} must be a whole number in [{lo}, {hi}]")
+    return value
+
+
+def check_window(window_ms: Any) -> float:
+    """Validate a day's window (ms, in ``WINDOW_RANGE_MS``)."""
+    lo, hi = WINDOW_RANGE_MS
+    if (
+        isinstance(window_ms, bool)
+        or not isinstance(window_ms, (int, float))
+        or not math.isfinite(window_ms)
+        or not lo <= window_ms <= hi
+    ):
+        raise ParameterError(f"window_ms = {window_ms!r} must be in [{lo:g}, {hi:g}] ms")
+    return float(window_ms)
+
+
+def timeline_jobs(
+    days: int,
+    drug: str,
+    dose_nM: float,
+    start_day: int,
+    stop_day: int,
+    seed: int = 0,
+    preset: str = "default",
+    overrides: dict | None = None,
+    window_ms: float = DAY_WINDOW_MS,
+    only_days: list[int] | None = None,
+) -> list[dict[str, Any]]:
+    """Validate a course and return its day jobs (the baseline first) for :func:`run_day`.
+
+    Everything is checked here, before any worker starts: days in [1, 3650],
+    0 <= start_day <= stop_day, the drug and dose (Ki table), the seed, the
+    window, the preset and overrides, and the baseline's model (built, not
+    run; a refused time step fails here).
+
+    Raises:
+        ParameterError: one-line message for any bad input.
+    """
+    _check_whole("days", days, 1, 3650)
+    _check_whole("start_day", start_day, 0, 3650)
+    _check_whole("stop_day", stop_day, 0, 3650)
+    if not start_day <= stop_day:
+        raise ParameterError(
+            f"start_day = {start_day} and stop_day = {stop_day} need 0 <= start <= stop"
+        )
+    _check_whole("seed", seed, 0, 2**63 - 1)
+    window_ms = check_window(window_ms)
+    f = sert_occupancy(drug, dose_nM)
+    overrides = {"dt_ns": TIMELINE_DT_NS, **(overrides or {})}
+    for key in DAY_KEYS:
+        if key in overrides:
+            raise ParameterError(
+                f"--set {key}=... conflicts with the timeline, which sets it per day"
+            )
+    build(preset, seed, None, overrides)  # bad preset, overrides or step: fail before any run
+    states = [baseline_state(), *slow_states(days, f, start_day, stop_day)]
+    if only_days is not None:
+        wanted = set(only_days)
+        states = [s for s in states if s.day < 0 or s.day in wanted]
+    return [
+        {
+            "state": st,
+            "preset": preset,
+            "overrides": overrides,
+            "seed": seed,
+            "window_ms": window_ms,
+        }
+        for st in states
+    ]
 
 
 def run_timeline(
@@ -167,49 +374,36 @@ def run_timeline(
     seed: int = 0,
     preset: str = "default",
     overrides: dict | None = None,
-    isis: int = 3,
+    window_ms: float = DAY_WINDOW_MS,
     workers: int = 2,
+    scheduler: str | None = None,
     only_days: list[int] | None = None,
-    progress=None,
+    progress: Progress | None = None,
 ) -> list[dict[str, Any]]:
-    """Baseline plus one row per day; ``signal`` is bound receptors relative to baseline.
+    """Baseline plus one row per day, sorted by day; ``signal`` is bound receptors over baseline.
+
+    The days run through :func:`sim.engine.run_jobs` (``workers`` local
+    processes, 1 = this process, or the cluster at ``scheduler``); the rows
+    do not depend on where they ran.
 
     Raises:
-        ParameterError: for bad days, dose, drug or window.
+        ParameterError: for bad days, dose, drug, window, preset or overrides
+            (see :func:`timeline_jobs`).
     """
-    if not 1 <= days <= 3650:
-        raise ParameterError(f"days = {days} is out of range [1, 3650]")
-    if not 0 <= start_day <= stop_day:
-        raise ParameterError(
-            f"start_day = {start_day} and stop_day = {stop_day} need 0 <= start <= stop"
-        )
-    if not 1 <= isis <= 1000:
-        raise ParameterError(f"isis = {isis} is out of range [1, 1000] interspike intervals")
-    f = sert_occupancy(drug, dose_nM)
-    overrides = {"dt_ns": TIMELINE_DT_NS, **(overrides or {})}
-    load_preset(preset, overrides)  # validate before starting workers
-    states = [baseline_state(), *slow_states(days, f, start_day, stop_day)]
-    if only_days is not None:
-        states = [s for s in states if s.day < 0 or s.day in set(only_days)]
-    jobs = [
-        {"state": st, "preset": preset, "overrides": overrides, "seed": seed, "isis": isis}
-        for st in states
-    ]
+    jobs = timeline_jobs(
+        days, drug, dose_nM, start_day, stop_day, seed, preset, overrides, window_ms, only_days
+    )
+    if progress is not None:
+        progress.start(0)
     rows: list[dict[str, Any]] = []
-    if workers <= 1:
-        for i, job in enumerate(jobs):
-            rows.append(run_day(job))
-            if progress:
-                progress(i + 1, len(jobs))
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for i, row in enumerate(pool.map(run_day, jobs)):
-                rows.append(row)
-                if progress:
-                    progress(i + 1, len(jobs))
+    for _, row in run_jobs(run_day, jobs, workers=workers, scheduler=scheduler):
+        rows.append(row)
+        if progress is not None:
+            progress.update()
+    rows.sort(key=lambda r: r["day"])
     base = rows[0]["receptors_bound_mean"]
     for row in rows:
-        row["signal"] = row["receptors_bound_mean"] / base if base > 0 else float("nan")
+        row["signal"] = row["receptors_bound_mean"] / base if base > 0 else math.nan
         row["drug"] = drug
         row["dose_nM"] = dose_nM
     return rows
@@ -224,38 +418,44 @@ TIMELINE_COLUMNS = (
     "autoreceptor_sensitivity",
     "receptor_density",
     "firing_rate_hz",
+    "window_ms",
+    "period_ms",
+    "action_potentials",
     "mean_cleft_uM",
     "receptor_occupancy_mean",
     "receptors_bound_mean",
     "signal",
     "released",
+    "residual",
 )
+"""CSV columns (units: days, nM, fractions, Hz, ms, uM, receptors, molecules)."""
+
+
+def _text(v: Any) -> str:
+    if isinstance(v, float):
+        return "" if math.isnan(v) else format(v, ".10g")
+    return str(v)
 
 
 def timeline_csv(rows: list[dict[str, Any]]) -> str:
-    """Rows as CSV text with ``TIMELINE_COLUMNS``."""
+    """Rows as CSV text with ``TIMELINE_COLUMNS`` (NaN, e.g. a signal without baseline, empty)."""
     lines = [",".join(TIMELINE_COLUMNS)]
     for row in rows:
-        cells = []
-        for col in TIMELINE_COLUMNS:
-            v = row[col]
-            cells.append(format(v, ".10g") if isinstance(v, float) else str(v))
-        lines.append(",".join(cells))
+        lines.append(",".join(_text(row[col]) for col in TIMELINE_COLUMNS))
     return "\n".join(lines) + "\n"
 
 
-def plot_timeline(rows: list[dict[str, Any]], path: str, title: str) -> None:
-    """Two panels over days: receptor signal vs baseline; occupancy and sensitivity."""
-    import os
-    import tempfile
-
+def plot_timeline(rows: list[dict[str, Any]], path: str | Path, title: str) -> None:
+    """Two panels over days: receptor signal vs baseline; occupancy and sensitivity (PNG)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    days = np.array([r["day"] for r in rows if r["day"] >= 0])
+    from .outputs import write_via
+
     pick = [r for r in rows if r["day"] >= 0]
+    days = np.array([r["day"] for r in pick])
     fig, (a, b) = plt.subplots(2, 1, figsize=(8, 6), sharex=True)
     a.plot(days, [r["signal"] for r in pick], "o-", color="#0072B2", label="receptor signal")
     a.axhline(1.0, color="0.4", ls="--", lw=1, label="drug-free baseline")
@@ -263,36 +463,120 @@ def plot_timeline(rows: list[dict[str, Any]], path: str, title: str) -> None:
     a.legend(loc="best")
     a.set_title(title)
     b.plot(days, [r["occupancy"] for r in pick], "s-", color="#D55E00", label="SERT occupancy")
-    b.plot(
-        days,
-        [r["autoreceptor_sensitivity"] for r in pick],
-        "^-",
-        color="#009E73",
-        label="autoreceptor sensitivity",
-    )
-    b.plot(
-        days,
-        [r["receptor_density"] for r in pick],
-        "v-",
-        color="#CC79A7",
-        label="postsynaptic receptor density",
-    )
+    b.plot(days, [r["autoreceptor_sensitivity"] for r in pick], "^-", color="#009E73",
+           label="autoreceptor sensitivity")  # fmt: skip
+    b.plot(days, [r["receptor_density"] for r in pick], "v-", color="#CC79A7",
+           label="postsynaptic receptor density")  # fmt: skip
     b.set_ylabel("fraction")
     b.set_xlabel("day of treatment")
     b.set_ylim(-0.05, 1.05)
     b.legend(loc="best", fontsize=8)
     fig.tight_layout()
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), suffix=".png")
-    os.close(fd)
     try:
-        fig.savefig(tmp, dpi=100)
-        os.replace(tmp, path)
+        write_via(Path(path), lambda partial: fig.savefig(partial, format="png", dpi=100))
     finally:
         plt.close(fig)
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def slow_parameters_dict() -> dict[str, float]:
     """The slow-state constants, for JSON output."""
     return asdict(SlowParameters())
+
+
+def _days_text(days: list[int]) -> str:
+    shown = ", ".join(str(d) for d in days[:8])
+    return shown + (f" and {len(days) - 8} more" if len(days) > 8 else "")
+
+
+def cli_timeline(
+    *,
+    days: int,
+    drug: str,
+    dose_nM: float,
+    start_day: int,
+    stop_day: int,
+    seed: int,
+    preset: str,
+    overrides: dict[str, Any],
+    window_ms: float,
+    workers: int | None,
+    scheduler: str | None,
+    csv_path: str | None,
+    json_path: str | None,
+    plot_path: str | None,
+    stream=None,
+) -> int:
+    """Body of ``python main.py timeline``: validate, run the days, print a table, write files.
+
+    Outputs are checked before any run and written by the output rule
+    (whole files or nothing). Notes (a preset without tonic firing; days whose
+    release outlasted the window) go to ``stream`` (stderr).
+
+    Raises:
+        ParameterError: any bad input, one line.
+    """
+    import json
+
+    from .outputs import atomic_output, check_outputs
+
+    stream = sys.stderr if stream is None else stream
+    scheduler = check_scheduler(scheduler)
+    n_workers = check_workers(workers, scheduler)
+    paths = check_outputs({"--csv": csv_path, "--json": json_path, "--plot": plot_path})
+    jobs = timeline_jobs(
+        days, drug, dose_nM, start_day, stop_day, seed, preset, overrides, window_ms
+    )  # validates everything before the cluster starts
+    if load_preset(preset, jobs[0]["overrides"]).params.firing_rate_hz <= 0:
+        stream.write(
+            f"timeline: preset '{preset}' has no tonic firing: each day measures one release "
+            "at t = 0 (the raphe firing feedback does not apply)\n"
+        )
+    progress = Progress(len(jobs), label="timeline", unit="day", stream=stream)
+    try:
+        with stop_on_sigterm():
+            rows = run_timeline(
+                days, drug, dose_nM, start_day, stop_day, seed, preset, overrides, window_ms,
+                n_workers, scheduler, None, progress,
+            )  # fmt: skip
+    finally:
+        progress.close()
+    late = [r["day"] for r in rows if r["residual"] > RESIDUAL_WARN]
+    if late:
+        worst = max(r["residual"] for r in rows)
+        stream.write(
+            f"timeline: note: on day(s) {_days_text(late)} the release was not cleared by the end "
+            f"of the {window_ms:g} ms window (bound receptors at up to {worst:.0%} of their peak); "
+            "those days' signal is underestimated: use a longer --window-ms\n"
+        )
+    print(
+        f"{'day':>4} {'phase':>9} {'SERT occ':>8} {'auto sens':>9} {'firing Hz':>9} "
+        f"{'APs':>4} {'cleft uM':>9} {'rec occ':>7} {'signal':>7}"
+    )
+    for r in rows:
+        print(
+            f"{r['day']:>4} {r['phase']:>9} {r['occupancy']:8.2f} "
+            f"{r['autoreceptor_sensitivity']:9.2f} {r['firing_rate_hz']:9.0f} "
+            f"{r['action_potentials']:>4} {r['mean_cleft_uM']:9.2f} "
+            f"{r['receptor_occupancy_mean']:7.3f} {r['signal']:7.3f}"
+        )
+    if "--csv" in paths:
+        with atomic_output(paths["--csv"], "w", newline="") as fh:
+            fh.write(timeline_csv(rows))
+    if "--json" in paths:
+        doc = {
+            "drug": drug,
+            "dose_nM": dose_nM,
+            "start_day": start_day,
+            "stop_day": stop_day,
+            "seed": seed,
+            "preset": preset,
+            "window_ms": window_ms,
+            "slow_parameters": slow_parameters_dict(),
+            "rows": [{k: (None if isinstance(v, float) and math.isnan(v) else v)
+                      for k, v in r.items()} for r in rows],
+        }  # fmt: skip
+        with atomic_output(paths["--json"], "w") as fh:
+            fh.write(json.dumps(doc, indent=2) + "\n")
+    if "--plot" in paths:
+        plot_timeline(rows, paths["--plot"], f"{drug} {dose_nM:g} nM, days {start_day}-{stop_day}")
+    return 0

@@ -1,13 +1,32 @@
-"""The treatment timeline: slow state against science.md, and the fast model at each day's state."""
+"""The treatment timeline: slow state against science.md, a day's window in time, no crash on valid input."""
 
 from __future__ import annotations
 
-import pytest
+import math
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import main
 from sim.params import ParameterError
-from sim.timeline import SlowParameters, firing_factor, run_timeline, slow_states
+from sim.pharmacology import SSRI_KI_NM
+from sim.presets import available, load_preset
+from sim.timeline import (
+    DAY_WINDOW_MS,
+    MAX_FIRING_HZ,
+    SlowParameters,
+    day_overrides,
+    day_plan,
+    firing_factor,
+    run_day,
+    run_timeline,
+    slow_states,
+    timeline_jobs,
+)
 
 CITALOPRAM_80_PERCENT_NM = 4.8  # 4 x Ki (1.2 nM, Tatsumi 1997): occupancy 0.8
+TINY_MS = 0.05  # a window that only checks that a day runs
 
 
 def test_desensitisation_follows_science_md_and_recovers_off_drug():
@@ -31,6 +50,108 @@ def test_raphe_firing_is_suppressed_acutely_and_recovers():
     assert days[21].firing_factor > days[1].firing_factor
 
 
+# ------------------------------------------------------------ the day window
+def test_day_plan_covers_whole_intervals_within_the_window():
+    p = day_plan(500.0, 8.0)  # ISI 2 ms: four whole intervals
+    assert (p.run_ms, p.period_ms, p.first_spike_ms) == (8.0, 8.0, 0.0)
+    p = day_plan(300.0, 8.0)  # ISI 3.33 ms: two whole intervals
+    assert p.run_ms == pytest.approx(20 / 3) and p.period_ms == p.run_ms and p.first_spike_ms == 0
+    p = day_plan(80.0, 8.0)  # ISI 12.5 ms: the window with one release standing for 12.5 ms
+    assert (p.run_ms, p.period_ms, p.first_spike_ms) == (8.0, 12.5, 0.0)
+    p = day_plan(0.0, 8.0)  # silenced: no action potential at all
+    assert (p.run_ms, p.period_ms, p.first_spike_ms) == (8.0, 8.0, -1.0)
+    p = day_plan(0.0, 8.0, tonic=False)  # single-release preset: its one release
+    assert (p.run_ms, p.period_ms, p.first_spike_ms) == (8.0, 8.0, 0.0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rate=st.one_of(st.just(0.0), st.floats(1e-6, MAX_FIRING_HZ)),
+    window=st.floats(0.001, 1000.0),
+    tonic=st.booleans(),
+)
+def test_a_day_never_runs_longer_than_its_window(rate, window, tonic):
+    p = day_plan(rate, window, tonic)
+    assert 0 < p.run_ms <= window * (1 + 1e-9)
+    assert p.period_ms >= p.run_ms
+    if tonic and rate > 0:
+        isi = 1000.0 / rate
+        if isi <= window:  # whole intervals, as many as fit
+            assert p.period_ms == p.run_ms and window - p.run_ms < isi * (1 + 1e-9)
+            assert abs(p.run_ms / isi - round(p.run_ms / isi)) < 1e-6
+        else:
+            assert p.period_ms == pytest.approx(isi) and p.run_ms == window
+
+
+def _loads(preset: str) -> bool:
+    try:
+        load_preset(preset)
+    except ParameterError:  # a preset file being written by someone else is not valid input
+        return False
+    return True
+
+
+PRESETS = [p for p in available() if _loads(p)]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    drug=st.sampled_from(sorted(SSRI_KI_NM)),
+    dose=st.one_of(st.just(0.0), st.floats(0.0, 1e6)),
+    start=st.integers(0, 30),
+    length=st.integers(0, 40),
+    preset=st.sampled_from(PRESETS),
+)
+def test_every_drug_dose_and_preset_gives_valid_days(drug, dose, start, length, preset):
+    """Any course of any drug in the Ki table at any dose, on any preset: every day's
+    parameters are valid (the fast model is not run here; that is below)."""
+    jobs = timeline_jobs(60, drug, dose, start, start + length, preset=preset)
+    base = load_preset(preset, jobs[0]["overrides"]).params
+    for job in jobs:
+        over = day_overrides(base, job["state"])
+        assert 0.0 <= over["firing_rate_hz"] <= MAX_FIRING_HZ and math.isfinite(
+            over["firing_rate_hz"]
+        )
+        load_preset(preset, {**job["overrides"], **over})  # raises if anything is out of range
+        plan = day_plan(over["firing_rate_hz"], DAY_WINDOW_MS, base.firing_rate_hz > 0)
+        assert 0 < plan.run_ms <= DAY_WINDOW_MS
+
+
+@pytest.mark.parametrize(
+    "drug, dose, preset",
+    [
+        ("paroxetine", 4.8, "default"),  # 97% occupancy: firing 0 on day 0
+        ("citalopram", 10.0, "default"),  # 89%: firing 0 on day 0 (crashed before)
+        ("citalopram", 4.8, "single-release"),  # a preset that does not fire tonically
+        ("fluvoxamine", 1e6, "default"),  # saturating dose
+    ],
+)
+def test_the_inputs_that_crashed_now_run(drug, dose, preset):
+    rows = run_timeline(
+        3, drug, dose, 0, 2, preset=preset, window_ms=TINY_MS, workers=1, only_days=[0]
+    )
+    base, day0 = rows
+    assert day0["day"] == 0 and day0["window_ms"] <= TINY_MS
+    if preset == "default":
+        assert day0["firing_rate_hz"] == 0.0 and day0["action_potentials"] == 0
+        assert day0["receptors_bound_mean"] == 0.0 and day0["signal"] == 0.0
+    else:  # one release a day, measured over the window
+        assert day0["action_potentials"] == base["action_potentials"] == 1
+        assert base["signal"] == 1.0 and math.isfinite(day0["signal"])
+
+
+def test_a_day_runs_in_simulated_time_whatever_the_firing_rate():
+    """At 10 kHz (ISI 0.1 ms) a 0.25 ms window holds 2 whole intervals: 2 spikes, 0.2 ms."""
+    state = slow_states(1, 0.0, 0, 0)[0]
+    job = {"state": state, "preset": "default", "seed": 0, "window_ms": 0.25,
+           "overrides": {"dt_ns": 20.0, "firing_rate_hz": 10_000.0}}  # fmt: skip
+    row = run_day(job)
+    assert row["window_ms"] == pytest.approx(0.2) and row["period_ms"] == row["window_ms"]
+    assert row["action_potentials"] == 2
+    legacy = {k: v for k, v in job.items() if k != "window_ms"} | {"isis": 2}
+    assert run_day(legacy) == row  # an older caller's 2 drug-free intervals: the same window
+
+
 def test_bad_timeline_input_is_refused():
     with pytest.raises(ParameterError, match="drug"):
         run_timeline(3, "aspirin", 1.0, 0, 2)
@@ -38,32 +159,53 @@ def test_bad_timeline_input_is_refused():
         run_timeline(3, "citalopram", 1.0, 2, 1)
     with pytest.raises(ParameterError, match="days"):
         run_timeline(0, "citalopram", 1.0, 0, 0)
+    with pytest.raises(ParameterError, match="window_ms"):
+        run_timeline(3, "citalopram", 1.0, 0, 2, window_ms=0.0)
+    with pytest.raises(ParameterError, match="conflicts"):
+        run_timeline(3, "citalopram", 1.0, 0, 2, overrides={"blockade": 0.5})
+    with pytest.raises(ParameterError, match="dt_ns"):  # the model refuses a 400 ns step
+        run_timeline(3, "citalopram", 1.0, 0, 2, overrides={"dt_ns": 400.0})
+
+
+def test_the_command_writes_its_files_and_refuses_bad_ones(tmp_path, capsys):
+    out, js, png = tmp_path / "d.csv", tmp_path / "d.json", tmp_path / "d.png"
+    argv = ["timeline", "--days", "2", "--drug", "paroxetine", "--window-ms", str(TINY_MS),
+            "--workers", "1", "--csv", str(out), "--json", str(js), "--plot", str(png)]  # fmt: skip
+    assert main.main(argv) == 0
+    captured = capsys.readouterr()
+    assert "timeline: 3/3 days" in captured.err and "signal" in captured.out
+    assert out.read_text().count("\n") == 1 + 3 and png.read_bytes()[:4] == b"\x89PNG"
+    assert '"window_ms": 0.05' in js.read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.csv", "d.json", "d.png"]
+    for bad in (["--window-ms", "0"], ["--csv", str(tmp_path / "no" / "x.csv")],
+                ["--isis", "4"], ["--scheduler", "nowhere"]):  # fmt: skip
+        with pytest.raises(SystemExit) as exit_:
+            main.main(["timeline", "--days", "2", *bad])
+        assert exit_.value.code == 2
+        assert capsys.readouterr().err.count("\n") == 1
 
 
 def test_chronic_signal_exceeds_acute_and_stopping_falls_below_baseline():
-    """The fast model at each day's state: day 21 above day 1; the day after stopping below baseline.
+    """The fast model at each day's state, with the default 8 ms window, on two workers.
 
     Each day runs the same seed (common random numbers: shared spike train and
     fusion draws), so a difference between days comes from the state. Over
-    seeds 0-5 we measured day21/day1 = 1.24-1.41 and stop/baseline =
-    0.82-0.90 (sim/timeline.py): the inequalities hold with margin for every
-    seed, so this is not a tuned seed.
+    seeds 0-5 we measured (sim/timeline.py) day 0 at 0.33-0.68 of baseline
+    (firing cut to 16%), day 21 at 1.40-1.90 and day 28, the first day off
+    the drug, at 0.67-0.90: the inequalities hold with margin for every seed,
+    so this is not a tuned seed. (Day 1, one release in its window, varies
+    from 0.6 to 1.45 between seeds and is not compared.)
     """
     rows = run_timeline(
-        30,
-        "citalopram",
-        CITALOPRAM_80_PERCENT_NM,
-        0,
-        28,
-        seed=0,
-        overrides={"dt_ns": 20.0},
-        only_days=[1, 21, 28],
-        workers=2,
+        30, "citalopram", CITALOPRAM_80_PERCENT_NM, 0, 28, seed=0, only_days=[0, 21, 28], workers=2
     )
     by_day = {r["day"]: r for r in rows}
+    assert [r["day"] for r in rows] == [-1, 0, 21, 28]
     assert by_day[-1]["signal"] == 1.0
-    assert by_day[1]["occupancy"] == pytest.approx(0.8)
-    assert by_day[21]["signal"] > by_day[1]["signal"]
+    assert by_day[0]["occupancy"] == pytest.approx(0.8)
+    assert by_day[0]["signal"] < 1.0 < by_day[21]["signal"]
+    assert by_day[0]["period_ms"] > by_day[0]["window_ms"] == DAY_WINDOW_MS
+    assert by_day[0]["residual"] < 0.1  # the one release of day 0 is over by the window's end
     assert by_day[28]["phase"] == "off drug"
     assert by_day[28]["signal"] < 1.0
 
@@ -74,8 +216,6 @@ def test_chronic_signal_exceeds_acute_and_stopping_falls_below_baseline():
 )
 def test_scenario_presets_are_days_of_the_timeline(preset, day):
     from sim.params import Parameters
-    from sim.presets import load_preset
-    from sim.timeline import day_overrides
 
     state = slow_states(42, 0.8, 0, 28)[day]
     expected = day_overrides(Parameters(), state)
