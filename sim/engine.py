@@ -35,6 +35,7 @@ import contextlib
 import hashlib
 import logging
 import math
+import os
 import re
 import signal
 import sys
@@ -257,20 +258,26 @@ def run_jobs(
         from distributed import Client, LocalCluster
 
         if scheduler is None:
-            cluster = stack.enter_context(
-                LocalCluster(
-                    n_workers=min(workers, len(jobs)),
-                    threads_per_worker=1,
-                    processes=True,
-                    host="127.0.0.1",
-                    dashboard_address=None,
-                    # the scheduler's HTTP routes (health checks) on a free local port,
-                    # not 8787 on every interface
-                    scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-                    silence_logs=logging.CRITICAL,
-                    env={"NUMBA_NUM_THREADS": "1"},
+            try:
+                cluster = stack.enter_context(
+                    LocalCluster(
+                        n_workers=min(workers, len(jobs)),
+                        threads_per_worker=1,
+                        processes=True,
+                        host="127.0.0.1",
+                        dashboard_address=None,
+                        # the scheduler's HTTP routes (health checks) on a free local port,
+                        # not 8787 on every interface
+                        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                        silence_logs=logging.CRITICAL,
+                        env={"NUMBA_NUM_THREADS": "1"},
+                    )
                 )
-            )
+            except (OSError, RuntimeError, TimeoutError) as exc:
+                raise EngineError(
+                    f"cannot start the local Dask cluster of {workers} processes: "
+                    f"{_one_line(exc)} (--workers 1 runs without one)"
+                ) from None
             client = stack.enter_context(Client(cluster))
         else:
             try:
@@ -295,11 +302,23 @@ def _clock(seconds: float) -> str:
     return f"{seconds // 3600:.0f} h {seconds % 3600 // 60:02.0f} min"
 
 
+def _terminal_columns(stream: TextIO) -> int:
+    """Width of the terminal ``stream`` writes to; 0 if it is not a terminal (or has no width)."""
+    try:
+        if not stream.isatty():
+            return 0
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError):
+        return 0
+
+
 class Progress:
     """Progress of a batch: a tqdm bar on a terminal, plain lines otherwise.
 
     Plain lines read ``label: done/total units (pct%), elapsed, ~left left``;
     one per finished job up to 100 jobs, then one per 1% (and the last).
+
+    A terminal without a width (some pseudo-terminals) gets the plain lines.
 
     Args:
         total: jobs in the whole batch (including those already done).
@@ -321,7 +340,7 @@ class Progress:
     ) -> None:
         self.total, self.label, self.unit = total, label, unit
         self._stream = sys.stderr if stream is None else stream
-        self._use_bar = self._stream.isatty() if bar is None else bar
+        self._use_bar = _terminal_columns(self._stream) > 0 if bar is None else bar
         self._every = 1 if total <= 100 else math.ceil(total / 100)
         self._bar = None
         self._started = False

@@ -538,6 +538,12 @@ def cli_timeline(
                 days, drug, dose_nM, start_day, stop_day, seed, preset, overrides, window_ms,
                 n_workers, scheduler, None, progress,
             )  # fmt: skip
+    except KeyboardInterrupt:
+        progress.close()
+        stream.write(
+            f"timeline: stopped after {progress.done} of {len(jobs)} days; no file written\n"
+        )
+        raise
     finally:
         progress.close()
     late = [r["day"] for r in rows if r["residual"] > RESIDUAL_WARN]

@@ -144,3 +144,14 @@ def test_a_cluster_running_other_sources_is_refused(cluster, monkeypatch, tmp_pa
     monkeypatch.setattr(engine, "SIM_DIR", tmp_path)  # only this process's fingerprint changes
     with pytest.raises(EngineError, match="other Cleft sources"):
         list(run_jobs(run_one, [{}], scheduler=address))
+
+
+def test_the_timeline_runs_on_the_cluster_with_the_same_rows(cluster):
+    from sim.timeline import run_timeline
+
+    address, _ = cluster
+    args = (4, "paroxetine", 1.0, 0, 3)
+    local = run_timeline(*args, window_ms=0.05, workers=1)
+    remote = run_timeline(*args, window_ms=0.05, scheduler=address)
+    assert [r["day"] for r in remote] == [-1, 0, 1, 2, 3]
+    assert remote == local

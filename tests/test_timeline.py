@@ -94,7 +94,7 @@ def _loads(preset: str) -> bool:
 PRESETS = [p for p in available() if _loads(p)]
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(
     drug=st.sampled_from(sorted(SSRI_KI_NM)),
     dose=st.one_of(st.just(0.0), st.floats(0.0, 1e6)),
