@@ -522,6 +522,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     for line in bench_lines(args.sizes, args.peer, args.peer_python, args.capture, args.quick):
         print(line, flush=True)
+    if not args.capture:
+        from sim.tissue import tissue_bench
+
+        for line in tissue_bench():  # wall time per second of tissue time
+            print(line, flush=True)
     if not args.no_render and not args.capture:
         from render.bench import frame_bench
 
@@ -584,6 +589,10 @@ def cmd_params() -> int:
         print(f"{name} = {meta['default']!r} {meta['unit']}".rstrip())
         print(f"    {meta['doc']}")
         print(f"    valid: {describe_range(meta)}; source: {meta['source']}")
+    from sim.tissue_params import describe_lines
+
+    print("\nTissue model (presets with model = \"tissue\", e.g. --preset tissue):")
+    print("\n".join(describe_lines()))
     return 0
 
 
@@ -591,10 +600,19 @@ def cmd_presets() -> int:
     """Print the presets with titles and captions."""
     from sim.presets import available, load_preset
 
-    for name in available():
+    for name in available(None):
         p = load_preset(name)
-        print(f"{name}: {p.title}\n    {p.caption}")
+        model = " [tissue model]" if p.model == "tissue" else ""
+        print(f"{name}: {p.title}{model}\n    {p.caption}")
     return 0
+
+
+def _synapse_only(preset: str) -> None:
+    """Refuse a tissue preset where only the synapse model runs (one line, exit 2)."""
+    from sim.presets import load_preset
+
+    if load_preset(preset).model == "tissue":
+        _fail(f"preset {preset!r} is a tissue preset: run it with --headless --duration-ms T")
 
 
 def cmd_window(args: argparse.Namespace) -> int:
@@ -659,6 +677,8 @@ def main(argv: list[str] | None = None) -> int:
         args.preset = args.sub_preset
     args.set = [*args.set, *getattr(args, "sub_set", [])]
     try:
+        if args.command in ("timeline", "sweep") or not (args.command or args.headless):
+            _synapse_only(args.preset)
         if args.command == "bench":
             return cmd_bench(args)
         if args.command == "timeline":

@@ -28,6 +28,7 @@ from .outputs import atomic_output, check_output, write_text
 from .params import ParameterError
 from .presets import Preset, load_preset
 from .recorder import csv_header, csv_row
+from .tissue import Tissue, tissue_human_summary, tissue_summary
 
 
 def build(
@@ -41,6 +42,8 @@ def build(
     if blockade is not None:
         overrides["blockade"] = blockade
     preset = load_preset(preset_name, overrides)
+    if preset.model == "tissue":  # model = "tissue" in [preset]: sim/tissue.py
+        return preset, Tissue(preset.params, seed=seed)
     check_memory(preset.params)  # one line naming the parameters, before any allocation
     return preset, Synapse(preset.params, seed=seed)
 
@@ -94,6 +97,8 @@ def release_times_ms(model: Synapse) -> np.ndarray:
 
 def summary(preset: Preset, model: Synapse) -> dict[str, Any]:
     """The JSON summary of a run (see README for the fields)."""
+    if isinstance(model, Tissue):
+        return tissue_summary(preset, model)
     rec = model.recorder
     t, free = rec.release_window()
     tau = fit_clearance_tau(t, free, release_times_ms(model))
@@ -126,6 +131,8 @@ def summary(preset: Preset, model: Synapse) -> dict[str, Any]:
 
 def human_summary(s: dict[str, Any]) -> str:
     """A few lines for the terminal."""
+    if s.get("model") == "tissue":
+        return tissue_human_summary(s)
     tau = "n/a (no release)" if s["clearance_tau_ms"] is None else f"{s['clearance_tau_ms']:.3f} ms"
     counts = ", ".join(f"{k} {v}" for k, v in s["counts"].items())
     return "\n".join(
@@ -161,6 +168,8 @@ def csv_text(model: Synapse) -> str:
     """
     if model.recorder.streaming:
         raise ValueError("the recorder was streamed; its CSV was written while running")
+    if isinstance(model, Tissue):
+        return model.recorder.csv_text()
     return csv_header() + "".join(csv_row(row) for row in model.recorder.table())
 
 

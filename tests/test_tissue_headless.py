@@ -1,0 +1,106 @@
+"""Headless tissue runs: the synapse's JSON/CSV contract where it applies, plus the ambient keys."""
+
+import csv
+import json
+
+import numpy as np
+import pytest
+
+from main import main
+from sim.presets import available, load_preset
+from sim.tissue import COLUMN_NAMES
+
+CONTRACT_KEYS = (
+    "time_ms",
+    "seed",
+    "preset",
+    "blockade",
+    "dt_ns",
+    "counts",
+    "released",
+    "taken_up",
+    "injected",
+    "action_potentials",
+    "vesicles_fused",
+    "autoreceptor_occupancy_mean",
+    "conservation_error",
+    "parameters",
+)
+
+
+def _run(tmp_path, name, *extra):
+    out_json, out_csv = tmp_path / f"{name}.json", tmp_path / f"{name}.csv"
+    args = ["--headless", "--preset", "tissue", "--duration-ms", "300", "--seed", "4"]
+    rc = main([*args, *extra, "--json", str(out_json), "--csv", str(out_csv)])
+    assert rc == 0
+    return json.loads(out_json.read_text()), out_csv
+
+
+def test_headless_tissue_summary_and_csv(tmp_path, capsys):
+    s, path = _run(tmp_path, "a")
+    assert "ambient 5-HT" in capsys.readouterr().out
+    for key in (*CONTRACT_KEYS, "ambient_nM", "ambient_nM_sd", "ambient_slope_nM_per_s"):
+        assert key in s, key
+    assert s["model"] == "tissue" and s["preset"] == "tissue" and s["seed"] == 4
+    assert s["conservation_error"] == 0 and s["time_ms"] == 300.0
+    assert s["released"] + s["initial"] == s["counts"]["free"] + s["taken_up"]
+    with path.open() as fh:
+        rows = list(csv.reader(fh))
+    assert tuple(rows[0]) == COLUMN_NAMES
+    assert len(rows) == 1 + 31  # every 10 ms from 0 to 300 ms
+    t = np.array([float(r[0]) for r in rows[1:]])
+    amb = np.array([float(r[COLUMN_NAMES.index("ambient_nM")]) for r in rows[1:]])
+    last = t >= 200.0  # the last third of 300 ms
+    assert s["ambient_nM"] == pytest.approx(amb[last].mean(), rel=1e-9)
+    assert s["ambient_nM_sd"] == pytest.approx(amb[last].std(ddof=1), rel=1e-6)
+    _, again = _run(tmp_path, "b")
+    assert again.read_bytes() == path.read_bytes()  # same seed: byte-identical CSV
+
+
+def test_blockade_and_feedback_switch_from_the_command_line(tmp_path):
+    s, _ = _run(tmp_path, "c", "--blockade", "0.8", "--set", "autoreceptor_feedback=false")
+    assert s["blockade"] == 0.8 and s["parameters"]["autoreceptor_feedback"] is False
+    assert s["steady_state_nM_meanfield"] is None  # no steady state (see test_tissue)
+    on = load_preset("tissue-ssri")
+    assert on.model == "tissue" and on.params.blockade == 0.8
+    assert on.params.autoreceptor_feedback is True
+
+
+def test_tissue_presets_are_listed_apart_from_the_synapse_ones():
+    assert {"tissue", "tissue-ssri"} <= set(available("tissue"))
+    assert not {"tissue", "tissue-ssri"} & set(available())
+    assert {"tissue", "default"} <= set(available(None))
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (
+            [
+                "--headless",
+                "--preset",
+                "tissue",
+                "--duration-ms",
+                "10",
+                "--set",
+                "autoreceptor_feedback=maybe",
+            ],
+            "true or false",
+        ),  # fmt: skip
+        (
+            ["--headless", "--preset", "tissue", "--duration-ms", "10", "--set", "sert_count=3"],
+            "tissue model",
+        ),  # fmt: skip
+        (
+            ["--headless", "--preset", "tissue", "--duration-ms", "10", "--set", "cube_um=1000"],
+            "out of range",
+        ),  # fmt: skip
+        (["--preset", "tissue", "--frames", "1"], "tissue preset"),
+    ],
+)
+def test_bad_tissue_input_is_one_line_and_exit_2(args, fragment, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert fragment in err and err.count("\n") == 1
