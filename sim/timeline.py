@@ -365,6 +365,15 @@ def timeline_jobs(
     ]
 
 
+def _expected_cost(job: dict[str, Any]) -> float:
+    """Relative cost of a day's run: simulated time, times the free 5-HT a block keeps around."""
+    base = load_preset(job["preset"], job["overrides"]).params
+    state: DayState = job["state"]
+    rate = day_overrides(base, state)["firing_rate_hz"]
+    plan = day_plan(rate, job["window_ms"], tonic=base.firing_rate_hz > 0)
+    return plan.run_ms * (1.0 + rate / 500.0) / max(0.05, 1.0 - state.occupancy)
+
+
 def run_timeline(
     days: int,
     drug: str,
@@ -393,6 +402,7 @@ def run_timeline(
     jobs = timeline_jobs(
         days, drug, dose_nM, start_day, stop_day, seed, preset, overrides, window_ms, only_days
     )
+    jobs.sort(key=_expected_cost, reverse=True)  # the longest days first: no long day last
     if progress is not None:
         progress.start(0)
     rows: list[dict[str, Any]] = []
