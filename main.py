@@ -20,7 +20,7 @@ from typing import Any, NoReturn
 
 EXIT_USAGE = 2
 
-MESSAGE_TOKEN_CHARS = 60
+MESSAGE_TOKEN_CHARS = 200
 """Longest unbroken run of characters an error message quotes whole (longer ones are cut)."""
 
 _NUMBER = re.compile(r"^-(?:[0-9.]|inf|nan)", re.IGNORECASE)

@@ -50,8 +50,12 @@ class OutputError(ParameterError):
     """An output path breaks the output rule (one-line message: option, value, rule)."""
 
 
+PATH_SHOWN_CHARS = 200
+"""Longest path quoted whole in a message, characters."""
+
+
 def _describe(path: str | os.PathLike) -> str:
-    return shorten(os.fspath(path))
+    return shorten(os.fspath(path), PATH_SHOWN_CHARS)
 
 
 def _kind(mode: int) -> str | None:
@@ -157,6 +161,10 @@ def check_output(option: str, value: str | os.PathLike) -> Path:
         st = os.lstat(path)
     except FileNotFoundError:
         st = None
+    except NotADirectoryError:
+        raise OutputError(
+            f"{option} {shown}: folder {_describe(path.parent)} is not a folder"
+        ) from None
     except OSError as exc:
         raise OutputError(f"{option} {shown}: {os.strerror(exc.errno or 0)}") from None
     if st is not None:
@@ -306,9 +314,9 @@ def atomic_output(
     """Write ``path`` whole or not at all.
 
     Opens a fresh partial file beside ``path`` (:func:`partial_path`; created
-    with 0666 minus the umask), yields the file object; when the block ends
-    without an exception, flushes, fsyncs and moves it into place
-    (:func:`publish`). On any exception the partial file is removed and the
+    with 0666 minus the umask; ``fh.name`` is its path) and yields the file
+    object; when the block ends without an exception, flushes, fsyncs and
+    moves it into place (:func:`publish`). On any exception the partial file is removed and the
     exception re-raised.
 
     Args:
@@ -321,13 +329,15 @@ def atomic_output(
         raise ValueError(f"atomic_output mode {mode!r}: only write modes are supported")
     path = Path(path)
     partial = partial_path(path)
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    if "b" not in mode:
+        open_kwargs.setdefault("encoding", "utf-8")
+
+    def exclusive(name: str, flags: int) -> int:  # a fresh file, 0666 minus the umask
+        return os.open(name, flags | os.O_EXCL, 0o666)
+
     try:
-        if "b" not in mode:
-            open_kwargs.setdefault("encoding", "utf-8")
-        fh = os.fdopen(fd, mode.replace("x", "w"), **open_kwargs)
+        fh = open(partial, mode.replace("x", "w"), opener=exclusive, **open_kwargs)
     except BaseException:
-        os.close(fd)
         _remove(partial)
         raise
     try:
