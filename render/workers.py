@@ -222,8 +222,13 @@ class Worker:
         try:
             ready = self._conn.poll()
             out = self._conn.recv() if ready else None
-        except (OSError, EOFError) as exc:
-            out = Outcome(False, error=f"{self.name} worker: {_one_line(exc)}")
+        except (OSError, EOFError) as exc:  # the worker died (its end of the pipe closed)
+            proc = self._proc
+            if proc is not None:
+                proc.join(STOP_GRACE_S)
+            code = None if proc is None else proc.exitcode
+            why = f"exited (code {code})" if code is not None else _one_line(exc)
+            out = Outcome(False, error=f"{self.name} worker {why}")
             self._stop()
         if out is None and not self.alive:
             code = None if self._proc is None else self._proc.exitcode

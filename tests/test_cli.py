@@ -125,3 +125,58 @@ def test_params_lists_units_ranges_and_sources():
     assert "cleft_width_nm = 20.0 nm" in res.stdout
     assert "valid: [5.0, 500.0] nm" in res.stdout
     assert res.stdout.count("source:") > 30
+
+
+# ------------------------------------------------ streamed recorder (issue 9)
+MULTI = {"molecules_per_vesicle": 200, "firing_rate_hz": 5000.0}
+"""Action potentials every 0.2 ms: several releases in a short run."""
+
+
+def test_streamed_csv_and_summary_equal_the_full_record(tmp_path):
+    from sim.headless import csv_text, run_headless, summary
+
+    preset, full = run_headless("default", 0.7, 5, None, MULTI)
+    _, streamed = run_headless("default", 0.7, 5, None, MULTI, csv_path=tmp_path / "s.csv")
+    assert full.counters["action_potentials"] >= 3
+    assert (tmp_path / "s.csv").read_text() == csv_text(full)
+    a, b = summary(preset, full), summary(preset, streamed)
+    assert a["clearance_tau_ms"] is not None
+    for key, value in a.items():
+        if isinstance(value, float):
+            assert b[key] == pytest.approx(value, rel=1e-12, abs=1e-15), key
+        else:
+            assert b[key] == value, key
+    assert streamed.recorder.n == full.recorder.n == len(csv_text(full).splitlines()) - 1
+
+
+def test_a_streamed_headless_run_keeps_memory_flat():
+    import tracemalloc
+
+    from sim.headless import build
+    from sim.recorder import COLUMN_NAMES
+
+    quiet = {  # nothing released or synthesised: the recorder is all that could grow
+        "first_spike_ms": -1.0,
+        "synthesis_per_ms": 0.0,
+        "sample_interval_us": 0.01,
+        "molecules_per_vesicle": 50,
+    }
+    tail = 256
+
+    def growth(stream: bool) -> int:
+        _, model = build("default", 0, None, quiet)
+        if stream:
+            model.recorder.stream_to(None, tail_rows=tail)
+        model.run(0.003)
+        tracemalloc.start()
+        before = tracemalloc.get_traced_memory()[0]
+        model.run(0.03)
+        after = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
+        assert model.recorder.n > 4 * tail  # the tail buffer has wrapped round
+        return after - before
+
+    row_bytes = 8 * len(COLUMN_NAMES)
+    rows = int(0.03 / 1e-5)  # samples of a 0.03 ms run at 0.01 us
+    assert growth(stream=False) > 0.5 * rows * row_bytes  # the full record grows
+    assert growth(stream=True) < 0.05 * rows * row_bytes  # the streamed one does not
