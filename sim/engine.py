@@ -42,6 +42,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import CancelledError
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -215,10 +216,16 @@ def _dask(
                     f"job {i} was running on every worker that died ({fut.key}); "
                     "it is not retried again (out of memory?)"
                 ) from None
+            except CancelledError as exc:  # the scheduler went away (or cancelled the job)
+                raise EngineError(
+                    f"the Dask scheduler stopped running the jobs ({_one_line(exc)}); "
+                    "what finished is kept (a sweep's --resume completes it)"
+                ) from None
             fut.release()
             yield i, result
     finally:
-        client.cancel(futures)
+        with contextlib.suppress(Exception):  # nothing left to cancel on a lost scheduler
+            client.cancel(futures)
 
 
 def run_jobs(
