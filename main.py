@@ -697,6 +697,8 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         where = f": {exc.filename}" if exc.filename else ""
         _fail(f"{exc.strerror or exc}{where}")
+    except OverflowError as exc:  # e.g. a range whose step count overflows: extreme input
+        _fail(f"a number in the input is out of the range that can be computed with ({exc})")
     except MemoryError:
         _fail("not enough memory for these parameters (see 'main.py params' for the ranges)")
     except KeyboardInterrupt:
