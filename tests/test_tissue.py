@@ -222,8 +222,8 @@ def test_autoreceptor_feedback_blunts_the_rise():
     for feedback in (False, True):
         p = base.with_overrides(autoreceptor_feedback=feedback, blockade=0.5)
         target = steady_state_nM(p)
-        mean, m = steady_mean(p.with_overrides(initial_nM=target), 4000.0, 3000.0, seed=4)
-        sem = shot_noise_sem_nM(p, target, 3.0)
+        mean, m = steady_mean(p.with_overrides(initial_nM=target), 3000.0, 2500.0, seed=4)
+        sem = shot_noise_sem_nM(p, target, 2.5)
         assert abs(mean - target) < 4.0 * sem + 0.05 * target, (feedback, mean, target)
         rises[feedback] = (mean, sem, target)
     off, on = rises[False], rises[True]

@@ -104,3 +104,17 @@ def test_bad_tissue_input_is_one_line_and_exit_2(args, fragment, capsys):
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert fragment in err and err.count("\n") == 1
+
+
+def test_a_treatment_day_on_the_tissue_is_a_pure_function_of_its_job():
+    from sim.tissue import run_tissue_day, steady_state_nM
+
+    job = {"blockade": 0.8, "firing_rate_hz": 0.2, "autoreceptor_sensitivity": 0.5, "seed": 3,
+           "duration_ms": 300.0, "overrides": {"cube_um": 10.0}}  # fmt: skip
+    a, b = run_tissue_day(job), run_tissue_day(dict(job))
+    assert a == b and a["time_ms"] == 300.0 and a["blockade"] == 0.8
+    p = load_preset("tissue", {"cube_um": 10.0, "blockade": 0.8, "firing_rate_hz": 0.2,
+                               "autoreceptor_sensitivity": 0.5}).params  # fmt: skip
+    assert a["steady_state_nM_meanfield"] == pytest.approx(steady_state_nM(p))
+    with pytest.raises(ValueError, match="not a tissue preset"):
+        run_tissue_day({**job, "preset": "default", "overrides": {}})
