@@ -78,6 +78,10 @@ COMMAND_LINES: list[tuple[list[str], str]] = [
     (["--headless", "bench"], "--headless"),
     (["--frames", "2", "--csv", "x.csv"], "--csv"),
     (["--preset", "healthy", "sweep", "--preset", "default", "--blockade", "0"], "--preset"),
+    # --- sweep ranges that overflow ---
+    (["sweep", "--blockade", "0:1e308:1e-10", "--duration-ms", "1", "--out", "x.csv"], "range"),
+    (["sweep", "--blockade", "0:1:5e-324", "--duration-ms", "1", "--out", "x.csv"], "range"),
+    (["sweep", "--blockade", "-0.5:1:0.5", "--duration-ms", "1", "--out", "x.csv"], "-0.5"),
     # --- plain bad values ---
     (["--headless"], "--duration-ms"),
     ([*H[:2], "abc"], "--duration-ms"),
