@@ -296,14 +296,16 @@ def check(name: str, value: Any) -> None:
         if not isinstance(value, bool):
             raise ParameterError(f"{name} = {shorten(value)} must be true or false")
         return
+    what = "a whole number" if kind == "int" else "a number"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ParameterError(f"{name} = {shorten(value)} must be a {kind}; valid {valid}")
-    if kind == "int" and not float(value).is_integer():
-        raise ParameterError(f"{name} = {shorten(value)} must be a whole number; valid {valid}")
-    if not math.isfinite(value):
-        raise ParameterError(f"{name} = {value} is not finite; valid {valid}")
-    if not meta["lo"] <= value <= meta["hi"]:
-        raise ParameterError(f"{name} = {value} is out of range {valid}")
+        raise ParameterError(f"{name} = {shorten(value)} must be {what}; valid {valid}")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ParameterError(f"{name} = {value} is not finite; valid {valid}")
+        if kind == "int" and not value.is_integer():
+            raise ParameterError(f"{name} = {shorten(value)} must be a whole number; valid {valid}")
+    if not meta["lo"] <= value <= meta["hi"]:  # exact for ints of any size
+        raise ParameterError(f"{name} = {shorten(value)} is out of range {valid}")
 
 
 _TRUE = ("true", "on", "yes", "1")
@@ -337,18 +339,8 @@ def coerce(name: str, value: Any) -> Any:
             raise ParameterError(
                 f"{name} = {shorten(text)} is not a number; valid {describe_range(meta)}"
             ) from None
-    if isinstance(value, bool):
-        raise ParameterError(f"{name} = {value!r} must be a {kind}; valid {describe_range(meta)}")
-    if kind == "float" and isinstance(value, int):
-        value = float(value)
-    elif kind == "int" and isinstance(value, float):
-        if not (math.isfinite(value) and value.is_integer()):
-            raise ParameterError(
-                f"{name} = {shorten(value)} must be a whole number; valid {describe_range(meta)}"
-            )
-        value = int(value)
-    check(name, value)
-    return value
+    check(name, value)  # before any conversion: a huge int stays exact
+    return float(value) if kind == "float" else int(value)
 
 
 def preset_value(name: str, value: Any) -> Any:
