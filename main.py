@@ -461,9 +461,15 @@ def cmd_headless(args: argparse.Namespace) -> int:
     Both outputs are checked before the run (:func:`sim.outputs.check_outputs`);
     the CSV is streamed while running, so memory stays flat at any duration.
     """
+    import signal
+
     from sim.headless import human_summary, json_text, run_headless, summary
     from sim.outputs import check_outputs, write_text
 
+    def terminated(signum: int, _frame: Any) -> None:  # unwind: the partial CSV is removed
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, terminated)
     if args.duration_ms is None:
         _fail("--headless needs --duration-ms T")
     paths = check_outputs({"--csv": args.csv, "--json": args.json})

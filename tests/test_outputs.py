@@ -226,6 +226,37 @@ def test_a_run_that_fails_midway_leaves_no_csv(tmp_path, monkeypatch, capsys):
     assert _names(tmp_path) == []
 
 
+def test_a_terminated_headless_run_removes_its_partial_csv(tmp_path):
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "main.py",
+            "--headless",
+            "--duration-ms",
+            "1e4",
+            "--csv",
+            str(tmp_path / "a.csv"),
+        ],
+        cwd=ROOT,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for_partial(tmp_path, proc)
+    finally:
+        proc.terminate()
+        code = proc.wait(30)
+    assert code == 128 + signal.SIGTERM and _names(tmp_path) == []
+
+
+def _wait_for_partial(folder: Path, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while not any(".partial-" in n for n in _names(folder)):
+        assert time.monotonic() < deadline and proc.poll() is None, "no partial file appeared"
+        time.sleep(0.1)
+
+
 def test_partials_of_a_killed_run_are_removed_at_the_next_start(tmp_path):
     out = tmp_path / "long.csv"
     proc = subprocess.Popen(
@@ -236,10 +267,7 @@ def test_partials_of_a_killed_run_are_removed_at_the_next_start(tmp_path):
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 60
-        while not any(".partial-" in n for n in _names(tmp_path)):
-            assert time.monotonic() < deadline and proc.poll() is None, "no partial file appeared"
-            time.sleep(0.1)
+        _wait_for_partial(tmp_path, proc)
     finally:
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
