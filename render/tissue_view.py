@@ -6,7 +6,7 @@ reads the model. On the left, a square slice through the cube (one voxel
 layer, 2 um thick by default): the extracellular 5-HT concentration of each
 voxel as colour (log scale, legend below), every free molecule in the slice
 as a dot, the fibres and varicosities of the whole cube projected onto the
-slice plane (a varicosity flashes for 0.3 s when its fibre fires), and a
+slice plane (a varicosity flashes for 0.15 s when its fibre fires), and a
 scale bar. On the right: the tissue clock in seconds, the ambient level in nM
 beside the measured 50-65 nM, the SSRI blockade and the feedback switch, and
 the ambient trace of the last ``trace_s`` seconds with the measured band.
@@ -56,7 +56,7 @@ def _lut(background: tuple[int, int, int]) -> np.ndarray:
 
 
 class TissueView:
-    """Draws a tissue model; keeps only what it needs to animate (flashes, cached layers).
+    """Draws a tissue model; keeps nothing of it between frames but the fibres' polylines.
 
     Args:
         colors: the window's theme (default: the dark profile).
@@ -76,9 +76,9 @@ class TissueView:
         self.slab: int | None = None
         """Voxel layer shown (None: the middle one)."""
         self._lut = _lut(self.colors.background)
-        self._last_phase: np.ndarray | None = None
-        self._fired_ms: np.ndarray | None = None
         self._square = pygame.Rect(0, 0, 1, 1)
+        self._fibre_key: tuple | None = None
+        self._fibre_lines: list[list[tuple[float, float]]] = []
         self.dot_stride = 1
         """Every how many molecules of the slice one dot was drawn (1: all)."""
         self._side_um = 1.0
@@ -113,7 +113,6 @@ class TissueView:
         side = max(40, min(rect.h - 2 * pad - caption_h, int(rect.w * 0.58)))
         self._square = pygame.Rect(rect.x + pad, rect.y + pad, side, side)
         self._side_um = model.side_um
-        self._update_flashes(model)
         self._draw_slice(surface, model)
         k = self._slab(model)
         z0, z1 = k * model.cell_um, (k + 1) * model.cell_um
@@ -132,13 +131,19 @@ class TissueView:
         if panel.w > 60:
             self._draw_panel(surface, panel, model)
 
-    def _update_flashes(self, model: Tissue) -> None:
-        phase = model.fibre_phase
-        if self._fired_ms is None or self._fired_ms.shape != phase.shape:
-            self._fired_ms = np.full(phase.shape, -math.inf)
-        elif self._last_phase is not None:
-            self._fired_ms[phase < self._last_phase] = model.time_ms
-        self._last_phase = phase
+    @staticmethod
+    def ms_since_spike(model: Tissue) -> np.ndarray:
+        """Per fibre, tissue ms since its last action potential (inf before the first).
+
+        A fibre's phase grows at rate * dt per step and wraps at each action
+        potential, so the time since the last one is phase / rate: exact,
+        whatever the frame rate, with no state kept between frames.
+        """
+        rate = model.firing_rate_hz
+        if rate <= 0:
+            return np.full(model.fibre_count.shape[0], math.inf)
+        since = model.fibre_phase / rate * 1000.0
+        return np.where(since <= model.time_ms, since, math.inf)
 
     def _draw_slice(self, surface: pygame.Surface, model: Tissue) -> None:
         c, sq = self.colors, self._square
@@ -173,24 +178,27 @@ class TissueView:
         width = max(1, c.line)
         prev = surface.get_clip()
         surface.set_clip(sq)
-        for start, direction, length in zip(
-            model.fibre_start, model.fibre_direction, model.fibre_length, strict=True
-        ):
-            pts = start[:2] + np.linspace(0.0, length, 64)[:, None] * direction[:2]
-            wrapped = np.mod(pts, side)
-            breaks = np.flatnonzero(np.abs(np.diff(wrapped, axis=0)).max(axis=1) > side / 2) + 1
-            for piece in np.split(wrapped, breaks):
-                if len(piece) >= 2:
-                    sx, sy = self.to_screen(piece[:, 0], piece[:, 1])
-                    pygame.draw.lines(
-                        surface, c.terminal_edge, False, list(zip(sx, sy, strict=True)), width
-                    )
+        key = (id(model), tuple(sq))
+        if self._fibre_key != key:  # the fibres never move: their polylines are cached
+            self._fibre_key, self._fibre_lines = key, []
+            for start, direction, length in zip(
+                model.fibre_start, model.fibre_direction, model.fibre_length, strict=True
+            ):
+                pts = start[:2] + np.linspace(0.0, length, 64)[:, None] * direction[:2]
+                wrapped = np.mod(pts, side)
+                jumps = np.abs(np.diff(wrapped, axis=0)).max(axis=1) > side / 2
+                for piece in np.split(wrapped, np.flatnonzero(jumps) + 1):
+                    if len(piece) >= 2:
+                        sx, sy = self.to_screen(piece[:, 0], piece[:, 1])
+                        self._fibre_lines.append(list(zip(sx, sy, strict=True)))
+        for line in self._fibre_lines:
+            pygame.draw.lines(surface, c.terminal_edge, False, line, width)
         fibre = model.fibre_of_varicosity()
         sx, sy = self.to_screen(model.varicosity_xyz[0], model.varicosity_xyz[1])
         r = max(3, int(4 * c.ui_scale))
-        now = model.time_ms
+        lit_fibre = self.ms_since_spike(model) < FLASH_MS
         for i in range(sx.shape[0]):
-            lit = self._fired_ms is not None and now - self._fired_ms[fibre[i]] < FLASH_MS
+            lit = lit_fibre[fibre[i]]
             centre = (int(sx[i]), int(sy[i]))
             if lit:
                 pygame.draw.circle(surface, c.flash, centre, 2 * r)

@@ -44,3 +44,16 @@ def test_view_draws_into_a_small_rect_and_counts_dots(screen):
     assert screen.get_at((10, 10))[:3] == (1, 2, 3)  # nothing outside the rect
     in_slab = np.count_nonzero((m.free_positions()[2] >= 10.0) & (m.free_positions()[2] < 12.0))
     assert view.dot_stride == max(1, -(-in_slab // 6000))
+
+
+def test_flash_timing_is_the_time_since_each_fibre_fired():
+    m = Tissue(TissueParameters(cube_um=10.0, firing_rate_hz=2.0), seed=2)
+    last = np.full(m.fibre_count.shape[0], np.inf)
+    phase = m.fibre_phase
+    for _ in range(700):  # 1.4 s in 2 ms steps: every fibre fires at least twice
+        m.step()
+        now = m.fibre_phase
+        last[now < phase] = m.time_ms
+        phase = now
+    since = TissueView.ms_since_spike(m)
+    np.testing.assert_allclose(since, m.time_ms - last, atol=m.dt_ms + 1e-9)
