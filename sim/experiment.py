@@ -145,9 +145,10 @@ def parse_range(
             raise ParameterError(f"{name}: step {step:g} in {text!r} must be > 0")
         if stop < start:
             raise ParameterError(f"{name}: stop {stop:g} is below start {start:g} in {text!r}")
-        n_steps = math.floor((stop - start) / step + 1e-9)
-        if n_steps + 1 > MAX_VALUES:
-            raise ParameterError(f"{name}: {text!r} gives more than {MAX_VALUES} values")
+        ratio = (stop - start) / step  # may overflow to inf (0:1e308:1e-10, step 5e-324)
+        if not math.isfinite(ratio) or ratio + 1 > MAX_VALUES:
+            raise ParameterError(f"{name}: range {text!r} gives more than {MAX_VALUES} values")
+        n_steps = math.floor(ratio + 1e-9)
         values = [round(start + i * step, 12) + 0.0 for i in range(n_steps + 1)]
     else:
         values = [round(_number(p, name), 12) + 0.0 for p in text.split(",")]

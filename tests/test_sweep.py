@@ -130,7 +130,7 @@ def test_parse_range_values():
 @pytest.mark.parametrize(
     "text",
     ["", "  ", "0:1:0", "0:1:-0.1", "1:0:0.1", "0:1", "0:1:0.1:2", "nan", "0:nan:0.1", "inf",
-     "a", "0,x", "0,0", "1.5", "-0.1", "0:1.2:0.1", "0:1:1e-9"],
+     "a", "0,x", "0,0", "1.5", "-0.1", "0:1.2:0.1", "0:1:1e-9", "0:1e308:1e-10", "0:1:5e-324"],
 )  # fmt: skip
 def test_parse_range_errors(text):
     with pytest.raises(ParameterError) as err:
