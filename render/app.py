@@ -176,6 +176,14 @@ class App:
             and not self.guide.active
         )
 
+    def card_text(self) -> tuple[str, str, str] | None:
+        """(title, text, footer) of the card below the scene: the tour's, or the caption's."""
+        card = self.guide.card_text()
+        if card is None and self.caption_visible:
+            footer = "I shows this again   H lists every key   T starts a guided tour"
+            card = (self.preset.title, self.preset.caption, footer)
+        return card
+
     def plot_window_us(self) -> float:
         """Length of the live plots' time window, simulated us."""
         return plot_window_us(self.play.base_us_per_s, PLOT_SCREEN_S)

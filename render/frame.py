@@ -14,7 +14,7 @@ import pygame
 from . import hud, panels
 from .constants import AP_FLASH_S, TOAST_S
 from .keyhelp import draw_help
-from .labels import draw_labels
+from .labels import draw_labels, layout_labels
 from .scene import SceneRenderer, glyph_size_px
 from .sidepanel import SidePanel
 
@@ -33,6 +33,8 @@ class FrameDrawer:
         self.help_rows_drawn: list[tuple[str, str, str]] = []
         self.labels_drawn = 0
         self.highlights_drawn = 0
+        self.placed: list = []
+        """Per pane with labels: (pane rect, labels placed, keep-out rects), px (for tests)."""
 
     def draw(self, surface: pygame.Surface) -> None:
         """Draw one frame onto ``surface`` (re-lays-out if its size changed)."""
@@ -40,6 +42,8 @@ class FrameDrawer:
         screen, play = app.screen, app.play
         if surface.get_size() != screen.size:
             screen.layout(surface.get_size())
+        if app.card_text() != screen.card_shown:  # a card came or went: the scene resizes
+            screen.place_views()
         th, fonts, m = screen.theme, screen.fonts, play.model
         surface.fill(th.background)
         ap_glow = max(0.0, 1.0 - play.ap_age_s / AP_FLASH_S)
@@ -49,22 +53,11 @@ class FrameDrawer:
             scenes.insert(0, (screen.control_view, play.control, play.control_flashes))
         self.labels_drawn = 0
         self.highlights_drawn = 0
-        highlight = app.guide.highlight
+        self.placed = []
+        keep: list[list[pygame.Rect]] = []
         for view, model, flashes in scenes:
             self.scene.draw(surface, view, model, flashes, ap_glow)
-            g = glyph_size_px(view, model.params.tile_nm, th)
-            site_xy = None
-            if screen.show_labels:
-                site_xy = self.scene.site_screen_positions(view, model, g)
-                self.labels_drawn += draw_labels(surface, view, model, th, fonts, site_xy)
-            if highlight:
-                if site_xy is None:
-                    site_xy = self.scene.site_screen_positions(view, model, g)
-                items = panels.highlight_items(highlight, view, model, site_xy, g)
-                panels.draw_highlights(surface, view, th, fonts, items, play.screen_time_s)
-                panels.draw_site_rings(surface, view, th, model, site_xy, highlight, g)
-                self.highlights_drawn += len(items)
-            hud.draw_scale_bars(surface, view, th, fonts)
+            keep.append(hud.draw_scale_bars(surface, view, th, fonts))
         follower = app.follow.follower
         panels.draw_follow(surface, screen.view, th, follower, fonts.scale)
         if app.compare.on:
@@ -84,17 +77,40 @@ class FrameDrawer:
             warp=play.warp_on,
             set_us_per_s=play.set_us_per_s_recent(),
         )
-        panels.draw_follow_log(surface, screen.view.rect, th, fonts, follower)
+        keep[0].append(hud_rect.inflate(8, 8))
+        log_rect = panels.draw_follow_log(surface, screen.view.rect, th, fonts, follower)
+        if log_rect is not None:
+            keep[-1].append(log_rect.inflate(8, 8))
+        zone = hud.toast_zone(screen.view.rect, fonts, None if app.compare.on else hud_rect)
+        keep[-1].append(zone)
+        if app.video is not None and not app.scripted:  # the REC badge (drawn after capture)
+            w = fonts.width("REC 00:00  (V stops and saves)  0000 frames dropped")
+            h = fonts.line_height("normal") + int(8 * fonts.scale)
+            x, y = self.rec_anchor()
+            keep[-1].append(pygame.Rect(x - w // 2, y - h, w, h))
+        highlight = app.guide.highlight
+        for (view, model, _), keepout in zip(scenes, keep, strict=True):
+            g = glyph_size_px(view, model.params.tile_nm, th)
+            site_xy = None
+            if screen.show_labels:
+                site_xy = self.scene.site_screen_positions(view, model, g)
+                labels = layout_labels(view, model, site_xy, fonts, keepout)
+                self.placed.append((view.rect.copy(), labels, keepout))
+                self.labels_drawn += draw_labels(surface, view, th, fonts, labels)
+            if highlight:
+                if site_xy is None:
+                    site_xy = self.scene.site_screen_positions(view, model, g)
+                items = panels.highlight_items(highlight, view, model, site_xy, g)
+                panels.draw_highlights(surface, view, th, fonts, items, play.screen_time_s)
+                panels.draw_site_rings(surface, view, th, model, site_xy, highlight, g)
+                self.highlights_drawn += len(items)
         toast = app.toast
         if toast and play.screen_time_s - toast[1] < TOAST_S:
-            hud.draw_toast(surface, screen.view.rect, toast[0], th, fonts, avoid=hud_rect)
+            hud.draw_toast(surface, zone, toast[0], th, fonts)
         self.side.draw(surface)
         self._draw_bar(surface)
-        card = app.guide.card_text()
-        if screen.card_rect is not None and card is not None:
-            panels.draw_banner(surface, screen.card_rect, th, fonts, *card)
-        elif app.caption_visible:
-            self._draw_caption(surface)
+        if screen.card_rect is not None and screen.card_shown is not None:
+            panels.draw_banner(surface, screen.card_rect, th, fonts, *screen.card_shown)
         if screen.show_help:
             glyphs = self.scene.glyphs(int(round(16 * fonts.scale)))
             caption = f"{app.preset.title}: {app.preset.caption}"
@@ -103,7 +119,7 @@ class FrameDrawer:
             )
 
     def draw_rec_badge(self, surface: pygame.Surface, video) -> None:
-        """'REC m:ss' over the scene while an interactive recording runs (not in the video)."""
+        """'REC m:ss' at the foot of the scene while an interactive recording runs (not in the video)."""
         screen = self.app.screen
         th, fonts = screen.theme, screen.fonts
         text = f"REC {int(video.seconds) // 60}:{int(video.seconds) % 60:02d}  (V stops and saves)"
@@ -112,12 +128,17 @@ class FrameDrawer:
         fonts.blit(
             surface,
             text,
-            (screen.scene_rect.centerx, screen.scene_rect.top + int(8 * fonts.scale)),
+            self.rec_anchor(),
             "normal",
             th.warn,
-            "midtop",
+            "midbottom",
             box=th.label_bg,
         )
+
+    def rec_anchor(self) -> tuple[int, int]:
+        """Where the REC badge sits: bottom centre of the scene, off the clock and title."""
+        r = self.app.screen.view.rect
+        return (r.centerx, r.bottom - int(8 * self.app.screen.fonts.scale))
 
     def title(self) -> str:
         """The line above the clock: scenario (or treatment day), preset and seed."""
@@ -141,17 +162,6 @@ class FrameDrawer:
             surface.fill(th.panel, rect)
             pygame.draw.line(surface, color, rect.bottomleft, rect.bottomright, max(2, th.line + 2))
             fonts.blit(surface, text, rect.center, "big", color, "center")
-
-    def _draw_caption(self, surface: pygame.Surface) -> None:
-        app = self.app
-        fonts = app.screen.fonts
-        m = int(8 * fonts.scale)
-        r = app.screen.scene_rect
-        title, text = app.preset.title, app.preset.caption
-        footer = "I shows this again   H lists every key   T starts a guided tour"
-        h = panels.banner_height(fonts, r.w - 2 * m, title, text, footer)
-        rect = pygame.Rect(r.left + m, r.bottom - h - m, r.w - 2 * m, h)
-        panels.draw_banner(surface, rect, app.screen.theme, fonts, title, text, footer)
 
     def _draw_bar(self, surface: pygame.Surface) -> None:
         screen = self.app.screen

@@ -14,12 +14,18 @@ from .text import Fonts, fmt_duration_us, fmt_factor, fmt_nm, fmt_time_us, nice_
 from .view import View
 
 
-def draw_scale_bars(surface: pygame.Surface, view: View, theme: Theme, fonts: Fonts) -> None:
-    """Horizontal scale bar (nm) bottom-left; the cleft's own vertical bar and stretch note."""
+def draw_scale_bars(
+    surface: pygame.Surface, view: View, theme: Theme, fonts: Fonts
+) -> list[pygame.Rect]:
+    """Horizontal scale bar (nm) bottom-left; the cleft's own vertical bar and stretch note.
+
+    Returns the rectangles drawn (labels keep out of them), px.
+    """
     r = view.rect
     s = fonts.scale
     lw = max(2, int(3 * s))
     box = theme.label_bg
+    pad = max(2, int(3 * s))
     bar_nm = nice_125(150.0 * s / view.sx)
     bar_px = bar_nm * view.sx
     x0 = r.left + int(16 * s)
@@ -32,6 +38,7 @@ def draw_scale_bars(surface: pygame.Surface, view: View, theme: Theme, fonts: Fo
         label.get_height() + int(16 * s),
     )
     surface.fill(box, back)
+    drawn = [back]
     pygame.draw.line(surface, theme.text, (x0, y0), (x0 + bar_px, y0), lw)
     for xe in (x0, x0 + bar_px):
         pygame.draw.line(surface, theme.text, (xe, y0 - 6 * s), (xe, y0), lw)
@@ -41,52 +48,27 @@ def draw_scale_bars(surface: pygame.Surface, view: View, theme: Theme, fonts: Fo
     k = view.exaggeration
     yt, yb = view.y_pre, view.y_post
     if yb < r.top or yt > r.bottom:
-        return
+        return drawn
     xb = r.left + int(22 * s)
     yt_c, yb_c = max(yt, r.top + 2), min(yb, r.bottom - 2)
     pygame.draw.line(surface, theme.text, (xb, yt_c), (xb, yb_c), lw)
+    drawn.append(pygame.Rect(xb - int(8 * s), int(yt_c), int(16 * s), int(yb_c - yt_c) + 1))
     for ye, vis in ((yt, yt >= r.top), (yb, yb <= r.bottom)):
         if vis:
             pygame.draw.line(surface, theme.text, (xb - 6 * s, ye), (xb + 6 * s, ye), lw)
     mid = float(np.clip(0.5 * (yt_c + yb_c), r.top + 40 * s, r.bottom - 40 * s))
-    fonts.blit(
-        surface,
-        f"{view.width_nm:g} nm",
-        (xb + 10 * s, mid - 2),
-        "big",
-        theme.text,
-        "bottomleft",
-        box=box,
-    )
+    x = xb + 10 * s
+    texts = [(f"{view.width_nm:g} nm", (x, mid - 2), "big", theme.text, "bottomleft")]
     if k >= 1.5:
-        fonts.blit(
-            surface,
-            f"height ×{k:.0f}",
-            (xb + 10 * s, mid + 4 * s),
-            "normal",
-            theme.warn,
-            "topleft",
-            box=box,
-        )
-        fonts.blit(
-            surface,
-            "(x true scale)",
-            (xb + 10 * s, mid + 4 * s + fonts.line_height("normal")),
-            "small",
-            theme.text_dim,
-            "topleft",
-            box=box,
-        )
+        texts.append((f"height ×{k:.0f}", (x, mid + 4 * s), "normal", theme.warn, "topleft"))
+        y2 = mid + 4 * s + fonts.line_height("normal")
+        texts.append(("(× true scale)", (x, y2), "small", theme.text_dim, "topleft"))
     else:
-        fonts.blit(
-            surface,
-            "true scale",
-            (xb + 10 * s, mid + 4 * s),
-            "normal",
-            theme.text_dim,
-            "topleft",
-            box=box,
-        )
+        texts.append(("true scale", (x, mid + 4 * s), "normal", theme.text_dim, "topleft"))
+    for text, pos, size, color, anchor in texts:
+        rect = fonts.blit(surface, text, pos, size, color, anchor, box=box)
+        drawn.append(rect.inflate(2 * pad, pad))
+    return drawn
 
 
 def draw_time_hud(
@@ -146,23 +128,48 @@ def draw_time_hud(
     return drawn[0].unionall(drawn[1:])
 
 
+def toast_zone(rect: pygame.Rect, fonts: Fonts, avoid: pygame.Rect | None = None) -> pygame.Rect:
+    """Where :func:`draw_toast` writes messages: the top right of ``rect``, right of ``avoid``, px.
+
+    The zone is the same whatever the message, so labels that keep out of it
+    do not move when a message comes and goes.
+    """
+    s = fonts.scale
+    h = fonts.line_height("normal") + int(8 * s)
+    top = rect.top + int(6 * s)
+    left = rect.right - int(0.6 * rect.w)
+    if avoid is not None and avoid.top < top + h and avoid.bottom > top:
+        left = max(left, avoid.right + int(10 * s))
+    right = rect.right - int(6 * s)
+    return pygame.Rect(left, top, max(0, right - left), h)
+
+
 def draw_toast(
     surface: pygame.Surface,
-    rect: pygame.Rect,
+    zone: pygame.Rect,
     text: str,
     theme: Theme,
     fonts: Fonts,
-    avoid: pygame.Rect | None = None,
 ) -> pygame.Rect:
-    """A short message at the top right of ``rect`` (below ``avoid`` if it would overlap)."""
+    """A short message right-aligned in ``zone`` (:func:`toast_zone`); returns the box drawn.
+
+    Smaller text, then shortened with '…', if it would not fit.
+    """
     s = fonts.scale
-    img = fonts.render(text, "normal", theme.label_text)
-    where = img.get_rect(topright=(int(rect.right - 12 * s), int(rect.top + 12 * s)))
-    if avoid is not None and where.inflate(8, 8).colliderect(avoid):
-        where.top = avoid.bottom + int(8 * s)
-    surface.fill(theme.label_bg, where.inflate(int(6 * s), int(3 * s)))
+    pad_x, pad_y = int(6 * s), int(3 * s)
+    size = "normal"
+    if fonts.width(text, size) + 2 * pad_x > zone.w:
+        size = "small"
+    if fonts.width(text, size) + 2 * pad_x > zone.w:
+        while text and fonts.width(text + "…", size) + 2 * pad_x > zone.w:
+            text = text[:-1]  # shrinks every pass: always ends
+        text = text.rstrip() + "…"
+    img = fonts.render(text, size, theme.label_text)
+    where = img.get_rect(midright=(zone.right - pad_x, zone.centery))
+    box = where.inflate(2 * pad_x, 2 * pad_y).clip(zone)
+    surface.fill(theme.label_bg, box)
     surface.blit(img, where)
-    return where
+    return box
 
 
 def panel(surface: pygame.Surface, rect: pygame.Rect, theme: Theme) -> None:

@@ -54,6 +54,8 @@ class Screen:
         self.side_rect = pygame.Rect(0, 0, 0, 0)
         self.bar_rect = pygame.Rect(0, 0, 0, 0)
         self.card_rect: pygame.Rect | None = None
+        """The tour card or scenario caption below the scene (the scene is shrunk for it)."""
+        self.card_shown: tuple[str, str, str] | None = None
         self.header_rects: list[pygame.Rect] = []
         self._requested_size = size
 
@@ -130,12 +132,13 @@ class Screen:
             )
 
     def place_views(self) -> None:
-        """Scene rectangles: tour card at the bottom, split screen in compare mode."""
+        """Scene rectangles: tour card or caption at the bottom, split screen in compare mode."""
         r = pygame.Rect(self.scene_rect)
         s = self.fonts.scale
         m = int(8 * s)
         self.card_rect = None
-        card = self.app.guide.card_text()
+        card = self.app.card_text()
+        self.card_shown = card
         if card is not None:
             h = banner_height(self.fonts, r.w - 2 * m, *card)
             h = min(h, r.h // 2)
