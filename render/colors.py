@@ -42,6 +42,8 @@ class Theme:
     """Multiplies font sizes, line widths and glyph sizes (projector: larger)."""
     line: int
     """Base line width in px."""
+    dot_radius_px: int
+    """Least radius of a molecule dot, px (1: a 3 px plus; 2: a 5 px outlined diamond)."""
 
     background: RGB
     panel: RGB
@@ -117,6 +119,7 @@ DEFAULT = Theme(
     name="default",
     ui_scale=1.0,
     line=1,
+    dot_radius_px=1,
     background=_DARK_BG,
     panel=(26, 31, 44),
     panel_edge=(70, 78, 98),
@@ -176,6 +179,7 @@ PROJECTOR = Theme(
     name="projector",
     ui_scale=1.3,
     line=2,
+    dot_radius_px=2,
     background=_LIGHT_BG,
     panel=(240, 240, 240),
     panel_edge=(0, 0, 0),

@@ -96,8 +96,6 @@ class Controls:
             Button(lambda: "Projector (P)", screen.do_projector, on=lambda: screen.projector),
             Button(lambda: "Help (H)", screen.do_help, on=lambda: screen.show_help),
         ]
-        self.optional_widgets: list[Widget] = [self.compare_button, self.tour_button]
-        """Shortcut buttons left out when the bar has no room (their keys still work)."""
 
     @property
     def widgets(self) -> list[Widget]:

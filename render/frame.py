@@ -13,6 +13,7 @@ import pygame
 
 from . import hud, panels
 from .constants import AP_FLASH_S, TOAST_S
+from .info import draw_info, info_rows
 from .keyhelp import draw_help
 from .labels import draw_labels, layout_labels
 from .scene import SceneRenderer, glyph_size_px
@@ -111,6 +112,8 @@ class FrameDrawer:
         self._draw_bar(surface)
         if screen.card_rect is not None and screen.card_shown is not None:
             panels.draw_banner(surface, screen.card_rect, th, fonts, *screen.card_shown)
+        if screen.show_info:
+            draw_info(surface, screen.view.rect, th, fonts, info_rows(app))
         if screen.show_help:
             glyphs = self.scene.glyphs(int(round(16 * fonts.scale)))
             caption = f"{app.preset.title}: {app.preset.caption}"
@@ -141,12 +144,13 @@ class FrameDrawer:
         return (r.centerx, r.bottom - int(8 * self.app.screen.fonts.scale))
 
     def title(self) -> str:
-        """The line above the clock: scenario (or treatment day), preset and seed."""
+        """The line above the clock: the scenario, or the treatment day (ids are on X)."""
         app = self.app
         t = app.course.treatment
         if t is not None:
-            return f"Treatment timeline from '{t.base_name}', day {t.day}   (seed {app.seed})"
-        return f"{app.preset.title}   (preset '{app.preset.name}', seed {app.seed})"
+            drug = "on the SSRI" if t.on_drug else "no drug"
+            return f"Treatment course, day {t.day} ({drug})"
+        return app.preset.title
 
     def _draw_compare_headers(self, surface: pygame.Surface) -> None:
         screen = self.app.screen

@@ -10,7 +10,7 @@ import numpy as np
 import pygame
 
 from .colors import Theme, mix
-from .text import Fonts, fmt_duration_us, fmt_factor, fmt_nm, fmt_time_us, nice_125
+from .text import Fonts, fmt_duration_us, fmt_nm, fmt_time_us, nice_125
 from .view import View
 
 
@@ -86,7 +86,9 @@ def draw_time_hud(
     warp: bool = False,
     set_us_per_s: float | None = None,
 ) -> pygame.Rect:
-    """Top-left block: title, simulated-time clock, playback speed (set and achieved).
+    """Top-left block: title, simulated-time clock, playback pace (set and achieved).
+
+    Raw factors (slow motion, step, seed) are on the info key (X), not here.
 
     The achieved speed is shown only when it falls below 90% of the set one;
     ``warp`` says whether the pace is the time-warp's (changing) or fixed;
@@ -104,10 +106,9 @@ def draw_time_hud(
     drawn.append(
         fonts.blit(surface, clock, (x, drawn[-1].bottom + gap), "huge", theme.text, box=box)
     )
-    slow = 1.0e6 / playback_us_per_s
     text = (
         f"{'time-warp' if warp else 'fixed speed'}: 1 s on screen = "
-        f"{fmt_duration_us(playback_us_per_s)} simulated  (slow motion {fmt_factor(slow)})"
+        f"{fmt_duration_us(playback_us_per_s)} simulated"
     )
     drawn.append(
         fonts.blit(surface, text, (x, drawn[-1].bottom + gap), "normal", theme.text, box=box)
@@ -119,11 +120,7 @@ def draw_time_hud(
     elif achieved_us_per_s is not None and achieved_us_per_s < 0.9 * (
         set_us_per_s or playback_us_per_s
     ):
-        slow_a = 1.0e6 / max(achieved_us_per_s, 1e-12)
-        msg = (
-            f"CPU can't keep up: achieved 1 s = {fmt_duration_us(achieved_us_per_s)}"
-            f" (slow motion {fmt_factor(slow_a)})"
-        )
+        msg = f"CPU can't keep up: 1 s on screen = {fmt_duration_us(achieved_us_per_s)} only"
         drawn.append(fonts.blit(surface, msg, (x, y), "normal", theme.warn, box=box))
     return drawn[0].unionall(drawn[1:])
 

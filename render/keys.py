@@ -149,6 +149,13 @@ BINDINGS: tuple[Binding, ...] = (
     Binding("fullscreen", (pygame.K_F11,), "F11", "fullscreen on / off", "View"),
     # --- other --------------------------------------------------------------
     Binding("help", (pygame.K_h, pygame.K_F1), "H  or  F1", "this help on / off", "Other"),
+    Binding(
+        "info",
+        (pygame.K_x,),
+        "X",
+        "details: preset id, seed, step, slow-motion factor, counters",
+        "Other",
+    ),
     Binding("screenshot", (pygame.K_s,), "S", "save a screenshot (PNG, current folder)", "Other"),
     Binding("record", (pygame.K_v,), "V", "record a video (MP4) / stop and save", "Other"),
     Binding("record_gif", (pygame.K_v,), "Shift+V", "record a GIF / stop and save", "Other", SHIFT),

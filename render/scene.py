@@ -65,12 +65,18 @@ def glyph_size_px(view: View, tile_nm: float, theme: Theme) -> int:
 
 
 def molecule_radius_px(view: View, theme: Theme) -> int:
-    """Radius of a molecule dot (0 = single pixel, 1 = plus, 2-3 = diamond), px."""
+    """Radius of a molecule dot (1 = plus, 2-3 = outlined diamond), px; grows with zoom.
+
+    Never below the profile's ``dot_radius_px`` (projector: 2, a 5 px dot in a
+    7 px outline, visible from the back of a hall).
+    """
     if view.sx >= 12.0:
-        return 3
-    if view.sx >= 3.0:
-        return 2
-    return 1
+        r = 3
+    elif view.sx >= 3.0:
+        r = 2
+    else:
+        r = 1
+    return max(r, theme.dot_radius_px)
 
 
 def make_glyphs(theme: Theme, g: int) -> list[pygame.Surface]:

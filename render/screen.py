@@ -40,6 +40,8 @@ class Screen:
         self.theme = get_theme(projector)
         self.show_labels = False
         self.show_help = False
+        self.show_info = False
+        """X: the details for the curious (ids, step, raw factors, counters)."""
         self.fullscreen_requested = False
         self.size = (0, 0)
         self.fonts = Fonts(1.0)
@@ -99,10 +101,7 @@ class Screen:
         x = gap
         for wd in controls.bar_widgets:
             pw = wd.preferred_width(self.fonts)
-            if x + pw > w - gap and rows[-1]:
-                if wd in controls.optional_widgets:  # a shortcut button never costs a row
-                    wd.rect = pygame.Rect(0, 0, 0, 0)
-                    continue
+            if x + pw > w - gap and rows[-1]:  # wrap: every widget is kept
                 rows.append([])
                 x = gap
             rows[-1].append((wd, pw))
@@ -226,6 +225,10 @@ class Screen:
     def do_fullscreen(self) -> None:
         """Ask the window loop to toggle fullscreen."""
         self.fullscreen_requested = True
+
+    def do_info(self) -> None:
+        """Details for the curious on / off: preset id, seed, step, raw factors, counters."""
+        self.show_info = not self.show_info
 
     def do_help(self) -> None:
         """Help overlay on / off."""
