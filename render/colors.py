@@ -91,7 +91,11 @@ class Theme:
     plot_occupancy: RGB
     plot_blockade: RGB
     plot_control: RGB
-    """Compare mode: the drug-free control's traces."""
+    """Compare mode: the drug-free control (a neutral grey; the SSRI side is ``drug``).
+
+    One colour per meaning in every chart: 5-HT ``plot_conc`` (the molecules'
+    colour), receptors bound ``plot_occupancy`` (the receptors'), the SSRI
+    ``drug`` / ``plot_blockade`` (the drug diamond's), no drug ``plot_control``."""
     plot_ode: RGB
     """The mean-field ODE prediction (drawn dashed)."""
 
@@ -157,7 +161,7 @@ DEFAULT = Theme(
     plot_conc=OI_YELLOW,
     plot_occupancy=OI_GREEN,
     plot_blockade=OI_PURPLE,
-    plot_control=OI_SKY,
+    plot_control=(205, 210, 222),
     plot_ode=(235, 238, 245),
     highlight=OI_WHITE,
     follow=OI_WHITE,
@@ -217,7 +221,7 @@ PROJECTOR = Theme(
     plot_conc=OI_VERMILLION,
     plot_occupancy=OI_GREEN,
     plot_blockade=OI_PURPLE,
-    plot_control=OI_BLUE,
+    plot_control=(95, 95, 95),
     plot_ode=(0, 0, 0),
     highlight=(0, 0, 0),
     follow=(0, 0, 0),

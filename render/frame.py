@@ -160,7 +160,7 @@ class FrameDrawer:
         for rect, text, color in zip(
             screen.header_rects,
             ("NO DRUG (control)", right),
-            (th.plot_control, th.plot_conc),
+            (th.plot_control, th.drug),
             strict=True,
         ):
             surface.fill(th.panel, rect)
@@ -172,4 +172,4 @@ class FrameDrawer:
         hud.panel(surface, screen.bar_rect, screen.theme)
         for wd in self.app.controls.bar_widgets:
             if wd.rect.w:
-                wd.draw(surface, screen.theme, screen.fonts)
+                wd.draw(surface, screen.theme, screen.bar_fonts)

@@ -5,6 +5,7 @@ Everything here reads arrays and draws; nothing changes the model.
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -71,6 +72,32 @@ def _dashed_lines(
             pygame.draw.lines(surface, color, False, pts, width)
 
 
+def _legend_rows(
+    fonts: Fonts, legend: list[tuple[str, tuple[int, int, int]]], width: int, sample_px: int
+) -> list[list[tuple[str, tuple[int, int, int], int]]]:
+    """Legend entries flowed into rows no wider than ``width``: (text, colour, entry width)."""
+    gap = sample_px // 2
+    rows: list[list[tuple[str, tuple[int, int, int], int]]] = [[]]
+    x = 0
+    for text, color in legend:
+        w = sample_px + gap + fonts.width(text, "small")
+        if rows[-1] and x + w > width:
+            rows.append([])
+            x = 0
+        rows[-1].append((text, color, w))
+        x += w + 2 * gap
+    return rows if rows[0] else []
+
+
+def _y_of(values: np.ndarray, y_max: float, log_min: float | None) -> np.ndarray:
+    """Values -> fraction of the axis height (0 bottom, 1 top), linear or log10."""
+    if log_min is None:
+        return np.clip(values / y_max, -0.02, 1.02)
+    lo, hi = np.log10(log_min), np.log10(y_max)
+    v = np.log10(np.maximum(values, log_min * 0.999))
+    return np.clip((v - lo) / (hi - lo), -0.02, 1.02)
+
+
 def draw_plot(
     surface: pygame.Surface,
     rect: pygame.Rect,
@@ -85,6 +112,7 @@ def draw_plot(
     y_max: float,
     y_fmt: str,
     legend: list[tuple[str, tuple[int, int, int]]] | None = None,
+    log_min: float | None = None,
 ) -> pygame.Rect:
     """One scrolling time plot. Returns the data area rectangle.
 
@@ -99,32 +127,59 @@ def draw_plot(
             values already in plot units.
         t_end_ms: right edge (current simulated time), ms.
         window_ms: width of the time window, ms.
-        y_max: top of the y axis in plot units (bottom is 0).
-        y_fmt: format for the y-axis top label, e.g. '{:g} µM'.
-        legend: (text, colour) entries drawn at the top right.
+        y_max: top of the y axis in plot units.
+        y_fmt: format of the y-axis labels, e.g. '{:g} µM'.
+        legend: (text, colour) entries, drawn in rows between the title and
+            the data (never on the traces).
+        log_min: draw a log10 axis from ``log_min`` to ``y_max`` with a label
+            at every decade (values below ``log_min`` sit on the bottom line);
+            None: a linear axis from 0.
     """
     s = fonts.scale
     surface.fill(theme.plot_bg, rect)
     pygame.draw.rect(surface, theme.panel_edge, rect, 1)
     th_h = fonts.line_height("normal")
     fonts.blit(surface, title, (rect.left + 6, rect.top + 3), "normal", theme.text)
+    sample = int(18 * s)
+    rows = _legend_rows(fonts, legend or [], rect.w - 12, sample)
+    lh = fonts.line_height("small")
+    y = rect.top + th_h + 4
+    for row in rows:
+        x = rect.left + 6
+        for text, color, w in row:
+            mid = y + lh // 2
+            pygame.draw.line(surface, color, (x, mid), (x + sample, mid), max(2, int(3 * s)))
+            fonts.blit(surface, text, (x + sample + sample // 2, y), "small", color)
+            x += w + sample
+        y += lh
+    top = y + int(4 * s)
     area = pygame.Rect(
         rect.left + int(48 * s),
-        rect.top + th_h + 6,
+        top,
         rect.w - int(56 * s),
-        rect.h - th_h - int(10 * s),
+        rect.bottom - top - int(6 * s),
     )
     if area.w < 10 or area.h < 10:
         return area
-    for frac in (0.0, 0.5, 1.0):
-        y = area.bottom - frac * area.h
-        pygame.draw.line(surface, theme.plot_grid, (area.left, y), (area.right, y), 1)
-    fonts.blit(
-        surface, y_fmt.format(y_max), (area.left - 4, area.top), "small", theme.text_dim, "midright"
-    )
-    fonts.blit(
-        surface, y_fmt.format(0), (area.left - 4, area.bottom), "small", theme.text_dim, "midright"
-    )
+    if log_min is None:
+        ticks = [(0.0, 0.0), (0.5, None), (1.0, y_max)]
+    else:
+        lo, hi = math.log10(log_min), math.log10(y_max)
+        ticks = [((e - lo) / (hi - lo), 10.0**e) for e in range(math.ceil(lo), math.floor(hi) + 1)]
+        if len(ticks) > 4:  # every other decade when the axis is short
+            ticks = ticks[::2]
+    for frac, value in ticks:
+        yy = area.bottom - frac * area.h
+        pygame.draw.line(surface, theme.plot_grid, (area.left, yy), (area.right, yy), 1)
+        if value is not None:
+            fonts.blit(
+                surface,
+                y_fmt.format(value),
+                (area.left - 4, yy),
+                "small",
+                theme.text_dim,
+                "midright",
+            )
     t0 = t_end_ms - window_ms
     old = surface.get_clip()
     surface.set_clip(area.inflate(2, 2))
@@ -138,18 +193,11 @@ def draw_plot(
         if len(t_d) < 2:
             continue
         xs = area.left + (t_d - t0) / window_ms * area.w
-        ys = area.bottom - np.clip(v_d / y_max, -0.02, 1.02) * area.h
+        ys = area.bottom - _y_of(v_d, y_max, log_min) * area.h
         if line.dashed:
             _dashed_lines(surface, line.color, xs, ys, line.width, 7.0 * s)
         else:
             pts = np.stack([xs, ys], 1).tolist()
             pygame.draw.lines(surface, line.color, False, pts, line.width)
     surface.set_clip(old)
-    if legend:
-        x = area.right - 4
-        for text, color in reversed(legend):
-            rr = fonts.blit(
-                surface, text, (x, area.top + 2), "small", color, "topright", box=theme.plot_bg
-            )
-            x = rr.left - int(10 * s)
     return area

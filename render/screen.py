@@ -21,6 +21,9 @@ from .text import Fonts
 from .view import View
 from .widgets import Widget
 
+BAR_MIN_SCALE = 0.8
+"""The control bar's text may shrink to this share of the interface scale to stay one row."""
+
 MIN_SIZE = (320, 240)
 MAX_SIZE = (7680, 4320)
 
@@ -45,6 +48,8 @@ class Screen:
         self.fullscreen_requested = False
         self.size = (0, 0)
         self.fonts = Fonts(1.0)
+        self.bar_fonts = Fonts(1.0)
+        """The control bar's fonts (a little smaller than ``fonts`` when that keeps it one row)."""
         p = app.play.params
         self.view = View(
             p.cleft_width_nm, p.terminal_radius_nm, p.outer_radius_nm, pygame.Rect(0, 0, 640, 360)
@@ -88,19 +93,28 @@ class Screen:
         if force or abs(self.fonts.scale - s) > 1e-6:
             self.fonts = Fonts(s)
         controls = self.app.controls
-        for wd in controls.widgets:
+        for wd in controls.side_buttons:
             wd.scale = s
         side_w = int(min(max(300 * s, 0.23 * w), 0.45 * w))
         scene_w = w - side_w
-        # Control bar across the whole width: flow the widgets left to right, wrapping.
-        cap_h = self.fonts.line_height("small") + int(4 * s)
-        wid_h = int(34 * s)
-        row_h = cap_h + wid_h + int(10 * s) + self.fonts.line_height("small")
-        gap = int(12 * s)
+        # Control bar across the whole width: one row if the widgets fit at down to
+        # BAR_MIN_SCALE of the interface scale, else flowed into rows (all kept).
+        need = sum(wd.preferred_width(self.fonts) + int(12 * s) for wd in controls.bar_widgets)
+        shrink = min(1.0, max(BAR_MIN_SCALE, (w - int(12 * s)) / max(need, 1)))
+        bs = s * shrink
+        if abs(self.bar_fonts.scale - bs) > 1e-6 or force:
+            self.bar_fonts = Fonts(bs)
+        bf = self.bar_fonts
+        for wd in controls.bar_widgets:
+            wd.scale = bs
+        cap_h = bf.line_height("small") + int(4 * bs)
+        wid_h = int(34 * bs)
+        row_h = cap_h + wid_h + int(10 * bs) + bf.line_height("small")
+        gap = int(12 * bs)
         rows: list[list[tuple[Widget, int]]] = [[]]
         x = gap
         for wd in controls.bar_widgets:
-            pw = wd.preferred_width(self.fonts)
+            pw = wd.preferred_width(bf)
             if x + pw > w - gap and rows[-1]:  # wrap: every widget is kept
                 rows.append([])
                 x = gap
@@ -110,7 +124,7 @@ class Screen:
         self.bar_rect = pygame.Rect(0, h - bar_h, w, bar_h)
         for ri, row in enumerate(rows):
             x = gap
-            y = self.bar_rect.top + ri * row_h + cap_h + int(2 * s)
+            y = self.bar_rect.top + ri * row_h + cap_h + int(2 * bs)
             for wd, pw in row:
                 wd.rect = pygame.Rect(x, y, pw, wid_h)
                 x += pw + gap

@@ -1,20 +1,89 @@
-"""The side panel: live charts of cleft 5-HT and receptor occupancy, counters, symbol key.
+"""The side panel: three big numbers, two charts that show the SSRI's effect, the symbol key.
 
-In a treatment timeline the lower half shows the treatment panel instead of
-the counters. Reads the model(s) and the overlay; changes nothing.
+From the top:
+
+* the read-out a hall can see: SSRI block (% of SERT), free 5-HT in the
+  cleft now (uM) and receptors bound now (%); in compare mode a second row
+  gives the SSRI / no-drug ratio of each, averaged over the charts' window;
+* free 5-HT in the cleft on a log axis, so the tail after a release (tens of
+  uM), where the SSRI's effect is, reads as clearly as the peak (thousands);
+* receptors bound (%), with the blockade in single mode;
+* the treatment chart in a treatment course;
+* the key to the symbols, always (in small text if room is short).
+
+One colour per meaning in every chart (see ``Theme.plot_control``); legends
+sit between a chart's title and its data, never on the traces. The event
+counters are on the info key (X). Reads the model(s) and the overlay;
+changes nothing.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pygame
 
 from . import hud, panels
-from .legend import draw_counters, draw_legend, legend_height
+from .legend import draw_legend, legend_height
 from .plots import Series, draw_plot
 from .text import fmt_duration_us, fmt_time_us, nice_ceil
+
+LOG_FLOOR_UM = 1.0
+"""Bottom of the cleft 5-HT chart's log axis, uM."""
+
+
+@dataclass(frozen=True)
+class Effect:
+    """The read-out numbers (see :func:`effect_numbers`)."""
+
+    blockade: float
+    cleft_uM: float
+    bound: float
+    cleft_ratio: float | None = None
+    bound_ratio: float | None = None
+
+
+def _window_mean(model, name: str, window_ms: float) -> float:
+    rec = model.recorder
+    t = rec.column("time_ms")
+    v = rec.column(name)
+    if len(t) == 0:
+        return 0.0
+    i0 = int(np.searchsorted(t, t[-1] - window_ms))
+    return float(np.mean(v[i0:]))
+
+
+def effect_numbers(model, control, window_ms: float) -> Effect:
+    """The read-out: blockade, free cleft 5-HT now (uM), receptors bound now (fraction).
+
+    With a ``control``, also the SSRI / no-drug ratio of the means of each over
+    the last ``window_ms`` (None when the control's mean is 0).
+    """
+    last = model.recorder.last()
+    cleft_ratio = bound_ratio = None
+    if control is not None:
+        ratios = []
+        for name in ("cleft_uM", "receptor_occupancy"):
+            ref = _window_mean(control, name, window_ms)
+            ratios.append(_window_mean(model, name, window_ms) / ref if ref > 0 else None)
+        cleft_ratio, bound_ratio = ratios
+    return Effect(
+        float(model.blockade),
+        float(last["cleft_uM"]),
+        float(last["receptor_occupancy"]),
+        cleft_ratio,
+        bound_ratio,
+    )
+
+
+def _fmt_uM(c: float) -> str:
+    return f"{c:,.0f} µM" if c >= 10 else f"{c:.1f} µM"
+
+
+def _fmt_ratio(r: float | None) -> str:
+    return "-" if r is None else f"×{r:.1f}"
 
 
 class SidePanel:
@@ -28,9 +97,54 @@ class SidePanel:
     def __init__(self, app: Any, scene) -> None:
         self.app = app
         self.scene = scene
+        self.last_effect: Effect | None = None
+        self.chart_rects: list[pygame.Rect] = []
+        """The two charts drawn last (data areas), px (for tests)."""
+        self.legend_size: str | None = None
+        """Text size the key to the symbols was drawn in last."""
 
+    # ------------------------------------------------------------ read-out
+    def _readout(self, surface: pygame.Surface, rect: pygame.Rect, eff: Effect) -> int:
+        """Big numbers in tiles across ``rect``; returns the bottom y."""
+        th, fonts = self.app.screen.theme, self.app.screen.fonts
+        s = fonts.scale
+        rows = [
+            [
+                (f"{eff.blockade * 100:.0f}%", "SSRI block", th.drug),
+                (_fmt_uM(eff.cleft_uM), "free 5-HT", th.plot_conc),
+                (f"{eff.bound * 100:.0f}%", "receptors bound", th.plot_occupancy),
+            ]
+        ]
+        if eff.cleft_ratio is not None or eff.bound_ratio is not None:
+            rows.append(
+                [
+                    ("vs no drug", "SSRI ÷ control", th.text_dim),
+                    (_fmt_ratio(eff.cleft_ratio), "5-HT", th.plot_conc),
+                    (_fmt_ratio(eff.bound_ratio), "bound", th.plot_occupancy),
+                ]
+            )
+        y = rect.top
+        tile_w = rect.w // 3
+        for row in rows:
+            for k, (value, caption, color) in enumerate(row):
+                cx = rect.left + k * tile_w + tile_w // 2
+                size = "huge" if fonts.width(value, "huge") <= tile_w - 4 else "big"
+                if fonts.width(value, size) > tile_w - 4:
+                    size = "normal"
+                vr = fonts.blit(surface, value, (cx, y), size, color, "midtop")
+                fonts.blit(surface, caption, (cx, vr.bottom), "small", th.text_dim, "midtop")
+            y += fonts.line_height("huge") + fonts.line_height("small") + int(4 * s)
+        return y
+
+    def readout_height(self, compare: bool) -> int:
+        """Height of the read-out, px."""
+        fonts = self.app.screen.fonts
+        row = fonts.line_height("huge") + fonts.line_height("small") + int(4 * fonts.scale)
+        return row * (2 if compare else 1)
+
+    # --------------------------------------------------------------- draw
     def draw(self, surface: pygame.Surface) -> None:
-        """The side panel: live plots, then counters and legend (or the treatment panel)."""
+        """The side panel (see the module docstring)."""
         app = self.app
         screen, play = app.screen, app.play
         th, fonts, m, c = screen.theme, screen.fonts, play.model, play.control
@@ -39,125 +153,42 @@ class SidePanel:
         s = fonts.scale
         pad = int(10 * s)
         inner = r.inflate(-2 * pad, -2 * pad)
-        lh = fonts.line_height("normal")
-        g = int(round(16 * s))
         bottom = app.controls.side_buttons[0].rect.top - pad
-        show_legend = False
-        if app.course.treatment is not None:
-            detail_h = int(330 * s)
-            plot_h = int(min(150 * s, max(60 * s, (bottom - inner.top - detail_h) / 2)))
-        else:
-            counters_h = 8 * lh
-            legend_h = legend_height(fonts, g)
-            fixed = counters_h + legend_h + fonts.line_height("small") + 4 * pad
-            plot_h = int(min(150 * s, (bottom - inner.top - fixed) / 2))
-            show_legend = plot_h >= 90 * s
-            if not show_legend:  # no room (large text): the help overlay shows the key instead
-                plot_h = int(min(150 * s, (bottom - inner.top - fixed + legend_h) / 2))
-        rec = m.recorder
-        t_ms = rec.column("time_ms")
         window_us = app.plot_window_us()
         window_ms = window_us / 1000.0
-        t_end = max(m.time_ms, window_ms)
-        width = max(2, th.line + 1)
-        pred = app.overlay.drawable(m)
-        # Free 5-HT in the cleft, uM.
-        # Only the samples in the window (and one before it) are scaled and drawn,
-        # so the per-frame cost does not grow with the length of the run.
-        i0 = int(np.searchsorted(t_ms, m.time_ms - window_ms))
-        lo = max(0, i0 - 1)
-        t_ms = t_ms[lo:]
-        conc = rec.column("cleft_uM")[lo:]
-        peaks = [float(conc[i0 - lo :].max()) if len(conc[i0 - lo :]) else 0.0]
-        series: list[Series] = []
-        legend: list[tuple[str, tuple[int, int, int]]] = []
-        if c is not None:
-            c_conc = c.recorder.column("cleft_uM")[lo:]
-            peaks.append(float(c_conc[i0 - lo :].max()) if len(c_conc[i0 - lo :]) else 0.0)
-            series.append(Series(c_conc, th.plot_control, width))
-            legend.append(("no drug", th.plot_control))
-            legend.append((f"SSRI {m.blockade * 100:.0f}%", th.plot_conc))
-        series.append(Series(conc, th.plot_conc, width))
-        if pred is not None and len(pred["time_ms"]):
-            j0 = int(np.searchsorted(pred["time_ms"], m.time_ms - window_ms))
-            if j0 < len(pred["cleft_uM"]):
-                peaks.append(float(pred["cleft_uM"][j0:].max()))
-            series.append(
-                Series(pred["cleft_uM"], th.plot_ode, width, pred["time_ms"], dashed=True)
-            )
-        if app.overlay.enabled:
-            if c is None:
-                legend.append(("agents", th.plot_conc))
-            legend.append(("mean-field ODE", th.plot_ode))
-        y_max = nice_ceil(max(max(peaks), 1.0))
-        p1 = pygame.Rect(inner.left, inner.top, inner.w, plot_h)
-        now_c = float(conc[-1]) if len(conc) else 0.0
-        draw_plot(
-            surface,
-            p1,
-            th,
-            fonts,
-            title="Free 5-HT in cleft (µM)"
-            if c is not None
-            else f"Free 5-HT in cleft: {now_c:,.0f} µM",
-            t_ms=t_ms,
-            series=series,
-            t_end_ms=t_end,
-            window_ms=window_ms,
-            y_max=y_max,
-            y_fmt="{:,.0f}",
-            legend=legend or None,
-        )
-        # Receptor occupancy with the blockade history.
-        occ = rec.column("receptor_occupancy")[lo:]
-        blk = rec.column("blockade")[lo:]
+        eff = effect_numbers(m, c, window_ms)
+        self.last_effect = eff
+        y = self._readout(surface, inner, eff) + pad // 2
+
+        # Room: the key to the symbols always; the treatment chart in a course.
+        g = int(round(14 * s))
+        size = "normal"
+        key_h = legend_height(fonts, g, size)
+        treat_h = int(240 * s) if app.course.treatment is not None else 0
+        note_h = fonts.line_height("small") + pad
+        room = bottom - y - key_h - treat_h - note_h - 2 * pad
+        if room < 2 * 70 * s:
+            size = "small"
+            g = int(round(11 * s))
+            key_h = legend_height(fonts, g, size)
+            room = bottom - y - key_h - treat_h - note_h - 2 * pad
+        plot_h = int(max(50 * s, min(170 * s, room / 2)))
+        p1 = pygame.Rect(inner.left, y, inner.w, plot_h)
         p2 = pygame.Rect(inner.left, p1.bottom + pad, inner.w, plot_h)
-        now_o = float(occ[-1]) if len(occ) else 0.0
-        series = [Series(blk * 100.0, th.plot_blockade, width)]
-        legend = []
-        if c is not None:
-            series.append(
-                Series(c.recorder.column("receptor_occupancy")[lo:] * 100.0, th.plot_control, width)
-            )
-            legend.append(("no drug", th.plot_control))
-        series.append(Series(occ * 100.0, th.plot_occupancy, width))
-        if pred is not None and len(pred["time_ms"]):
-            series.append(
-                Series(
-                    pred["receptor_occupancy"] * 100.0, th.plot_ode, width, pred["time_ms"], True
-                )
-            )
-        legend += [
-            ("SSRI" if c is not None else "bound", th.plot_occupancy),
-            (f"{'blocked' if c is not None else 'SSRI'} {m.blockade * 100:.0f}%", th.plot_blockade),
+        self.chart_rects = [
+            self._cleft_chart(surface, p1, window_ms, eff),
+            self._bound_chart(surface, p2, window_ms, eff),
         ]
-        if pred is not None:
-            legend.append(("ODE", th.plot_ode))
-        draw_plot(
-            surface,
-            p2,
-            th,
-            fonts,
-            title="Receptors bound (%)"
-            if c is not None
-            else f"Receptors bound: {now_o * 100:.0f}%",
-            t_ms=t_ms,
-            series=series,
-            t_end_ms=t_end,
-            window_ms=window_ms,
-            y_max=100.0,
-            y_fmt="{:.0f}%",
-            legend=legend,
-        )
         y = p2.bottom + 2
-        note = f"plots: last {fmt_duration_us(window_us)} of simulated time"
+        note = f"charts: last {fmt_duration_us(window_us)} of simulated time"
+        pred = app.overlay.drawable(m)
         pred_t0 = app.overlay.result.t0_us if app.overlay.result is not None else 0.0
         if pred is not None and pred_t0 > 0:
             note += f"; ODE from t = {fmt_time_us(pred_t0)}"
         y = fonts.blit(surface, note, (inner.left, y), "small", th.text_dim).bottom + pad
-        area = pygame.Rect(inner.left, y, inner.w, bottom - y)
         if app.course.treatment is not None:
-            panels.draw_treatment(
+            area = pygame.Rect(inner.left, y, inner.w, max(0, bottom - key_h - pad - y))
+            y = panels.draw_treatment(
                 surface,
                 area,
                 th,
@@ -168,11 +199,106 @@ class SidePanel:
                 app.course.signal_points(),
                 app.course.computed_points(),
             )
-        else:
-            y = draw_counters(surface, area, m, th, fonts, c, th.plot_control) + pad
-            if show_legend:
-                draw_legend(
-                    surface, pygame.Rect(inner.left, y, inner.w, 0), th, fonts, self.scene.glyphs(g)
-                )
+        key_top = max(y, bottom - key_h)
+        self.legend_size = size
+        draw_legend(
+            surface,
+            pygame.Rect(inner.left, key_top, inner.w, key_h),
+            th,
+            fonts,
+            self.scene.glyphs(g),
+            size,
+        )
         for b in app.controls.side_buttons:
             b.draw(surface, th, fonts)
+
+    # -------------------------------------------------------------- charts
+    def _series_window(self, model, name: str, window_ms: float):
+        rec = model.recorder
+        t = rec.column("time_ms")
+        i0 = max(0, int(np.searchsorted(t, model.time_ms - window_ms)) - 1)
+        return t[i0:], rec.column(name)[i0:]
+
+    def _cleft_chart(
+        self, surface: pygame.Surface, rect: pygame.Rect, window_ms: float, eff: Effect
+    ) -> pygame.Rect:
+        app = self.app
+        th, fonts = app.screen.theme, app.screen.fonts
+        m, c = app.model, app.control
+        width = max(2, th.line + 1)
+        t_ms, conc = self._series_window(m, "cleft_uM", window_ms)
+        peaks = [float(conc.max()) if len(conc) else 0.0]
+        series: list[Series] = []
+        legend: list[tuple[str, tuple[int, int, int]]] = []
+        own = th.drug if c is not None else th.plot_conc
+        if c is not None:
+            _, c_conc = self._series_window(c, "cleft_uM", window_ms)
+            n = min(len(c_conc), len(conc))
+            peaks.append(float(c_conc.max()) if len(c_conc) else 0.0)
+            series.append(Series(c_conc[-n:], th.plot_control, width, t_ms[-n:]))
+            legend += [("no drug", th.plot_control), (f"SSRI {m.blockade * 100:.0f}%", own)]
+        series.append(Series(conc, own, width))
+        pred = app.overlay.drawable(m)
+        if pred is not None and len(pred["time_ms"]):
+            j0 = int(np.searchsorted(pred["time_ms"], m.time_ms - window_ms))
+            if j0 < len(pred["cleft_uM"]):
+                peaks.append(float(pred["cleft_uM"][j0:].max()))
+            series.append(Series(pred["cleft_uM"], th.plot_ode, width, pred["time_ms"], True))
+            legend.append(("mean-field ODE (dashed)", th.plot_ode))
+        y_max = nice_ceil(max(max(peaks), 10.0 * LOG_FLOOR_UM))
+        return draw_plot(
+            surface,
+            rect,
+            th,
+            fonts,
+            title="Free 5-HT in the cleft (µM, log scale)",
+            t_ms=t_ms,
+            series=series,
+            t_end_ms=max(m.time_ms, window_ms),
+            window_ms=window_ms,
+            y_max=10.0 ** np.ceil(np.log10(y_max)),
+            y_fmt="{:,.0f}",
+            legend=legend or None,
+            log_min=LOG_FLOOR_UM,
+        )
+
+    def _bound_chart(
+        self, surface: pygame.Surface, rect: pygame.Rect, window_ms: float, eff: Effect
+    ) -> pygame.Rect:
+        app = self.app
+        th, fonts = app.screen.theme, app.screen.fonts
+        m, c = app.model, app.control
+        width = max(2, th.line + 1)
+        t_ms, occ = self._series_window(m, "receptor_occupancy", window_ms)
+        series: list[Series] = []
+        legend: list[tuple[str, tuple[int, int, int]]] = []
+        if c is not None:
+            _, c_occ = self._series_window(c, "receptor_occupancy", window_ms)
+            n = min(len(c_occ), len(occ))
+            series.append(Series(c_occ[-n:] * 100.0, th.plot_control, width, t_ms[-n:]))
+            series.append(Series(occ * 100.0, th.drug, width))
+            legend += [("no drug", th.plot_control), (f"SSRI {m.blockade * 100:.0f}%", th.drug)]
+        else:
+            _, blk = self._series_window(m, "blockade", window_ms)
+            series.append(Series(blk * 100.0, th.plot_blockade, width))
+            series.append(Series(occ * 100.0, th.plot_occupancy, width))
+            legend += [("bound", th.plot_occupancy), ("SSRI block", th.plot_blockade)]
+        pred = app.overlay.drawable(m)
+        if pred is not None and len(pred["time_ms"]):
+            ode = pred["receptor_occupancy"] * 100.0
+            series.append(Series(ode, th.plot_ode, width, pred["time_ms"], True))
+            legend.append(("ODE (dashed)", th.plot_ode))
+        return draw_plot(
+            surface,
+            rect,
+            th,
+            fonts,
+            title="Receptors bound (%)",
+            t_ms=t_ms,
+            series=series,
+            t_end_ms=max(m.time_ms, window_ms),
+            window_ms=window_ms,
+            y_max=100.0,
+            y_fmt="{:.0f}%",
+            legend=legend,
+        )
