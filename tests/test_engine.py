@@ -102,10 +102,10 @@ def test_same_seed_same_numbers_different_seed_different():
 def test_long_runs_reuse_the_slots_of_degraded_molecules():
     """Synthesis refills slots that MAO emptied, so the molecule arrays stop growing."""
     m = _lecture_model(seed=5)
-    m.run(2.0)
+    m.run(1.0)
     size = m.n_molecules
-    m.run(4.0)
-    assert m.counters["degraded"] > 1000 and m.counters["synthesised"] > 1000
+    m.run(2.0)
+    assert m.counters["degraded"] > 300 and m.counters["synthesised"] > 300
     assert m.recycled > 0
     assert m.n_molecules < size + 0.1 * m.counters["synthesised"]
     assert m.conservation_error() == 0
