@@ -597,7 +597,7 @@ def cmd_params() -> int:
         print(f"    valid: {describe_range(meta)}; source: {meta['source']}")
     from sim.tissue_params import describe_lines
 
-    print("\nTissue model (presets with model = \"tissue\", e.g. --preset tissue):")
+    print('\nTissue model (presets with model = "tissue", e.g. --preset tissue):')
     print("\n".join(describe_lines()))
     return 0
 
