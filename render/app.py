@@ -17,7 +17,7 @@ Each part owns its state (a newcomer looks here first, then in the room):
 * :mod:`render.frame` and :mod:`render.sidepanel` draw a frame.
 
 The App itself keeps what crosses rooms (loading a scenario, blockade and
-rate that end a treatment day's record, messages) and the things that start
+firing rate, messages) and the things that start
 and stop background work: recordings (:mod:`render.recording`), the
 mean-field overlay's worker and the treatment day runs.
 
@@ -217,14 +217,10 @@ class App:
     def set_blockade(self, fraction: float) -> None:
         """SSRI blockade, fraction of SERT 0..1; the model follows at once (not the control)."""
         f = float(min(1.0, max(0.0, fraction)))
-        if round(f, 6) != self.model.blockade:
-            self.course.freeze_day()
         self.model.set_blockade(round(f, 6))
 
     def set_firing_rate(self, hz: float) -> None:
         """Action-potential rate from now on, Hz (both synapses in compare mode)."""
-        if float(hz) != self.model.firing_rate_hz:
-            self.course.freeze_day()
         for m in self.play.models:
             m.set_firing_rate(float(hz))
 
@@ -232,7 +228,6 @@ class App:
         """New model(s) from ``params`` at t = 0, same seed; the control too in compare mode."""
         rates_changed = self.play.build(params, self.compare.on)
         self.screen.set_geometry(params)
-        self.course.rebuilt()
         self.follow.follower.stop()
         self.overlay.reset()
         if rates_changed and self.screen.size != (0, 0):
@@ -241,7 +236,6 @@ class App:
     def restart(self) -> None:
         """Rebuild at t = 0 from the same parameters, keeping hand-set blockade and rate."""
         blockade, rate = self.model.blockade, self.model.firing_rate_hz
-        self.course.record_day()
         self.build(self.play.params)
         if blockade != self.model.blockade:
             self.model.set_blockade(blockade)
@@ -286,7 +280,6 @@ class App:
 
     def do_fire(self) -> None:
         """Queue one action potential at the next step (both synapses in compare mode)."""
-        self.course.freeze_day()
         for m in self.play.models:
             m.fire()
         self.play.expect_release()

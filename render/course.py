@@ -1,11 +1,10 @@
 """The treatment course in the window: D, W and K walk one SSRI course day by day.
 
 :class:`Course` holds the window's side of a treatment timeline: the
-:class:`render.treatment.Treatment` (day counter, one course, the days
-seen), the record of the day on screen, and the dose planned before the
-timeline opened. The background day runs (``App.day_runs``, started and
+:class:`render.treatment.Treatment` (day counter, one course) and the dose
+planned before the timeline opened. The background day runs (``App.day_runs``, started and
 stopped by the window) compute the timeline command's measurement of each
-day shown.
+day shown, and of the usual weeks ahead once the course has started.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from sim.presets import load_preset
 from sim.timeline import THERAPEUTIC_OCCUPANCY
 
 from .constants import TIMELINE_BASE
-from .treatment import Segment, Treatment, segment_of
+from .treatment import Treatment
 
 
 def same_params(a: Parameters, b: Parameters) -> bool:
@@ -44,11 +43,8 @@ class Course:
     def __init__(self, app: Any) -> None:
         self.app = app
         self.treatment: Treatment | None = None
-        self._frozen_segment: Segment | None = None
         self.planned_occupancy: float | None = None
         """A blockade set by hand before the timeline opened: the dose K starts with."""
-        self._live_points: list[tuple[int, bool, float]] = []
-        self._live_points_at = -math.inf
 
     # ------------------------------------------------------------ records
     def showing(self, params: Parameters) -> bool:
@@ -61,49 +57,13 @@ class Course:
             and math.isclose(m.autoreceptor_sensitivity, params.autoreceptor_sensitivity)
         )
 
-    def day_segment(self) -> Segment | None:
-        """What was recorded of the day on screen while it showed the day's state, or None."""
-        t = self.treatment
-        if t is None:
-            return None
-        if self._frozen_segment is not None:
-            return self._frozen_segment
-        if not self.showing(t.params()):
-            return None
-        return segment_of(self.app.model, t.day, t.on_drug)
-
-    def freeze_day(self) -> None:
-        """A hand-made change is coming: the day's record ends here."""
-        t = self.treatment
-        if t is not None and self._frozen_segment is None and self.showing(t.params()):
-            self._frozen_segment = segment_of(self.app.model, t.day, t.on_drug)
-
-    def record_day(self) -> None:
-        """Keep the record of the day on screen (its model is about to be rebuilt)."""
-        if self.treatment is not None:
-            self.treatment.record(self.day_segment())
-            self._frozen_segment = None
-
-    def rebuilt(self) -> None:
-        """A new model is on screen: nothing recorded of it is frozen yet."""
-        self._frozen_segment = None
-        self._live_points_at = -math.inf
-
-    def signal_points(self) -> list[tuple[int, bool, float]]:
-        """Daily signal including the day on screen (recomputed twice a second of screen time)."""
-        now = self.app.play.screen_time_s
-        if now - self._live_points_at >= 0.5 or self.app.scripted:
-            self._live_points = self.treatment.signal_points(self.day_segment())
-            self._live_points_at = now
-        return self._live_points
-
-    def computed_points(self) -> tuple[list[tuple[int, bool, float]], int] | None:
-        """Background day runs: (points, runs still busy), or None when there are none."""
+    def computed_points(self) -> tuple[list[tuple[int, bool, float]], int | None] | None:
+        """Background day runs: (points, day being computed or None), or None without runs."""
         runs = self.app.day_runs
         if runs is None:
             return None
         runs.poll()
-        return runs.points(), runs.busy
+        return runs.points(), runs.computing()
 
     # ------------------------------------------------------------ commands
     def end(self) -> None:
@@ -134,6 +94,9 @@ class Course:
             self.planned_occupancy = app.model.blockade
         self.treatment = t
         app.start_day_runs(t.base)
+        if app.day_runs is not None:  # the course K would start: its weeks, ahead of time
+            dose = self.planned_occupancy or THERAPEUTIC_OCCUPANCY
+            app.day_runs.prefetch(t.prefetch_states(dose))
         if self.showing(t.params()):
             return True
         app.build(t.params())
@@ -147,6 +110,7 @@ class Course:
         st = t.state()
         if app.day_runs is not None:
             app.day_runs.request(st)
+            app.day_runs.prefetch(t.prefetch_states())
         drug = f"SSRI {st.occupancy * 100:.0f}% of SERT" if st.on_drug else "no drug"
         app.say(
             f"day {st.day}: {drug}, autoreceptors "
@@ -158,7 +122,6 @@ class Course:
         """Move the timeline ``days`` on (opening it first if needed)."""
         if not self.ready():
             return
-        self.record_day()
         if self.treatment.advance(days) == 0:
             self.app.say("the timeline ends here (one year)")
             return
@@ -181,7 +144,6 @@ class Course:
         if t.course_over:
             self.app.say("one course per timeline: load a scenario (1-9) to start a new one")
             return
-        self.record_day()
         if t.start_day is None:
             if slider > 0:
                 occupancy = slider

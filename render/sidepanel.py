@@ -25,10 +25,11 @@ from typing import Any
 import numpy as np
 import pygame
 
-from . import hud, panels
+from . import hud
 from .legend import draw_legend, legend_height
 from .plots import Series, draw_plot
 from .text import fmt_duration_us, fmt_time_us, nice_ceil
+from .treatment_chart import chart_height, draw_treatment
 
 LOG_FLOOR_UM = 1.0
 """Bottom of the cleft 5-HT chart's log axis, uM."""
@@ -164,7 +165,7 @@ class SidePanel:
         g = int(round(14 * s))
         size = "normal"
         key_h = legend_height(fonts, g, size)
-        treat_h = int(240 * s) if app.course.treatment is not None else 0
+        treat_h = chart_height(fonts) if app.course.treatment is not None else 0
         note_h = fonts.line_height("small") + pad
         room = bottom - y - key_h - treat_h - note_h - 2 * pad
         if room < 2 * 70 * s:
@@ -188,16 +189,8 @@ class SidePanel:
         y = fonts.blit(surface, note, (inner.left, y), "small", th.text_dim).bottom + pad
         if app.course.treatment is not None:
             area = pygame.Rect(inner.left, y, inner.w, max(0, bottom - key_h - pad - y))
-            y = panels.draw_treatment(
-                surface,
-                area,
-                th,
-                fonts,
-                app.course.treatment,
-                m.firing_rate_hz,
-                int(np.count_nonzero(m.sites.kind == 0)),
-                app.course.signal_points(),
-                app.course.computed_points(),
+            y = draw_treatment(
+                surface, area, th, fonts, app.course.treatment, app.course.computed_points()
             )
         key_top = max(y, bottom - key_h)
         self.legend_size = size

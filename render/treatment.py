@@ -10,23 +10,27 @@ parameters, always with the same seed. ``slow_states`` takes one course
 holds one course: after the drug is stopped it cannot be restarted (load a
 preset to begin a new timeline).
 
-The daily receptor signal is measured, not computed: for every day shown the
-window keeps the mean number of bound receptors the model recorded while it
-was on screen (each day's model starts at t = 0, so every day starts with the
-same action potential). A day is compared with the drug-free day 0 over the
-same span of simulated time (the shorter of the two days watched), so
-watching one day longer than another does not bias the ratio.
+The daily receptor signal is the timeline command's measurement
+(:func:`sim.timeline.run_day`, ``DAY_WINDOW_MS`` of simulated time at the
+day's state), divided by the same measurement of the drug-free, naive
+synapse: one series, "receptor signal, relative to before the drug".
+:class:`DayRuns` computes it in a background process at the lowest CPU
+priority, so the animation keeps its pace, and keeps every result in a
+cache per preset parameters, seed and day state (in memory, and on disk
+when a cache folder is writable), so a lecture run the night before shows
+its chart at once.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+import os
+from pathlib import Path
 
-import numpy as np
-
-from sim import states as S
 from sim.params import Parameters
 from sim.timeline import (
+    DAY_WINDOW_MS,
     TIMELINE_DT_NS,
     DayState,
     baseline_state,
@@ -41,69 +45,12 @@ MAX_DAYS = 365
 NEVER = 10**9
 """A stop day that never comes."""
 
-MAX_SEGMENT_SAMPLES = 20_000
-"""A day's record is thinned to at most this many samples (its integral is kept exact)."""
-
-TIMELINE_ISIS = 4
-"""Interspike intervals per background day run, as ``main.py timeline``'s default."""
-
-MIN_MATCH_MS = 0.002
-"""Shortest common span over which two days are compared, simulated ms."""
-
-
-@dataclass(frozen=True)
-class Segment:
-    """What the model recorded while one state of one day was on screen.
-
-    Attributes:
-        day: day of the timeline.
-        on_drug: the drug was taken that day.
-        t_ms: sample times from the day's start (its model restarts at 0), ms.
-        cum: cumulative integral of bound receptors over ``t_ms``, receptor·ms.
-    """
-
-    day: int
-    on_drug: bool
-    t_ms: np.ndarray
-    cum: np.ndarray
-
-    @property
-    def duration_ms(self) -> float:
-        """Simulated time recorded, ms."""
-        return float(self.t_ms[-1] - self.t_ms[0]) if len(self.t_ms) else 0.0
-
-    def mean_bound(self, span_ms: float | None = None) -> float:
-        """Mean bound receptors over the first ``span_ms`` (default: all of it)."""
-        span = self.duration_ms if span_ms is None else min(span_ms, self.duration_ms)
-        if span <= 0:
-            return float("nan")
-        end = float(np.interp(self.t_ms[0] + span, self.t_ms, self.cum))
-        return end / span
-
-
-def bound_receptors(model) -> tuple[np.ndarray, np.ndarray]:
-    """(time ms, bound receptors) as recorded by ``model``."""
-    rec = model.recorder
-    n_receptors = int(np.count_nonzero(model.sites.kind == S.SITE_RECEPTOR))
-    return rec.column("time_ms").copy(), rec.column("receptor_occupancy") * n_receptors
-
-
-def segment_of(model, day: int, on_drug: bool) -> Segment:
-    """The record of ``model`` (shown as ``day``) as a :class:`Segment`."""
-    t, bound = bound_receptors(model)
-    cum = np.zeros(len(t))
-    if len(t) > 1:
-        cum[1:] = np.cumsum(0.5 * (bound[1:] + bound[:-1]) * np.diff(t))
-    if (
-        len(t) > MAX_SEGMENT_SAMPLES
-    ):  # thin out; the cumulative integral stays exact at the kept points
-        keep = np.unique(np.linspace(0, len(t) - 1, MAX_SEGMENT_SAMPLES).astype(np.int64))
-        t, cum = t[keep], cum[keep]
-    return Segment(day, on_drug, t, cum)
+PREFETCH_DAYS = (1, 7, 14, 21, 28)
+"""Days after the course starts that are computed ahead, in this order (the usual K W W W)."""
 
 
 class Treatment:
-    """A treatment timeline: today's day, one drug course, the days seen so far.
+    """A treatment timeline: today's day and one drug course.
 
     Args:
         base: drug-free, naive parameters (day 0 before any drug).
@@ -117,14 +64,13 @@ class Treatment:
         self.occupancy = 0.0
         self.start_day: int | None = None
         self.stop_day: int | None = None
-        self.segments: list[Segment] = []
 
     # ------------------------------------------------------------ slow state
-    def states(self) -> list[DayState]:
-        """The slow state of days 0..today (``sim.timeline.slow_states``)."""
+    def states(self, days: int | None = None) -> list[DayState]:
+        """The slow state of days 0..today (or 0..``days`` - 1), ``sim.timeline.slow_states``."""
         start = NEVER if self.start_day is None else self.start_day
         stop = NEVER if self.stop_day is None else self.stop_day
-        return slow_states(self.day + 1, self.occupancy, start, stop)
+        return slow_states(self.day + 1 if days is None else days, self.occupancy, start, stop)
 
     def state(self) -> DayState:
         """Today's slow state."""
@@ -145,11 +91,6 @@ class Treatment:
         return self.stop_day is not None
 
     # -------------------------------------------------------------- commands
-    def record(self, segment: Segment | None) -> None:
-        """Keep what was shown of the state now ending (empty records are skipped)."""
-        if segment is not None and segment.duration_ms > 0:
-            self.segments.append(segment)
-
     def advance(self, days: int) -> int:
         """Move ``days`` ahead (capped at ``MAX_DAYS``); returns the days actually moved."""
         new = min(MAX_DAYS, self.day + max(0, int(days)))
@@ -175,71 +116,138 @@ class Treatment:
             return
         self.stop_day = self.day
 
-    # ---------------------------------------------------------------- signal
-    def baseline(self) -> Segment | None:
-        """The longest drug-free day-0 record, or None."""
-        cands = [s for s in self.segments if s.day == 0 and not s.on_drug]
-        return max(cands, key=lambda s: s.duration_ms, default=None)
+    def prefetch_states(self, occupancy: float | None = None) -> list[DayState]:
+        """The days worth computing ahead: ``PREFETCH_DAYS`` after the course's start.
 
-    def signal(self, segment: Segment, baseline: Segment | None = None) -> float | None:
-        """Mean bound receptors of ``segment`` over the baseline's span, relative to it."""
-        base = self.baseline() if baseline is None else baseline
-        if base is None:
-            return None
-        span = min(segment.duration_ms, base.duration_ms)
-        if span < MIN_MATCH_MS:
-            return None
-        ref = base.mean_bound(span)
-        if not ref > 0:
-            return None
-        return segment.mean_bound(span) / ref
-
-    def signal_points(self, live: Segment | None = None) -> list[tuple[int, bool, float]]:
-        """(day, on drug, signal) for every day shown; a day's last record counts.
-
-        ``live`` is the record of the day on screen now (not yet kept).
+        Before the course starts, the days of a course at ``occupancy`` started
+        today (None: nothing); after it is stopped, none.
         """
-        last: dict[int, Segment] = {}
-        for seg in [*self.segments, *([live] if live is not None else [])]:
-            if seg.duration_ms > 0:
-                last[seg.day] = seg
-        base = self.baseline()
-        if base is None and live is not None and live.day == 0 and not live.on_drug:
-            base = live
-        out = []
-        for day in sorted(last):
-            value = self.signal(last[day], base)
-            if value is not None:
-                out.append((day, last[day].on_drug, value))
-        return out
+        if self.stop_day is not None:
+            return []
+        start, occ = self.start_day, self.occupancy
+        if start is None:
+            if not occupancy:
+                return []
+            start, occ = self.day, float(occupancy)
+        days = [start + d for d in PREFETCH_DAYS if start + d <= MAX_DAYS]
+        if not days:
+            return []
+        states = slow_states(max(days) + 1, occ, start, NEVER)
+        return [states[d] for d in days]
+
+
+# ------------------------------------------------------------------ day runs
+def run_day_quietly(job: dict) -> dict:
+    """:func:`sim.timeline.run_day` at the lowest CPU priority (in the worker process)."""
+    try:
+        if os.nice(0) < 19:
+            os.nice(19 - os.nice(0))
+    except (AttributeError, OSError):  # no nice() on this platform: run as is
+        pass
+    return run_day(job)
+
+
+def _engine_version() -> str:
+    """A digest of the model's source: cached day results are only reused with the same model."""
+    import sim
+
+    h = hashlib.sha256()
+    for path in sorted(Path(sim.__file__).parent.glob("*.py")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def cache_file() -> Path:
+    """Where day results are kept between runs: ``$XDG_CACHE_HOME/cleft`` or ``~/.cache/cleft``."""
+    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(root) / "cleft" / "treatment-days.json"
+
+
+class DayCache:
+    """Mean bound receptors per (model, preset parameters, seed, day state): memory and disk.
+
+    Args:
+        path: the JSON file (None: memory only).
+    """
+
+    _memory: dict[str, float] = {}
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._version = _engine_version()
+        if path is not None and not DayCache._memory:
+            try:
+                DayCache._memory.update(json.loads(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError):
+                pass
+
+    def key(self, job: dict) -> str:
+        """A stable key for a :func:`run_day` job."""
+        st: DayState = job["state"]
+        blob = json.dumps(
+            [
+                self._version,
+                job["preset"],
+                sorted(job["overrides"].items()),
+                job["seed"],
+                job["window_ms"],
+                [st.on_drug, st.occupancy, st.autoreceptor_sensitivity],
+                [st.receptor_density, st.firing_factor],
+            ],
+            default=str,
+        )
+        return hashlib.sha256(blob.encode()).hexdigest()[:24]
+
+    def get(self, job: dict) -> float | None:
+        """The cached mean bound receptors of ``job``, or None."""
+        return DayCache._memory.get(self.key(job))
+
+    def put(self, job: dict, bound: float) -> None:
+        """Keep ``bound`` for ``job`` (and write the file, whole or not at all)."""
+        DayCache._memory[self.key(job)] = float(bound)
+        if self.path is None:
+            return
+        try:
+            from sim.outputs import atomic_output
+
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_output(self.path, "w") as fh:
+                json.dump(DayCache._memory, fh)
+        except (OSError, ValueError):  # an unwritable cache only costs time
+            self.path = None
 
 
 class DayRuns:
     """The timeline command's measurement for each day shown, computed in a worker process.
 
-    What the window records while a day is on screen covers only the
-    microseconds watched; ``main.py timeline`` runs the fast model for
-    ``TIMELINE_ISIS`` interspike intervals at the day's state
-    (:func:`sim.timeline.run_day`). This runs the same jobs for the days the
-    window shows in one background process, one at a time, so the animation is
-    never held up: the drug-free baseline first, then always the most recently
-    shown day still missing (the one the lecturer is talking about). Low-firing
-    days (the first day on the drug) take longest, as in the command.
+    Runs :func:`sim.timeline.run_day` (``DAY_WINDOW_MS`` of simulated time, as
+    ``main.py timeline``) for the days the window shows, in one background
+    process at the lowest CPU priority, one at a time, so the animation is
+    never held up: the drug-free baseline first, then always the most
+    recently shown day still missing (the one the lecturer is talking about),
+    then the days asked for ahead (:meth:`prefetch`). Results come from the
+    cache when they are there.
 
     Args:
         base: drug-free, naive parameters of the timeline.
         seed: the window's seed (every day runs with it, as the command does).
+        cache: where results are kept (default: memory and :func:`cache_file`).
     """
 
-    def __init__(self, base: Parameters, seed: int) -> None:
+    def __init__(self, base: Parameters, seed: int, cache: DayCache | None = None) -> None:
         self._overrides = {**base.as_dict(), "dt_ns": TIMELINE_DT_NS}
         self._seed = seed
         self._pool = None
         self._waiting: dict[int, DayState] = {}  # insertion order = order shown
+        self._ahead: dict[int, DayState] = {}
         self._running: tuple[DayState, object] | None = None
+        self.cache = cache if cache is not None else DayCache(cache_file())
         self.bound: dict[int, tuple[bool, float]] = {}
         """Mean bound receptors by day (-1: the naive, drug-free baseline)."""
         self.failed = False
+        self.submitted = 0
+        """Jobs sent to the worker (cache hits are not)."""
         self.request(baseline_state())
 
     def _job(self, state: DayState) -> dict:
@@ -248,29 +256,52 @@ class DayRuns:
             "preset": "default",
             "overrides": self._overrides,
             "seed": self._seed,
-            "isis": TIMELINE_ISIS,
+            "window_ms": DAY_WINDOW_MS,
         }
+
+    def _known(self, state: DayState) -> bool:
+        running = self._running is not None and self._running[0].day == state.day
+        if self.failed or state.day in self.bound or running:
+            return True
+        hit = self.cache.get(self._job(state))
+        if hit is not None:
+            self.bound[state.day] = (state.on_drug, hit)
+            return True
+        return False
 
     def request(self, state: DayState) -> None:
         """Ask for ``state``'s run unless it is done or running; the latest request goes next."""
-        running = self._running is not None and self._running[0].day == state.day
-        if self.failed or state.day in self.bound or running:
+        if self._known(state):
             return
+        self._ahead.pop(state.day, None)
         self._waiting.pop(state.day, None)
         self._waiting[state.day] = state
         self._start_next()
 
+    def prefetch(self, states: list[DayState]) -> None:
+        """Compute these days when nothing asked for is waiting (in the order given)."""
+        for st in states:
+            if not self._known(st) and st.day not in self._waiting:
+                self._ahead.setdefault(st.day, st)
+        self._start_next()
+
     def _start_next(self) -> None:
-        if self._running is not None or not self._waiting or self.failed:
+        if self._running is not None or self.failed:
             return
-        day = -1 if -1 in self._waiting else next(reversed(self._waiting))
-        state = self._waiting.pop(day)
+        if self._waiting:
+            day = -1 if -1 in self._waiting else next(reversed(self._waiting))
+            state = self._waiting.pop(day)
+        elif self._ahead:
+            state = self._ahead.pop(next(iter(self._ahead)))
+        else:
+            return
         try:
             if self._pool is None:
                 from .workers import Worker
 
                 self._pool = Worker("treatment")  # spawned, one job at a time, dies with us
-            self._running = (state, self._pool.submit(run_day, self._job(state)))
+            self._running = (state, self._pool.submit(run_day_quietly, self._job(state)))
+            self.submitted += 1
         except (OSError, RuntimeError):
             self.failed = True
 
@@ -280,7 +311,9 @@ class DayRuns:
             state, fut = self._running
             self._running = None
             try:
-                self.bound[state.day] = (state.on_drug, float(fut.result()["receptors_bound_mean"]))
+                value = float(fut.result()["receptors_bound_mean"])
+                self.bound[state.day] = (state.on_drug, value)
+                self.cache.put(self._job(state), value)
             except Exception:  # a failed worker must not take the window down
                 self.failed = True
         self._start_next()
@@ -293,8 +326,13 @@ class DayRuns:
 
     @property
     def busy(self) -> int:
-        """Runs waiting or running."""
-        return len(self._waiting) + (self._running is not None)
+        """Runs asked for (not ahead) still waiting or running."""
+        running = self._running is not None and self._running[0].day not in self._ahead
+        return len(self._waiting) + running
+
+    def computing(self) -> int | None:
+        """The day being computed now (-1: the baseline), or None."""
+        return None if self._running is None else self._running[0].day
 
     def points(self) -> list[tuple[int, bool, float]]:
         """(day, on drug, bound receptors / baseline) for the days computed so far."""
@@ -313,4 +351,5 @@ class DayRuns:
             self._pool.close()  # render.workers: a running day is ended, not left running
             self._pool = None
         self._waiting.clear()
+        self._ahead.clear()
         self._running = None

@@ -130,3 +130,28 @@ def test_read_out_and_compare_ratios_are_the_window_means():
         assert ratio == pytest.approx(np.mean(m.recorder.column(name)[keep]) / ref)
     assert eff.cleft_ratio > 1.0 and eff.bound_ratio > 1.0  # the block shows
     assert effect_numbers(m, None, window_ms).cleft_ratio is None
+
+
+@pytest.mark.parametrize("height", [120, 260, 420])
+def test_the_treatment_chart_is_one_series_inside_its_rect(height):
+    from render.text import Fonts
+    from render.treatment import Treatment
+    from render.treatment_chart import draw_treatment
+
+    pygame.font.init()
+    th = colors.DEFAULT
+    fonts = Fonts(1.0)
+    t = Treatment(load_preset("default").params, "default")
+    t.start_drug(0.8)
+    t.advance(21)
+    surface = pygame.Surface((500, 600))
+    surface.fill((1, 2, 3))
+    rect = pygame.Rect(50, 40, 300, height)
+    points = [(0, True, 1.3), (7, True, 1.5), (14, True, 1.7), (21, True, 1.8)]
+    draw_treatment(surface, rect, th, fonts, t, (points, None))
+    arr = pygame.surfarray.array3d(surface)
+    outside = np.ones(arr.shape[:2], dtype=bool)
+    outside[rect.left : rect.right, rect.top : rect.bottom] = False
+    assert np.all(arr[outside] == (1, 2, 3))  # nothing clipped off, nothing spilled
+    if height >= 260:
+        assert count(surface, rect, th.plot_occupancy) > 20  # the one series

@@ -101,7 +101,6 @@ def test_days_and_weeks_follow_the_slow_state(screen):
     t = app.course.treatment
     assert t is not None and t.day == 0 and t.on_drug
     assert app.model.blockade == pytest.approx(THERAPEUTIC_OCCUPANCY)
-    assert t.baseline() is not None and t.baseline().duration_ms > 0
     frames(app, screen, 10)
     press(app, pygame.K_d)
     frames(app, screen, 10)
@@ -125,9 +124,6 @@ def test_days_and_weeks_follow_the_slow_state(screen):
     st9 = slow_states(10, THERAPEUTIC_OCCUPANCY, 0, 8)[9]
     assert app.model.autoreceptor_sensitivity == pytest.approx(st9.autoreceptor_sensitivity)
     frames(app, screen, 10)
-    points = t.signal_points(app.course.day_segment())
-    assert [d for d, _, _ in points] == [0, 1, 8, 9]  # only days actually shown
-    assert all(np.isfinite(v) and v > 0 for _, _, v in points)
     press(app, pygame.K_k)  # one course per timeline
     assert t.stop_day == 8 and not t.on_drug
     press(app, pygame.K_1)  # a scenario ends the timeline
@@ -391,22 +387,58 @@ def test_interactive_recording_follows_screen_time(screen, tmp_path):
     assert abs(n - 30) <= 1 and app.last_recording.parent == tmp_path
 
 
-def test_day_runs_compute_the_timeline_measurement_in_a_worker(monkeypatch):
+def test_day_runs_compute_the_timeline_measurement_in_a_worker_and_cache_it(monkeypatch, tmp_path):
     """The window's background day runs give the timeline command's numbers for a day."""
     import render.treatment as tr
-    from sim.params import Parameters
     from sim.timeline import run_day, slow_states
 
-    monkeypatch.setattr(tr, "TIMELINE_ISIS", 1)  # one interspike interval: quick
-    runs = tr.DayRuns(Parameters(), seed=3)
+    monkeypatch.setattr(tr, "DAY_WINDOW_MS", 0.2)  # a short day: quick
+    base = load_preset("default", LIGHT).params
+    cache = tr.DayCache(tmp_path / "days.json")
+    tr.DayCache._memory.clear()
+    runs = tr.DayRuns(base, seed=3, cache=cache)
     day21 = slow_states(22, 0.8, 0, 28)[21]
     runs.request(day21)
     runs.request(day21)  # asked twice, run once
     assert runs.busy == 2
     runs.wait()
     runs.close()
+    assert runs.submitted == 2
     points = runs.points()
     assert [d for d, _, _ in points] == [21]
     direct = run_day(runs._job(day21))
     assert runs.bound[21][1] == direct["receptors_bound_mean"]  # same job, same numbers
     assert points[0][2] == runs.bound[21][1] / runs.bound[-1][1]
+    # Cached per preset and seed: a new timeline (even after a restart) runs nothing.
+    tr.DayCache._memory.clear()
+    again = tr.DayRuns(base, seed=3, cache=tr.DayCache(tmp_path / "days.json"))
+    again.request(day21)
+    assert again.submitted == 0 and again.points() == points
+    other = tr.DayRuns(base, seed=4, cache=tr.DayCache(tmp_path / "days.json"))
+    assert other.submitted == 1  # another seed is another measurement
+    other.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["days.json"]
+
+
+def test_the_worker_runs_days_at_the_lowest_priority(monkeypatch):
+    import render.treatment as tr
+
+    calls = []
+    monkeypatch.setattr(tr.os, "nice", lambda inc: calls.append(inc) or (19 if inc else 0))
+    monkeypatch.setattr(tr, "run_day", lambda job: {"receptors_bound_mean": 1.0})
+    assert tr.run_day_quietly({})["receptors_bound_mean"] == 1.0
+    assert calls[-1] == 19  # niceness 0 -> 19
+
+
+def test_a_started_course_computes_the_usual_weeks_ahead():
+    from render.treatment import PREFETCH_DAYS, Treatment
+
+    t = Treatment(load_preset("default").params, "default")
+    assert t.prefetch_states() == []
+    t.advance(2)
+    planned = t.prefetch_states(0.8)  # before K: the course K would start today
+    assert [st.day for st in planned] == [2 + d for d in PREFETCH_DAYS]
+    t.start_drug(0.8)
+    assert [st.day for st in t.prefetch_states()] == [2 + d for d in PREFETCH_DAYS]
+    assert all(st.on_drug for st in t.prefetch_states())
+    assert t.prefetch_states() == planned  # the same states: the runs are reused
