@@ -355,9 +355,9 @@ class Synapse(SynapseReadout):
         )  # fmt: skip
         pool.n = n_free
         self.step_index += k
-        for name, value in zip(COUNTER_NAMES, counts, strict=True):
-            if value:
-                self.counters[name] += int(value)
+        if counts.any():
+            for name, value in zip(COUNTER_NAMES, counts.tolist(), strict=True):
+                self.counters[name] += value
         if n_taken:
             carried = self._taken[:n_taken].copy()
             self.pos[carried] = random_points_in_terminal(self.params, self._rng, n_taken)
