@@ -341,7 +341,7 @@ class App:
                 f"{what}: {fused} vesicle{'s' if fused != 1 else ''} fused "
                 f"(p = {p_rel:.2f} per docked vesicle)"
             )
-        self.follow.follower.update()
+        self.follow.update()
         self._update_overlay()
         return steps
 

@@ -106,3 +106,9 @@ WARP_EASE_US = 10.0
 
 WARP_CPU_SHARE = 0.85
 """Time-warp in the window: the fast pace is capped to this share of what the CPU can step."""
+
+CAPTURE_FLASH_S = 0.6
+"""Screen seconds a SERT capture flash (a ring around the transporter) lasts."""
+
+MAX_CAPTURE_FLASHES = 150
+"""At most this many capture flashes are shown at once (the newest)."""

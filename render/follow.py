@@ -15,6 +15,8 @@ import numpy as np
 
 from sim import states as S
 
+from .warp import next_release_us
+
 TRAIL_FRAMES = 45
 """Frames of trail kept (0.75 s at 60 fps)."""
 
@@ -65,18 +67,28 @@ class Follower:
         self.state: int | None = None
         self.xyz: np.ndarray | None = None
         self.trail: deque[tuple[float, float, int]] = deque(maxlen=TRAIL_FRAMES)
+        self.notes: list[tuple[float, str]] = []
+        """The window's own lines of the story (e.g. a switch of vesicle), (time us, text)."""
+        self.from_vesicle = False
+        """Picked in a docked vesicle: switched to a released molecule if its vesicle stays."""
+        self._fusions_seen = 0
+        self._earlier: list[tuple[float, str]] = []
 
     @property
     def active(self) -> bool:
         """A molecule is being followed."""
         return self.mid is not None
 
-    def follow(self, model, mid: int) -> None:
+    def follow(self, model, mid: int, from_vesicle: bool = False) -> None:
         """Start following molecule ``mid`` of ``model`` (``model.track``)."""
         model.track(int(mid))
         self.model = model
         self.mid = int(mid)
         self.trail.clear()
+        self.notes = []
+        self._earlier = []
+        self.from_vesicle = from_vesicle
+        self._fusions_seen = len(model.fusion_log)
         self.update()
 
     def stop(self) -> None:
@@ -90,18 +102,62 @@ class Follower:
         self.trail.clear()
 
     def update(self) -> None:
-        """Note where the molecule is now (call once per frame)."""
+        """Note where the molecule is now (call once per frame).
+
+        A molecule picked in a docked vesicle whose vesicle did not fuse when
+        others did is swapped for one just released by a fused vesicle (the
+        one nearest its pore), and the story says so.
+        """
         if self.mid is None:
             return
-        self.state, self.xyz = molecule_xyz(self.model, self.mid)
+        m = self.model
+        if self.from_vesicle and len(m.fusion_log) > self._fusions_seen:
+            self._fusions_seen = len(m.fusion_log)
+            if int(m.state[self.mid]) == S.VESICLE:
+                t_us, _, _, px, py = m.fusion_log[-1]
+                other = nearest_free_to(m, px, py)
+                if other is not None:
+                    earlier = self.log()
+                    self.follow(m, other, from_vesicle=False)
+                    self._earlier = earlier
+                    self.notes.append(
+                        (t_us, "released by a neighbouring vesicle (the first stayed docked)")
+                    )
+            else:
+                self.from_vesicle = False
+        self.state, self.xyz = molecule_xyz(m, self.mid)
         if self.xyz is not None:
             self.trail.append((float(self.xyz[0]), float(self.xyz[2]), self.state))
 
     def log(self) -> list[tuple[float, str]]:
-        """The molecule's history: (time us, event) from ``model.tracked_log``."""
+        """The story: (time us, event) from ``model.tracked_log`` and the window's notes."""
         if self.model is None or self.model.tracked_id != self.mid:
             return []
-        return list(self.model.tracked_log)
+        own = list(self.model.tracked_log)
+        if self._earlier:  # the first molecule's lines, then the switch, then this one's
+            own = [e for e in own if not e[1].startswith("followed")]
+        return sorted([*self._earlier, *self.notes, *own], key=lambda e: e[0])
+
+
+def molecule_in_docked_vesicle(model, seed: int) -> int | None:
+    """A molecule in a docked, filled vesicle, chosen from (seed, step): about to be released."""
+    rng = np.random.default_rng([seed, model.step_index, 1])
+    ves = model.dock_vesicle[model.dock_vesicle >= 0]
+    ves = ves[model.vesicle_content[ves] > 0]
+    if len(ves) == 0:
+        return None
+    n = model.n_molecules
+    ids = np.flatnonzero((model.state[:n] == S.VESICLE) & np.isin(model.site[:n], ves))
+    return int(ids[rng.integers(len(ids))]) if len(ids) else None
+
+
+def nearest_free_to(model, x_nm: float, y_nm: float) -> int | None:
+    """Id of the free molecule nearest the membrane point (x, y, 0) (a fusion pore), or None."""
+    xyz = model.free_positions()
+    if xyz.shape[1] == 0:
+        return None
+    d2 = (xyz[0] - x_nm) ** 2 + (xyz[1] - y_nm) ** 2 + xyz[2] ** 2
+    return int(model.free.ids[int(np.argmin(d2))])
 
 
 def nearest_free(model, view, pos: tuple[float, float], radius_px: float = PICK_RADIUS_PX):
@@ -118,8 +174,19 @@ def nearest_free(model, view, pos: tuple[float, float], radius_px: float = PICK_
     return int(model.free.ids[i])
 
 
+END_STATES = {
+    S.CYTOSOL: "carried back into the terminal by SERT",
+    S.DEGRADED: "broken down by MAO",
+    S.LOST: "lost at the edge of the sheet",
+}
+"""Where a followed molecule's story ends, in plain words."""
+
+FIRE_IF_NEXT_AFTER_US = 300.0
+"""G fires an action potential when the next one is not due within this, simulated us."""
+
+
 class FollowRoom:
-    """Follow one molecule in the window: click or G picks it, Shift+G stops.
+    """Follow one molecule in the window: G picks one about to be released, a click a free one.
 
     Args:
         app: the window (its model, camera and messages).
@@ -128,6 +195,7 @@ class FollowRoom:
     def __init__(self, app) -> None:
         self.app = app
         self.follower = Follower()
+        self._told_end = False
 
     def follow_at(self, pos: tuple[int, int]) -> bool:
         """Follow the free molecule drawn nearest screen point ``pos``; True if one was found."""
@@ -140,21 +208,45 @@ class FollowRoom:
             return False
         mid = nearest_free(app.model, screen.view, pos)
         if mid is None:
-            app.say("no free 5-HT there: click on a yellow dot, or press G")
+            app.say("no free 5-HT there: click on a dot, or press G")
             return False
         self.start(mid)
         return True
 
-    def start(self, mid: int) -> None:
+    def start(self, mid: int, from_vesicle: bool = False) -> None:
         """Follow molecule ``mid`` of the model on screen."""
-        self.follower.follow(self.app.model, mid)
-        self.app.say(f"following 5-HT #{mid}: its history is listed bottom right (Shift+G stops)")
+        self.follower.follow(self.app.model, mid, from_vesicle)
+        self._told_end = False
+        if from_vesicle:
+            self.app.say("following a 5-HT in a docked vesicle: its story is bottom right")
+        else:
+            self.app.say(f"following 5-HT #{mid}: its story is bottom right (Shift+G stops)")
+
+    def update(self) -> None:
+        """Per frame: the follower's position, and one message when the story ends."""
+        f = self.follower
+        f.update()
+        if f.active and not self._told_end and f.state in END_STATES:
+            self._told_end = True
+            log = f.log()
+            released = [t for t, e in log if e.startswith("released")]
+            took = f" {log[-1][0] - released[0]:,.0f} µs after its release" if released else ""
+            self.app.say(f"5-HT #{f.mid} {END_STATES[f.state]}{took}")
 
     def do_follow_random(self) -> None:
-        """Follow a free molecule chosen from the seed (or one about to be released)."""
-        mid = random_free_molecule(self.app.model, self.app.seed)
+        """Follow a 5-HT from a docked vesicle to its end (firing if no release is near)."""
+        app = self.app
+        m = app.model
+        mid = molecule_in_docked_vesicle(m, app.seed)
+        if mid is not None:
+            self.start(mid, from_vesicle=True)
+            due = next_release_us(m)
+            if due is None or due - m.time_us > FIRE_IF_NEXT_AFTER_US:
+                app.do_fire()
+            return
+        mid = random_free_molecule(m, app.seed)
         if mid is None:
-            self.app.say("no 5-HT to follow yet: fire an action potential (F)")
+            app.say("no 5-HT to follow yet: fire an action potential (F)")
             return
         self.start(mid)
 

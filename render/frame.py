@@ -12,7 +12,7 @@ from typing import Any
 import pygame
 
 from . import hud, panels
-from .constants import AP_FLASH_S, TOAST_S
+from .constants import AP_FLASH_S, CAPTURE_FLASH_S, TOAST_S
 from .info import draw_info, info_rows
 from .keyhelp import draw_help
 from .labels import draw_labels, layout_labels
@@ -34,6 +34,7 @@ class FrameDrawer:
         self.help_rows_drawn: list[tuple[str, str, str]] = []
         self.labels_drawn = 0
         self.highlights_drawn = 0
+        self.captures_drawn = 0
         self.placed: list = []
         """Per pane with labels: (pane rect, labels placed, keep-out rects), px (for tests)."""
 
@@ -56,8 +57,18 @@ class FrameDrawer:
         self.highlights_drawn = 0
         self.placed = []
         keep: list[list[pygame.Rect]] = []
-        for view, model, flashes in scenes:
+        captures = (
+            [play.captures] if play.control is None else [play.control_captures, play.captures]
+        )
+        self.captures_drawn = 0
+        for (view, model, flashes), caps in zip(scenes, captures, strict=True):
             self.scene.draw(surface, view, model, flashes, ap_glow)
+            if caps:
+                g = glyph_size_px(view, model.params.tile_nm, th)
+                xy = self.scene.site_screen_positions(view, model, g)
+                self.captures_drawn += panels.draw_captures(
+                    surface, view, th, xy, caps, g, CAPTURE_FLASH_S
+                )
             keep.append(hud.draw_scale_bars(surface, view, th, fonts))
         follower = app.follow.follower
         panels.draw_follow(surface, screen.view, th, follower, fonts.scale)

@@ -288,3 +288,47 @@ def draw_follow_log(
         fonts.blit(surface, text, (box.left + pad + time_w, y), "small", theme.label_text)
         y += lh
     return box
+
+
+def draw_captures(
+    surface: pygame.Surface,
+    view: View,
+    theme: Theme,
+    site_xy: tuple[np.ndarray, np.ndarray],
+    captures: list[list[float]],
+    glyph_px: int,
+    life_s: float,
+) -> int:
+    """A ring flashing out from each SERT that just captured a 5-HT; returns rings drawn.
+
+    Args:
+        surface: target surface.
+        view: camera (flashes are clipped to its rectangle).
+        theme: colour profile.
+        site_xy: screen positions of the membrane sites as the scene draws them, px.
+        captures: [site id, age in screen s] per capture.
+        glyph_px: size of a site glyph, px.
+        life_s: how long a flash lasts, screen s.
+    """
+    if not captures:
+        return 0
+    r = view.rect
+    old = surface.get_clip()
+    surface.set_clip(r)
+    xs, ys = site_xy
+    n = 0
+    width = max(2, theme.line + 1)
+    for sid, age in captures:  # at most MAX_CAPTURE_FLASHES
+        i = int(sid)
+        x, y = float(xs[i]), float(ys[i])
+        if not r.collidepoint(x, y):
+            continue
+        a = min(1.0, age / life_s)
+        ring = glyph_px * (0.7 + 1.3 * a)
+        pygame.draw.circle(surface, theme.label_bg, (x, y), ring + 2, width + 2)
+        pygame.draw.circle(
+            surface, mix(theme.sert, theme.flash, 0.5 * (1 - a)), (x, y), ring, width
+        )
+        n += 1
+    surface.set_clip(old)
+    return n

@@ -18,12 +18,15 @@ from collections.abc import Callable
 import numpy as np
 
 from sim import Synapse
+from sim import states as S
 from sim.params import Parameters
 
 from .clock import TICKS_PER_S, FixedStepClock, ticks_from_seconds, ticks_per_frame
 from .constants import (
     ACHIEVED_WINDOW_S,
+    CAPTURE_FLASH_S,
     FLASH_S,
+    MAX_CAPTURE_FLASHES,
     MAX_FRAME_S,
     NOMINAL_FPS,
     RATE_CHOICES_HZ,
@@ -45,6 +48,18 @@ def run_steps(model: Synapse, n: int) -> None:
         return
     for _ in range(n):
         model.step()
+
+
+def sert_holders(m: Synapse) -> tuple[np.ndarray, np.ndarray]:
+    """(SERT site ids, the molecule each holds or -1): compared after a frame for captures."""
+    sert = np.flatnonzero(m.sites.kind == S.SITE_SERT)
+    return sert, m.site_occupant[sert].copy()
+
+
+def new_captures(m: Synapse, sert: np.ndarray, before: np.ndarray) -> np.ndarray:
+    """SERT sites that took up a molecule since ``before`` (:func:`sert_holders`)."""
+    now = m.site_occupant[sert]
+    return sert[(now >= 0) & (now != before)]
 
 
 def fusion_flashes(m: Synapse, dock_before: np.ndarray) -> list[Flash]:
@@ -91,6 +106,9 @@ class Playback:
         self.screen_time_s = 0.0
         self.flashes: list[Flash] = []
         self.control_flashes: list[Flash] = []
+        self.captures: list[list[float]] = []
+        """SERT captures being shown: [site id, age in screen s] (the control's apart)."""
+        self.control_captures: list[list[float]] = []
         self.ap_age_s = math.inf
         self.last_ap: tuple[int, int, float] | None = None
         """The last frame's action potentials: (count, vesicles fused, release probability)."""
@@ -143,6 +161,8 @@ class Playback:
         self.clock.reset()
         self.flashes.clear()
         self.control_flashes.clear()
+        self.captures.clear()
+        self.control_captures.clear()
         self.ap_age_s = math.inf
         self._achieved.clear()
         self.warp.expect_at_us = None
@@ -212,6 +232,7 @@ class Playback:
         m, c = self.model, self.control
         dock_before = m.dock_vesicle.copy()
         c_dock_before = c.dock_vesicle.copy() if c is not None else None
+        held_before = [sert_holders(x) for x in self.models]
         spikes_before = len(m.spike_log)
         if self.pause_armed:
             chunks = min(n_steps, 32)
@@ -247,6 +268,10 @@ class Playback:
             fused_total = sum(s[1] for s in m.spike_log[spikes_before:])
             self.last_ap = (len(m.spike_log) - spikes_before, fused_total, m.spike_log[-1][2])
         self.flashes.extend(fusion_flashes(m, dock_before))
+        lists = (self.captures, self.control_captures)
+        for model, before, shown in zip(self.models, held_before, lists, strict=False):
+            shown.extend([float(sid), 0.0] for sid in new_captures(model, *before))
+            del shown[:-MAX_CAPTURE_FLASHES]
         if c is not None:
             self.control_flashes.extend(fusion_flashes(c, c_dock_before))
         return done
@@ -276,6 +301,10 @@ class Playback:
             for f in flashes:
                 f.age_s += wall_s
             flashes[:] = [f for f in flashes if f.age_s < FLASH_S]
+        for caps in (self.captures, self.control_captures):
+            for cap in caps:
+                cap[1] += wall_s
+            caps[:] = [cap for cap in caps if cap[1] < CAPTURE_FLASH_S]
         steps = 0
         self.last_ap = None
         self.behind = False
