@@ -40,8 +40,10 @@ from sim.presets import Preset, load_preset
 
 from .compare import Compare
 from .constants import (
-    BLOCKADE_STEP,
     CAPTION_S,
+    GIF_COLORS,
+    GIF_FPS,
+    GIF_WIDTH_PX,
     NOMINAL_FPS,
     PLOT_SCREEN_S,
     RECORD_MAX_CATCHUP_FRAMES,
@@ -67,6 +69,32 @@ WINDOW_TITLE = "Cleft - a serotonin synapse, molecule by molecule"
 
 DEFAULT_OUT_DIR = Path.home() / "Cleft"
 """Where S (PNG) and V (MP4, GIF) save when no ``--out-dir`` is given."""
+
+
+def record_fps(path: str | Path) -> int:
+    """Frames per second of a recording to ``path``: ``GIF_FPS`` for .gif, else ``VIDEO_FPS``."""
+    return GIF_FPS if Path(path).suffix.lower() == ".gif" else VIDEO_FPS
+
+
+def gif_size(size: tuple[int, int]) -> tuple[int, int]:
+    """A GIF's frame size for a window ``size``: ``GIF_WIDTH_PX`` wide at most, even, same shape."""
+    w, h = size
+    k = min(1.0, GIF_WIDTH_PX / max(w, 1))
+    return max(2, int(w * k) // 2 * 2), max(2, int(h * k) // 2 * 2)
+
+
+def gif_frame(surface: pygame.Surface, size: tuple[int, int]) -> pygame.Surface:
+    """``surface`` scaled to ``size`` and reduced to ``GIF_COLORS`` colours, for a GIF frame.
+
+    Fewer, stable colours make the GIF's compression work (the encoder then
+    keeps exactly these colours); smooth scaling keeps text readable.
+    """
+    from PIL import Image
+
+    small = pygame.transform.smoothscale(surface, size) if surface.get_size() != size else surface
+    img = Image.frombytes("RGB", size, pygame.image.tobytes(small, "RGB"))
+    img = img.quantize(GIF_COLORS, method=Image.Quantize.FASTOCTREE).convert("RGB")
+    return pygame.image.frombytes(img.tobytes(), size, "RGB")
 
 
 def save_png(surface: pygame.Surface, path: Path, replace: bool = True) -> None:
@@ -143,8 +171,8 @@ class App:
         self.screen = Screen(self, size, projector)
         self.controls = Controls(self)
         self.frame = FrameDrawer(self)
-        self.rooms = (self, self.play, self.screen, self.course, self.guide, self.compare)
-        self.rooms += (self.follow,)
+        self.rooms = (self, self.play, self.screen, self.controls, self.course, self.guide)
+        self.rooms += (self.compare, self.follow)
         self.screen.layout(size)
         if compare:
             self.compare.set(True)
@@ -286,22 +314,6 @@ class App:
         if self.play.paused:
             self.say("action potential queued: press Space to play or Right to step")
 
-    def do_blockade_up(self) -> None:
-        """Blockade +5%."""
-        self.set_blockade(round(self.model.blockade / BLOCKADE_STEP + 1) * BLOCKADE_STEP)
-
-    def do_blockade_down(self) -> None:
-        """Blockade -5%."""
-        self.set_blockade(round(self.model.blockade / BLOCKADE_STEP - 1) * BLOCKADE_STEP)
-
-    def do_rate_up(self) -> None:
-        """Next higher firing rate."""
-        self.set_firing_rate(self.controls.rate_stepper.neighbour(+1))
-
-    def do_rate_down(self) -> None:
-        """Next lower firing rate."""
-        self.set_firing_rate(self.controls.rate_stepper.neighbour(-1))
-
     def do_caption(self) -> None:
         """Show the scenario's title and caption again."""
         self.caption_at = self.play.screen_time_s
@@ -415,9 +427,8 @@ class App:
             raise RecordingError("already recording")
         if path is None:
             path = next_free_path(self.out_folder(self.record_dir), ".gif" if gif else ".mp4")
-        self.video = VideoRecorder(
-            Path(path), self.screen.size, VIDEO_FPS, block=self.scripted, explicit=explicit
-        )
+        fps, size = (GIF_FPS, gif_size(self.screen.size)) if gif else (VIDEO_FPS, self.screen.size)
+        self.video = VideoRecorder(Path(path), size, fps, block=self.scripted, explicit=explicit)
         self._next_capture_s = self.play.screen_time_s
         return self.video.path
 
@@ -467,7 +478,7 @@ class App:
         n = 1
         if not self.scripted:  # keep video time in step with screen time
             n = 0
-            step = 1.0 / VIDEO_FPS
+            step = 1.0 / v.fps
             while (
                 self.play.screen_time_s + 1e-9 >= self._next_capture_s
                 and n < RECORD_MAX_CATCHUP_FRAMES
@@ -477,9 +488,10 @@ class App:
             if self.play.screen_time_s >= self._next_capture_s:
                 self._next_capture_s = self.play.screen_time_s + step
         if n:
-            data = pygame.image.tobytes(surface, "RGB")
+            frame = gif_frame(surface, v.size) if v.kind == "gif" else surface
+            data = pygame.image.tobytes(frame, "RGB")
             for _ in range(n):
-                v.add_frame(data, surface.get_size())
+                v.add_frame(data, frame.get_size())
 
 
 def _preset_action(digit: str, name: str):
@@ -627,7 +639,8 @@ def run_app(
         frames: draw exactly this many frames, then exit, without showing a
             window (SDL's dummy driver). Each frame advances the model by the
             preset's playback speed at a nominal 60 fps (deterministic); with
-            ``record``, at ``VIDEO_FPS`` so the file plays at the set speed.
+            ``record``, at the file's frame rate (``VIDEO_FPS``, ``GIF_FPS``) so
+            it plays at the set speed.
         screenshot: with ``frames``, save the last frame to this PNG path.
         blockade: initial SSRI blockade, fraction of SERT 0..1.
         fullscreen: start fullscreen (F11 toggles).
@@ -675,7 +688,7 @@ def run_app(
                 scripted=scripted,
                 projector=projector,
                 screenshot_dir=folder,
-                frame_fps=VIDEO_FPS if scripted and record else NOMINAL_FPS,
+                frame_fps=record_fps(record) if scripted and record else NOMINAL_FPS,
                 compare=compare,
                 tour=tour,
             )

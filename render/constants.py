@@ -79,8 +79,18 @@ CAPTION_S = 10.0
 """Screen seconds a scenario's caption stays up after it is loaded (I shows it again)."""
 
 VIDEO_FPS = 30
-"""Frames per second of recorded videos. A scripted recording (``--record --frames``)
+"""Frames per second of recorded MP4 videos. A scripted recording (``--record --frames``)
 advances 1/VIDEO_FPS s of playback per frame, so the file plays at the set speed."""
+
+GIF_FPS = 20
+"""Frames per second of recorded GIFs: 50 ms per frame, a whole number of the GIF's
+centiseconds, so the frame times add up to the real length (30 fps cannot: 3 cs plays 10% fast)."""
+
+GIF_WIDTH_PX = 640
+"""GIFs are scaled to at most this width (text stays readable, the file stays small)."""
+
+GIF_COLORS = 64
+"""Colours per GIF frame. With 640 px and 20 fps a lecture clip is about 0.4 MB per second."""
 
 RECORD_MAX_CATCHUP_FRAMES = 4
 """Interactive recording: a slow frame is repeated at most this many times to keep

@@ -11,6 +11,7 @@ from typing import Any
 
 import pygame
 
+from .constants import BLOCKADE_STEP
 from .keys import action_for
 from .text import fmt_duration_us
 from .widgets import Button, Slider, Stepper, Widget
@@ -96,6 +97,25 @@ class Controls:
             Button(lambda: "Projector (P)", screen.do_projector, on=lambda: screen.projector),
             Button(lambda: "Help (H)", screen.do_help, on=lambda: screen.show_help),
         ]
+
+    # ------------------------------------------------------------- actions
+    def do_blockade_up(self) -> None:
+        """Blockade +5%."""
+        m = self.app.model
+        self.app.set_blockade(round(m.blockade / BLOCKADE_STEP + 1) * BLOCKADE_STEP)
+
+    def do_blockade_down(self) -> None:
+        """Blockade -5%."""
+        m = self.app.model
+        self.app.set_blockade(round(m.blockade / BLOCKADE_STEP - 1) * BLOCKADE_STEP)
+
+    def do_rate_up(self) -> None:
+        """Next higher firing rate."""
+        self.app.set_firing_rate(self.rate_stepper.neighbour(+1))
+
+    def do_rate_down(self) -> None:
+        """Next lower firing rate."""
+        self.app.set_firing_rate(self.rate_stepper.neighbour(-1))
 
     @property
     def widgets(self) -> list[Widget]:
