@@ -13,7 +13,7 @@ import statistics
 import time
 
 SIZE_PX = (1280, 720)
-TARGET_MS = 8.0
+TARGET_MS = 6.0
 """Goal for one step + draw at 100k free molecules, ms."""
 
 

@@ -6,10 +6,12 @@ away: free molecules are shaded by y (nearer = brighter, drawn on top) and
 membrane sites are spread over a thin band around their membrane by y, so a
 ring of transporters seen edge-on does not collapse into one line.
 
-Drawing cost: free and cytosolic molecules are stamped with numpy into
-palette layers (:mod:`render.stamp`); sites are pre-rendered sprites, one per
-(kind, state), drawn with one ``Surface.fblits`` call; vesicles (tens) and the
-outlines are ordinary draw calls. No Python loop runs over molecules.
+Drawing cost: free and cytosolic molecules are drawn by one compiled kernel
+straight into the frame (:mod:`render.splat`; the numpy palette layers of
+:mod:`render.stamp` for surfaces that are not 32-bit); sites are
+pre-rendered sprites, one per (kind, state), drawn with one
+``Surface.fblits`` call; vesicles (tens) and the outlines are ordinary draw
+calls. No Python loop runs over molecules.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import pygame
 
 from .colors import Theme, mix
 from .constants import FLASH_S
+from .splat import DotSplatter
 from .stamp import (
     CODE_CLEFT,
     CODE_CYTOSOL,
@@ -180,6 +183,8 @@ class SceneRenderer:
         self.theme = theme
         self.cleft_layer = PaletteLayer((1, 1), transparent=False)
         self.cytosol_layer = PaletteLayer((1, 1), transparent=True)
+        self.splatter = DotSplatter()
+        """The compiled dot kernel (32-bit targets); the palette layers serve any other."""
         self._glyphs: dict[tuple[str, int], list[pygame.Surface]] = {}
         self.set_theme(theme)
         self.last_dot_count = 0
@@ -199,6 +204,7 @@ class SceneRenderer:
         }
         self.cleft_layer.set_colors(colors)
         self.cytosol_layer.set_colors(colors)
+        self.splatter.set_colors(colors)
 
     def glyphs(self, g: int) -> list[pygame.Surface]:
         """Site sprites at size ``g`` px (cached per theme and size)."""
@@ -335,12 +341,26 @@ class SceneRenderer:
         self.last_dot_count = 0
         if y1 <= y0:
             return
+        xyz = model.free_positions()
+        n = xyz.shape[1]
+        radius = molecule_radius_px(view, self.theme)
+        if DotSplatter.usable(surface):
+            self.splatter.draw(
+                surface,
+                pygame.Rect(r.left, y0, r.w, y1 - y0),
+                (xyz[0], xyz[1], xyz[2]),
+                (view.sx, view.sz, r.centerx - view.cx_nm * view.sx - r.left, view.y_pre - y0),
+                depth_nm=0.35 * model.params.active_zone_radius_nm,
+                radius=radius,
+                outline=radius >= 2,
+                base=self.cleft_base_row(view, model, r.w),
+            )
+            self.last_dot_count = n
+            return
         layer = self.cleft_layer
         if layer.size != (r.w, y1 - y0):
             layer.resize((r.w, y1 - y0))
         layer.begin()
-        xyz = model.free_positions()
-        n = xyz.shape[1]
         if n:
             x, y, z = xyz[0], xyz[1], xyz[2]
             px = np.multiply(x, np.float32(view.sx), dtype=np.float32)
@@ -352,7 +372,6 @@ class SceneRenderer:
             codes += CODE_FAR
             layer.stamp(px, py, codes)
             self.last_dot_count = n
-        radius = molecule_radius_px(view, self.theme)
         layer.grow(radius, outline=radius >= 2)
         layer.finish(self.cleft_base_row(view, model, r.w))
         layer.blit(surface, (r.left, y0))
@@ -396,11 +415,28 @@ class SceneRenderer:
         )
         if not (box.w and box.h):
             return
+        pos = model.cytosol_positions()
+        if DotSplatter.usable(surface):
+            radius = molecule_radius_px(view, self.theme)
+            self.splatter.draw(
+                surface,
+                box,
+                (pos[:, 0], pos[:, 1], pos[:, 2]),
+                (
+                    view.sx,
+                    view.sx,
+                    view.rect.centerx - view.cx_nm * view.sx - box.left,
+                    view.y_pre - box.top,
+                ),
+                fixed_code=CODE_CYTOSOL,
+                radius=radius,
+                outline=radius >= 2,
+            )
+            return
         layer = self.cytosol_layer
         if layer.size != (box.w, box.h):
             layer.resize((box.w, box.h))
         layer.begin()
-        pos = model.cytosol_positions()
         px = np.multiply(pos[:, 0], np.float32(view.sx), dtype=np.float32)
         px += np.float32(view.rect.centerx - view.cx_nm * view.sx - box.left)
         py = np.multiply(pos[:, 2], np.float32(view.sx), dtype=np.float32)
