@@ -52,7 +52,9 @@ class FixedStepClock:
         self.acc = 0
         self.ps_per_s = 0
         self.clamped = False
-        """The last :meth:`advance` owed more steps than ``max_steps``: behind the set pace."""
+        """The last :meth:`advance` owed more steps than ``max_steps`` (some carried over)."""
+        self.dropped = False
+        """The last :meth:`advance` dropped owed time: the simulation fell behind the set pace."""
         self.set_speed(playback_us_per_s)
 
     def set_speed(self, playback_us_per_s: float) -> None:
@@ -79,10 +81,12 @@ class FixedStepClock:
         self.acc += ticks * self.ps_per_s
         steps, self.acc = divmod(self.acc, self._step_cost)
         self.clamped = False
+        self.dropped = False
         if max_steps is not None and steps > max_steps:
             carried = min(steps - max_steps, max_steps)
             self.acc += carried * self._step_cost
             self.clamped = True
+            self.dropped = steps - max_steps > carried
             steps = max_steps
         return int(steps)
 

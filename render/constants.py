@@ -16,6 +16,13 @@ STEP_BUDGET_S = 0.010
 """Wall-clock seconds per frame the model may use interactively; beyond it the
 playback slows down and the on-screen 'achieved' speed says so."""
 
+MIN_FPS = 30
+"""Frames per second the window keeps at least when it gives stepping more than
+``STEP_BUDGET_S`` (drawing and the display take the rest of the frame)."""
+
+MAX_STEP_BUDGET_S = 0.025
+"""Most wall-clock seconds per frame the model may use."""
+
 ACHIEVED_WINDOW_S = 1.0
 """Wall-clock window over which the achieved playback speed is measured."""
 
@@ -114,7 +121,7 @@ WARP_FAST_FACTOR = 5.0
 WARP_EASE_US = 10.0
 """Time-warp: simulated time over which the pace grows (or falls) e-fold, us."""
 
-WARP_CPU_SHARE = 0.85
+WARP_CPU_SHARE = 0.8
 """Time-warp in the window: the fast pace is capped to this share of what the CPU can step."""
 
 CAPTURE_FLASH_S = 0.6

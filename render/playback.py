@@ -28,6 +28,8 @@ from .constants import (
     FLASH_S,
     MAX_CAPTURE_FLASHES,
     MAX_FRAME_S,
+    MAX_STEP_BUDGET_S,
+    MIN_FPS,
     NOMINAL_FPS,
     RATE_CHOICES_HZ,
     SPEED_CHOICES_US_PER_S,
@@ -116,6 +118,8 @@ class Playback:
         """The last frame ran slower than the set pace (simulated time was dropped)."""
         self._step_cost_s = 2.0e-5
         self._frame_dt_s = 1.0 / NOMINAL_FPS
+        self._overhead_s = 0.0
+        self._last_step_s = 0.0
         self._achieved: deque[tuple[float, int, float]] = deque()
         self._owed_us = 0.0
         self.base_us_per_s = float(playback_us_per_s)
@@ -192,13 +196,22 @@ class Playback:
         return None if w is None else w[2] / w[0]
 
     # -------------------------------------------------------------- loop
+    def step_budget_s(self) -> float:
+        """Wall time a frame may spend stepping, s.
+
+        ``STEP_BUDGET_S``, or more when drawing and the display leave room
+        within a ``MIN_FPS`` frame (a large window on a slow display then keeps
+        the pace at a lower frame rate), at most ``MAX_STEP_BUDGET_S``.
+        """
+        return min(MAX_STEP_BUDGET_S, max(STEP_BUDGET_S, 1.0 / MIN_FPS - self._overhead_s))
+
     def _pace(self, cap: bool) -> float:
         """The pace to set for the next frame, us/s (``cap``: no more than the CPU can step)."""
         if not self.warp_on:
             return self.base_us_per_s
         pace = self.warp.pace(self.model)
         if cap:
-            steps = STEP_BUDGET_S / max(self._step_cost_s, 1e-9)
+            steps = self.step_budget_s() / max(self._step_cost_s, 1e-9)
             can = WARP_CPU_SHARE * steps * self.model.dt_us / self._frame_dt_s
             pace = max(min(pace, can), min(self.warp.slow_us_per_s, can))
         return pace
@@ -260,7 +273,8 @@ class Playback:
             elif chunks > 1 and self._released(spikes_before):
                 self.clock.reset()  # the warp slows down here: the rest of the frame is not owed
                 break
-        cost = (time.perf_counter() - t0) / done
+        self._last_step_s = time.perf_counter() - t0
+        cost = self._last_step_s / done
         self._step_cost_s = 0.8 * self._step_cost_s + 0.2 * cost
         if len(m.spike_log) > spikes_before:
             self.ap_age_s = 0.0
@@ -290,9 +304,11 @@ class Playback:
             max_steps = None
         else:
             ticks = ticks_from_seconds(min(max(real_dt_s, 0.0), MAX_FRAME_S))
-            max_steps = max(1, int(STEP_BUDGET_S / max(self._step_cost_s, 1e-9)))
+            max_steps = max(1, int(self.step_budget_s() / max(self._step_cost_s, 1e-9)))
             dt = min(max(real_dt_s, 1.0 / NOMINAL_FPS), MAX_FRAME_S)
             self._frame_dt_s = 0.9 * self._frame_dt_s + 0.1 * dt
+            rest = max(0.0, dt - self._last_step_s)  # drawing, events, the display
+            self._overhead_s = 0.9 * self._overhead_s + 0.1 * rest
         wall_s = ticks / TICKS_PER_S
         self.frame_index += 1
         self.screen_time_s += wall_s
@@ -311,7 +327,7 @@ class Playback:
         if not self.paused:
             self.clock.set_speed(self._pace(cap=not self.scripted))
             steps = self.clock.advance(ticks, max_steps)
-            self.behind = self.clock.clamped or (not self.scripted and real_dt_s > MAX_FRAME_S)
+            self.behind = self.clock.dropped or (not self.scripted and real_dt_s > MAX_FRAME_S)
             steps = self.advance(steps)
             self._owed_us += wall_s * self.playback_us_per_s
             self._achieved.append((self.screen_time_s, self.model.step_index, self._owed_us))

@@ -14,9 +14,11 @@ the figures ``--stats PATH`` writes as JSON:
     loading a scenario restarts the clock at 0 but not this sum).
 ``behind_fraction``
     share of the playing wall time (not paused) in frames where the
-    simulation ran slower than the set pace: the model owed more steps than
-    the frame's CPU budget allowed, or the frame took longer than the clock
-    accepts (``MAX_FRAME_S``), so simulated time was dropped.
+    simulation fell behind the set pace: the steps owed exceeded the frame's
+    CPU budget by more than the one frame of debt the clock carries over, or
+    the frame took longer than the clock accepts (``MAX_FRAME_S``), so
+    simulated time was dropped (a slow frame caught up by the next one is not
+    behind).
 ``mean_set_us_per_s``
     time-weighted mean of the set pace while playing, simulated us per
     wall second (with time-warp, the pace it asked for from moment to moment).

@@ -48,8 +48,13 @@ def test_clock_is_an_exact_integer_accumulator_with_a_clamp():
     assert set(steps) <= {33, 34}
     clock.reset()
     assert clock.advance(TICKS_PER_S, max_steps=10) == 10  # clamped
+    assert clock.clamped and clock.dropped  # 2000 owed: far more than one frame of debt
     assert clock.advance(0, max_steps=10) == 10  # one frame of debt carried...
     assert clock.advance(0, max_steps=10) == 0  # ...the rest dropped
+    clock.reset()
+    assert clock.advance(ticks_per_frame(60, 0), max_steps=30) == 30  # 33 owed, 3 carried
+    assert clock.clamped and not clock.dropped  # a slow frame, caught up: not behind
+    assert clock.advance(ticks_per_frame(60, 1), max_steps=40) == 36
 
 
 def test_interactive_playback_falls_behind_honestly_when_cpu_bound(screen):
