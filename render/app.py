@@ -63,6 +63,7 @@ from .plots import plot_window_us
 from .recording import SUFFIXES, RecordingError, VideoRecorder, next_free_path
 from .screen import MAX_SIZE, MIN_SIZE, Screen
 from .stats import RunStats
+from .tissue_mode import TissueMode
 from .treatment import DayRuns
 
 WINDOW_TITLE = "Cleft - a serotonin synapse, molecule by molecule"
@@ -168,11 +169,12 @@ class App:
         self.guide = Guide(self)
         self.course = Course(self)
         self.follow = FollowRoom(self)
+        self.tissue = TissueMode(self)
         self.screen = Screen(self, size, projector)
         self.controls = Controls(self)
         self.frame = FrameDrawer(self)
         self.rooms = (self, self.play, self.screen, self.controls, self.course, self.guide)
-        self.rooms += (self.compare, self.follow)
+        self.rooms += (self.compare, self.follow, self.tissue)
         self.screen.layout(size)
         if compare:
             self.compare.set(True)
@@ -231,6 +233,8 @@ class App:
 
     def do(self, action: str) -> None:
         """Run a bound action by its id (see :data:`render.keys.BINDINGS`)."""
+        if self.tissue.on and not self.tissue.allows(action):
+            return
         self.handler(action)()
 
     def pump(self) -> None:
@@ -245,7 +249,15 @@ class App:
     def set_blockade(self, fraction: float) -> None:
         """SSRI blockade, fraction of SERT 0..1; the model follows at once (not the control)."""
         f = float(min(1.0, max(0.0, fraction)))
+        if self.tissue.on:  # the tissue view is shown: the slider and keys act on the tissue
+            self.tissue.set_blockade(round(f, 6))
+            return
         self.model.set_blockade(round(f, 6))
+
+    @property
+    def shown_blockade(self) -> float:
+        """The blockade of the model on screen (the tissue's in the tissue view), fraction."""
+        return self.tissue.blockade if self.tissue.on else self.model.blockade
 
     def set_firing_rate(self, hz: float) -> None:
         """Action-potential rate from now on, Hz (both synapses in compare mode)."""
@@ -344,6 +356,8 @@ class App:
     def update(self, real_dt_s: float) -> int:
         """Advance by one frame of ``real_dt_s`` wall seconds; returns model steps taken."""
         self.guide.update()
+        if self.tissue.on:  # the synapse waits, unchanged
+            return self.tissue.update(real_dt_s)
         steps = self.play.update(real_dt_s)
         ap = self.play.last_ap
         if ap is not None:
@@ -369,7 +383,7 @@ class App:
 
     def draw(self, surface: pygame.Surface) -> None:
         """Draw one frame onto ``surface``; save it (S) and hand it to a running recording."""
-        self.frame.draw(surface)
+        (self.tissue.draw if self.tissue.on else self.frame.draw)(surface)
         if self._screenshot_pending:
             self._screenshot_pending = False
             self._save_screenshot(surface)
@@ -498,6 +512,8 @@ def _preset_action(digit: str, name: str):
     def action(self: App) -> None:
         if self.guide.active:
             self.guide.end()
+        if self.tissue.on:
+            self.tissue.set(False)
         self.load_scenario(name)
 
     action.__name__ = f"do_preset_{digit}"

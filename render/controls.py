@@ -51,7 +51,7 @@ class Controls:
         self.reset_button = Button(lambda: "Reset", app.do_reset, "R")
         self.blockade_slider = Slider(
             "SSRI blockade of SERT (Up/Down, [ ])",
-            lambda: app.model.blockade,
+            lambda: app.shown_blockade,
             app.set_blockade,
             lambda v: f"{v * 100:.0f}%",
             ticks=((0.8, "80% = typical dose"),),
@@ -101,13 +101,13 @@ class Controls:
     # ------------------------------------------------------------- actions
     def do_blockade_up(self) -> None:
         """Blockade +5%."""
-        m = self.app.model
-        self.app.set_blockade(round(m.blockade / BLOCKADE_STEP + 1) * BLOCKADE_STEP)
+        f = self.app.shown_blockade
+        self.app.set_blockade(round(f / BLOCKADE_STEP + 1) * BLOCKADE_STEP)
 
     def do_blockade_down(self) -> None:
         """Blockade -5%."""
-        m = self.app.model
-        self.app.set_blockade(round(m.blockade / BLOCKADE_STEP - 1) * BLOCKADE_STEP)
+        f = self.app.shown_blockade
+        self.app.set_blockade(round(f / BLOCKADE_STEP - 1) * BLOCKADE_STEP)
 
     def do_rate_up(self) -> None:
         """Next higher firing rate."""
@@ -142,7 +142,7 @@ class Controls:
                 app.do(action)
         elif t in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION):
             self._mouse(event)
-        elif t == pygame.MOUSEWHEEL:
+        elif t == pygame.MOUSEWHEEL and not app.tissue.on:
             app.screen.wheel(pygame.mouse.get_pos(), getattr(event, "y", 0))
 
     def _mouse(self, event: pygame.event.Event) -> None:
@@ -150,9 +150,12 @@ class Controls:
         if screen.show_help and event.type == pygame.MOUSEBUTTONDOWN:
             screen.show_help = False
             return
-        for w in self.widgets:
+        tissue = self.app.tissue.on  # the tissue view: only its slider; the synapse waits
+        for w in [self.blockade_slider] if tissue else self.widgets:
             if w.handle_event(event):
                 return
+        if tissue:
+            return
         pos = getattr(event, "pos", None)
         if event.type == pygame.MOUSEBUTTONDOWN and pos and getattr(event, "button", 1) == 1:
             if screen.in_scene(pos):

@@ -115,6 +115,13 @@ BINDINGS: tuple[Binding, ...] = (
     # --- scenarios ----------------------------------------------------------
     *(Binding(f"preset_{d}", _digit_keys(d), d, text, "Scenarios") for d, _, text in PRESET_KEYS),
     Binding("caption", (pygame.K_i,), "I", "show the scenario's explanation again", "Scenarios"),
+    Binding(
+        "tissue",
+        (pygame.K_m,),
+        "M",
+        "tissue scale: 20 um of neuropil in real time / back to the synapse",
+        "Scenarios",
+    ),
     # --- treatment timeline -------------------------------------------------
     Binding("day", (pygame.K_d,), "D", "treatment timeline: next day", "Treatment"),
     Binding("week", (pygame.K_w,), "W", "treatment timeline: one week later", "Treatment"),
