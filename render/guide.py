@@ -142,6 +142,8 @@ class Guide:
 
     def _restore(self, saved: Saved) -> None:
         app = self.app
+        if app.tissue.on:  # a tissue step was showing: back to the synapse first
+            app.tissue.set(False)
         app.course.end()
         app.compare.on = saved.compare
         app.screen.place_views()
@@ -181,6 +183,8 @@ class Guide:
             ok = app.load_scenario(step["preset"], step.get("overrides"), announce=False)
         if not ok:
             return
+        if app.tissue.on != bool(step.get("tissue", False)):
+            app.tissue.set(not app.tissue.on)
         if step.get("blockade") is not None:
             app.set_blockade(step["blockade"])
         app.play.set_speed(step.get("speed", app.preset.playback_us_per_s))

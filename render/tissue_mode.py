@@ -25,7 +25,7 @@ import pygame
 from sim.presets import load_preset
 from sim.tissue import Tissue
 
-from . import hud
+from . import hud, panels
 from .constants import MAX_FRAME_S, TOAST_S
 from .keyhelp import draw_help
 from .tissue_view import TissueView
@@ -41,7 +41,7 @@ SYNAPSE_NOTE = "Synapse scale: 20 nm cleft, slow motion"
 
 TISSUE_ACTIONS = frozenset(
     {"tissue", "blockade_up", "blockade_down", "help", "quit", "screenshot", "record",
-     "record_gif", "projector", "fullscreen"}
+     "record_gif", "projector", "fullscreen", "tour", "tour_next", "tour_back"}
 )  # fmt: skip
 """Keys that work in the tissue view; the number keys also work (they go back to the synapse).
 Every other key acts on the synapse, which waits unchanged: the screen says so instead."""
@@ -123,6 +123,8 @@ class TissueMode:
         """Whether ``action`` runs in the tissue view (else the screen says why not)."""
         if action in TISSUE_ACTIONS or action.startswith("preset_"):
             return True
+        if action == "reset" and self.app.guide.active:  # R replays the tour's step
+            return True
         self.app.say("that key acts on the synapse: M goes back to it")
         return False
 
@@ -181,7 +183,16 @@ class TissueMode:
             "midleft",
         )
         body = pygame.Rect(area.x, strip.bottom, area.w, area.h - strip_h)
+        if app.card_text() != screen.card_shown:  # the tour's card came or went
+            screen.place_views()
+        card = screen.card_shown if app.guide.active and screen.card_rect else None
+        if card is not None:  # the tour's card under the tissue, not over it
+            m = int(8 * fonts.scale)
+            body.h -= screen.card_rect.h + m
+            box = pygame.Rect(body.x + m, body.bottom, body.w - 2 * m, screen.card_rect.h)
         self.view.draw(surface, body, self.model)
+        if card is not None:
+            panels.draw_banner(surface, box, th, fonts, *card)
         toast = app.toast
         if toast and app.play.screen_time_s - toast[1] < TOAST_S:
             zone = pygame.Rect(strip.centerx, strip.y, strip.w // 2, strip.h)  # off the clock

@@ -27,6 +27,9 @@ Each step is a dict:
     ``[(screen seconds after the step starts, action), ...]``: what the step
     makes happen while its card is up; actions are ``fire`` (an action
     potential now). R replays the step from its start.
+``tissue``
+    show the tissue scale (:mod:`render.tissue_mode`, key M) instead of the
+    synapse; ``blockade`` then acts on the tissue. Default False.
 ``course``
     a treatment step: ``{"occupancy", "start", "stop", "day", "days"}`` opens
     the timeline on ``preset`` with one course (SSRI at ``occupancy`` of
@@ -172,6 +175,25 @@ STEPS: list[dict[str, Any]] = [
         "view": {"mode": "focus", "x_nm": -150.0, "z_nm": 0.0, "zoom": 4.0},
         "highlight": "autoreceptors",
         "speed": 200.0,
+    },
+    {
+        "title": "Beyond the synapse",
+        "text": (
+            "Most serotonin varicosities release into the space between cells, with no "
+            "synapse facing them: this is a cube of brain tissue 20 micrometres wide, in real "
+            "time. Each release spreads out and SERT takes it back within about a second, "
+            "which keeps a steady ambient level of a few tens of nanomolar. Drag the SSRI "
+            "slider: the ambient level rises, but less than blocking uptake alone would give, "
+            "because 5-HT1B autoreceptors on the varicosities turn release down."
+        ),
+        "preset": "healthy",
+        "overrides": {},
+        "blockade": None,
+        "compare": False,
+        "view": {"mode": "fit"},
+        "highlight": None,
+        "speed": 200.0,
+        "tissue": True,
     },
     {
         "title": "The weeks-long delay",

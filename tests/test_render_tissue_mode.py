@@ -89,3 +89,27 @@ def test_key_m_shows_the_tissue_in_real_time_and_back_to_the_same_synapse(screen
     app.update(0.1)
     assert tissue.time_ms == t_ms  # and the tissue waits
     app.close()
+
+
+def test_the_tour_has_a_tissue_step_with_its_card_and_leaves_it_for_the_synapse(screen):
+    from render.tour import STEPS
+
+    app = App(load_preset("default"), seed=0, size=SIZE, scripted=True)
+    i = next(k for k, s in enumerate(STEPS) if s.get("tissue"))
+    press(app, pygame.K_t)
+    for _ in range(i):
+        press(app, pygame.K_n)
+    assert app.guide.index == i and app.tissue.on
+    for _ in range(3):
+        app.update(0.0)
+        app.draw(screen)
+    assert app.tissue.model.step_index > 0  # scripted: 1/60 s of tissue time per frame
+    assert app.screen.card_shown is not None and STEPS[i]["title"] in app.screen.card_shown[0]
+    pygame.image.save(screen, "/tmp/tissue_tour_step.png")
+    press(app, pygame.K_n)  # the next step is the synapse again
+    assert app.guide.index == i + 1 and not app.tissue.on
+    press(app, pygame.K_b)
+    assert app.tissue.on
+    press(app, pygame.K_ESCAPE)  # ends the tour: what was on screen before it
+    assert not app.guide.active and not app.tissue.on and app.preset.name == "default"
+    app.close()
