@@ -127,5 +127,5 @@ WARP_CPU_SHARE = 0.8
 CAPTURE_FLASH_S = 0.6
 """Screen seconds a SERT capture flash (a ring around the transporter) lasts."""
 
-MAX_CAPTURE_FLASHES = 150
+MAX_CAPTURE_FLASHES = 60
 """At most this many capture flashes are shown at once (the newest)."""

@@ -61,8 +61,18 @@ class FrameDrawer:
             [play.captures] if play.control is None else [play.control_captures, play.captures]
         )
         self.captures_drawn = 0
-        for (view, model, flashes), caps in zip(scenes, captures, strict=True):
+        highlight = app.guide.highlight
+        named = []
+        for k, ((view, model, flashes), caps) in enumerate(zip(scenes, captures, strict=True)):
             self.scene.draw(surface, view, model, flashes, ap_glow)
+            if highlight:  # outlines under the read-outs; their names come later
+                g = glyph_size_px(view, model.params.tile_nm, th)
+                site_xy = self.scene.site_screen_positions(view, model, g)
+                items = panels.highlight_items(highlight, view, model, site_xy, g)
+                panels.draw_highlights(surface, view, th, fonts, items, play.screen_time_s)
+                panels.draw_site_rings(surface, view, th, model, site_xy, highlight, g)
+                self.highlights_drawn += len(items)
+                named.append((k, view, items))
             if caps:
                 g = glyph_size_px(view, model.params.tile_nm, th)
                 xy = self.scene.site_screen_positions(view, model, g)
@@ -100,22 +110,15 @@ class FrameDrawer:
             h = fonts.line_height("normal") + int(8 * fonts.scale)
             x, y = self.rec_anchor()
             keep[-1].append(pygame.Rect(x - w // 2, y - h, w, h))
-        highlight = app.guide.highlight
+        for k, view, items in named:  # names of the outlines, clear of the read-outs
+            keep[k] += panels.draw_highlight_names(surface, view, th, fonts, items, keep[k])
         for (view, model, _), keepout in zip(scenes, keep, strict=True):
-            g = glyph_size_px(view, model.params.tile_nm, th)
-            site_xy = None
             if screen.show_labels:
+                g = glyph_size_px(view, model.params.tile_nm, th)
                 site_xy = self.scene.site_screen_positions(view, model, g)
                 labels = layout_labels(view, model, site_xy, fonts, keepout)
                 self.placed.append((view.rect.copy(), labels, keepout))
                 self.labels_drawn += draw_labels(surface, view, th, fonts, labels)
-            if highlight:
-                if site_xy is None:
-                    site_xy = self.scene.site_screen_positions(view, model, g)
-                items = panels.highlight_items(highlight, view, model, site_xy, g)
-                panels.draw_highlights(surface, view, th, fonts, items, play.screen_time_s)
-                panels.draw_site_rings(surface, view, th, model, site_xy, highlight, g)
-                self.highlights_drawn += len(items)
         toast = app.toast
         if toast and play.screen_time_s - toast[1] < TOAST_S:
             hud.draw_toast(surface, zone, toast[0], th, fonts)

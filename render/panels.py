@@ -164,7 +164,7 @@ def draw_highlights(
     items: list[tuple[pygame.Rect, str]],
     phase_s: float,
 ) -> None:
-    """Pulsing outlines with a boxed name above (or below) each."""
+    """Pulsing outlines around each item (their names: :func:`draw_highlight_names`)."""
     s = fonts.scale
     pulse = 0.5 * (1.0 + math.sin(2.0 * math.pi * phase_s / 1.4))
     width = max(2, int(round((3 + 2 * pulse) * s)))
@@ -174,15 +174,53 @@ def draw_highlights(
     for rect, _ in items:
         pygame.draw.rect(surface, dark, rect.inflate(4, 4), width + 4, border_radius=int(10 * s))
         pygame.draw.rect(surface, theme.highlight, rect, width, border_radius=int(8 * s))
+    surface.set_clip(old)
+
+
+def draw_highlight_names(
+    surface: pygame.Surface,
+    view: View,
+    theme: Theme,
+    fonts: Fonts,
+    items: list[tuple[pygame.Rect, str]],
+    avoid: list[pygame.Rect] | tuple[pygame.Rect, ...] = (),
+) -> list[pygame.Rect]:
+    """A boxed name beside each outline; returns the boxes drawn, px.
+
+    A name goes above its outline, else below, else inside its top or bottom
+    edge, at its left, centre or right: the first spot inside the view that
+    meets none of ``avoid`` (the clock, the scale bars, messages) nor another
+    name. A name with no free spot is left out.
+    """
+    s = fonts.scale
+    pad = max(2, int(3 * s))
+    gap = int(6 * s) + pad
+    taken = [pygame.Rect(a) for a in avoid]
+    inner = view.rect.inflate(-4, -4)
+    boxes = []
     for rect, label in items:
         if not label:
             continue
-        h = fonts.line_height("normal")
-        above = rect.top - h - int(6 * s) > view.rect.top
-        pos = (rect.left + int(4 * s), rect.top - int(6 * s) if above else rect.bottom + int(6 * s))
-        anchor = "bottomleft" if above else "topleft"
-        fonts.blit(surface, label, pos, "normal", theme.label_text, anchor, box=theme.label_bg)
-    surface.set_clip(old)
+        w = fonts.width(label, "normal") + 2 * pad
+        h = fonts.line_height("normal") + pad
+        if w > inner.w:
+            continue
+        tops = (rect.top - gap - h, rect.bottom + gap, rect.top + gap, rect.bottom - gap - h)
+        lefts = (rect.left + int(4 * s), rect.centerx - w // 2, rect.right - w - int(4 * s))
+        for top in tops:
+            spot = None
+            for left in lefts:
+                box = pygame.Rect(left, top, w, h)
+                if inner.contains(box) and box.collidelist(taken) < 0:
+                    spot = box
+                    break
+            if spot is not None:
+                taken.append(spot)
+                boxes.append(spot)
+                surface.fill(theme.label_bg, spot)
+                fonts.blit(surface, label, spot.center, "normal", theme.label_text, "center")
+                break
+    return boxes
 
 
 RING_SITES = {"autoreceptors": S.SITE_AUTORECEPTOR}
@@ -306,7 +344,7 @@ def capture_sprites(theme: Theme, glyph_px: int) -> list[pygame.Surface]:
         out = []
         for k in range(CAPTURE_STEPS):
             a = k / (CAPTURE_STEPS - 1)
-            ring = int(round(glyph_px * (0.7 + 1.3 * a)))
+            ring = int(round(glyph_px * (0.6 + 0.8 * a)))
             size = 2 * (ring + width + 3)
             img = pygame.Surface((size, size), pygame.SRCALPHA)
             c = (size // 2, size // 2)

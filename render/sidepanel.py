@@ -25,6 +25,8 @@ from typing import Any
 import numpy as np
 import pygame
 
+from sim import states as S
+
 from . import hud
 from .legend import draw_legend, legend_height
 from .plots import Series, draw_plot
@@ -62,7 +64,6 @@ def effect_numbers(model, control, window_ms: float) -> Effect:
     With a ``control``, also the SSRI / no-drug ratio of the means of each over
     the last ``window_ms`` (None when the control's mean is 0).
     """
-    last = model.recorder.last()
     cleft_ratio = bound_ratio = None
     if control is not None:
         ratios = []
@@ -72,8 +73,8 @@ def effect_numbers(model, control, window_ms: float) -> Effect:
         cleft_ratio, bound_ratio = ratios
     return Effect(
         float(model.blockade),
-        float(last["cleft_uM"]),
-        float(last["receptor_occupancy"]),
+        float(model.cleft_concentration_uM()),  # now, not at the last sample: in slow
+        float(model.occupancy(S.SITE_RECEPTOR)),  # motion a sample can be seconds old
         cleft_ratio,
         bound_ratio,
     )
@@ -161,32 +162,33 @@ class SidePanel:
         self.last_effect = eff
         y = self._readout(surface, inner, eff) + pad // 2
 
-        # Room: the key to the symbols always; the treatment chart in a course.
-        g = int(round(14 * s))
-        size = "normal"
-        key_h = legend_height(fonts, g, size)
+        # Room, in order: the key to the symbols (always), the treatment chart
+        # (in a course), then the time charts (two, one or none).
         treat_h = chart_height(fonts) if app.course.treatment is not None else 0
         note_h = fonts.line_height("small") + pad
-        room = bottom - y - key_h - treat_h - note_h - 2 * pad
-        if room < 2 * 70 * s:
-            size = "small"
-            g = int(round(11 * s))
+        min_chart = int(60 * s)
+        for size, g in (("normal", int(round(14 * s))), ("small", int(round(11 * s)))):
             key_h = legend_height(fonts, g, size)
             room = bottom - y - key_h - treat_h - note_h - 2 * pad
-        plot_h = int(max(50 * s, min(170 * s, room / 2)))
-        p1 = pygame.Rect(inner.left, y, inner.w, plot_h)
-        p2 = pygame.Rect(inner.left, p1.bottom + pad, inner.w, plot_h)
-        self.chart_rects = [
-            self._cleft_chart(surface, p1, window_ms, eff),
-            self._bound_chart(surface, p2, window_ms, eff),
-        ]
-        y = p2.bottom + 2
-        note = f"charts: last {fmt_duration_us(window_us)} of simulated time"
-        pred = app.overlay.drawable(m)
-        pred_t0 = app.overlay.result.t0_us if app.overlay.result is not None else 0.0
-        if pred is not None and pred_t0 > 0:
-            note += f"; ODE from t = {fmt_time_us(pred_t0)}"
-        y = fonts.blit(surface, note, (inner.left, y), "small", th.text_dim).bottom + pad
+            n_charts = 2 if room >= 2 * min_chart + pad else (1 if room >= min_chart else 0)
+            if n_charts == 2 and (treat_h or room >= 2 * 70 * s):
+                break
+        self.chart_rects = []
+        if n_charts:
+            plot_h = int(min(170 * s, (room - pad * (n_charts - 1)) / n_charts))
+            p1 = pygame.Rect(inner.left, y, inner.w, plot_h)
+            self.chart_rects.append(self._cleft_chart(surface, p1, window_ms, eff))
+            y = p1.bottom
+            if n_charts == 2:
+                p2 = pygame.Rect(inner.left, p1.bottom + pad, inner.w, plot_h)
+                self.chart_rects.append(self._bound_chart(surface, p2, window_ms, eff))
+                y = p2.bottom
+            note = f"charts: last {fmt_duration_us(window_us)} of simulated time"
+            pred = app.overlay.drawable(m)
+            pred_t0 = app.overlay.result.t0_us if app.overlay.result is not None else 0.0
+            if pred is not None and pred_t0 > 0:
+                note += f"; ODE from t = {fmt_time_us(pred_t0)}"
+            y = fonts.blit(surface, note, (inner.left, y + 2), "small", th.text_dim).bottom + pad
         if app.course.treatment is not None:
             area = pygame.Rect(inner.left, y, inner.w, max(0, bottom - key_h - pad - y))
             y = draw_treatment(

@@ -92,7 +92,7 @@ def draw_treatment(
         fonts.blit(surface, "day", (rect.left, y), "small", theme.text_dim)
         y += lh
         if computed is None:
-            msg = "the chart needs the window (not a scripted run)"
+            msg = "computed in the window"
         elif busy is not None:
             msg = "computing the drug-free reference" if busy < 0 else f"computing day {busy}"
         elif not points:

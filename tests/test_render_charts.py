@@ -14,6 +14,7 @@ from render.info import info_rows
 from render.plots import _y_of
 from render.scene import molecule_radius_px
 from render.sidepanel import effect_numbers
+from sim import states as S
 from sim.presets import load_preset
 
 LIGHT = {"molecules_per_vesicle": 200}
@@ -74,7 +75,7 @@ def test_the_log_axis_reads_the_tail_the_linear_one_flattens():
 def test_one_colour_per_meaning_in_single_and_compare_mode():
     th = colors.DEFAULT
     app, surface = make()
-    for _ in range(60):
+    for _ in range(180):
         app.update(1 / 60)
     app.draw(surface)
     cleft, bound = app.frame.side.chart_rects
@@ -122,7 +123,8 @@ def test_read_out_and_compare_ratios_are_the_window_means():
     window_ms = app.plot_window_us() / 1000.0
     eff = effect_numbers(m, c, window_ms)
     assert eff.blockade == pytest.approx(0.8)
-    assert eff.cleft_uM == pytest.approx(m.recorder.last()["cleft_uM"])
+    assert eff.cleft_uM == pytest.approx(m.cleft_concentration_uM())  # now
+    assert eff.bound == pytest.approx(m.occupancy(S.SITE_RECEPTOR))
     t = m.recorder.column("time_ms")
     keep = t >= t[-1] - window_ms
     for name, ratio in (("cleft_uM", eff.cleft_ratio), ("receptor_occupancy", eff.bound_ratio)):
