@@ -72,12 +72,11 @@ class Course:
         self.app.stop_day_runs()
 
     def ready(self) -> bool:
-        """Open the timeline if needed; True if the key's own action may go ahead.
+        """Open the timeline if needed (at a drug-free, naive day 0); False only on an error.
 
-        If the synapse on screen already is the timeline's day 0 (drug-free,
-        naive, untouched), what was watched of it is day 0's record and the
-        key acts at once. Otherwise day 0 is built first (and the key only
-        opens the timeline), so the signal always has a drug-free baseline.
+        The key that opened it then acts at once (K starts the SSRI on day 0,
+        W moves to day 7): the chart's reference is the background run of
+        the naive, drug-free synapse, not what was watched on screen.
         """
         if self.treatment is not None:
             return True
@@ -97,11 +96,9 @@ class Course:
         if app.day_runs is not None:  # the course K would start: its weeks, ahead of time
             dose = self.planned_occupancy or THERAPEUTIC_OCCUPANCY
             app.day_runs.prefetch(t.prefetch_states(dose))
-        if self.showing(t.params()):
-            return True
-        app.build(t.params())
-        app.say("timeline opened at day 0 without drug (the baseline): K starts the SSRI")
-        return False
+        if not self.showing(t.params()):
+            app.build(t.params())
+        return True
 
     def _rebuild_day(self) -> None:
         t = self.treatment

@@ -132,15 +132,26 @@ def test_days_and_weeks_follow_the_slow_state(screen):
 
 def test_timeline_from_a_drug_preset_opens_at_a_drug_free_day_zero(screen):
     app = make_app("acute-ssri", LIGHT)
-    press(app, pygame.K_d)  # only opens the timeline: day 0 of the drug-free base
+    press(app, pygame.K_d)  # opens the timeline at day 0 of the drug-free base, then a day on
     t = app.course.treatment
-    assert t.day == 0 and t.base_name == "healthy"
+    assert t.day == 1 and t.base_name == "healthy" and t.start_day is None
     assert app.model.blockade == 0.0
     assert app.model.firing_rate_hz == load_preset("healthy").params.firing_rate_hz
     frames(app, screen, 3)
-    press(app, pygame.K_k)  # the slider was at 80%: that dose
+    press(app, pygame.K_k)  # the slider was at 80% before the timeline: that dose
     assert t.occupancy == pytest.approx(0.8) and app.model.blockade == pytest.approx(0.8)
     app.draw(screen)
+
+
+def test_k_then_w_w_w_walks_a_course_whatever_was_on_screen(screen):
+    """The lecture's K W W W: K starts the drug at once even with the slider moved."""
+    app = make_app(overrides=LIGHT)
+    app.set_blockade(0.6)
+    for key in (pygame.K_k, pygame.K_w, pygame.K_w, pygame.K_w):
+        press(app, key)
+    t = app.course.treatment
+    assert t.start_day == 0 and t.occupancy == pytest.approx(0.6) and t.day == 21
+    assert t.on_drug and app.model.blockade == pytest.approx(0.6)
 
 
 # ------------------------------------------------------------------ compare

@@ -102,11 +102,10 @@ def test_ending_the_tour_restores_what_the_lecturer_had(screen):
     assert app.screen.show_labels and not app.compare.on
     assert (app.view.sx, app.view.cx_nm, app.view.mode) == pytest.approx(before)
     # A treatment day on screen comes back too.
-    press(app, pygame.K_d)
     press(app, pygame.K_k)
     press(app, pygame.K_w)
     t = app.course.treatment
     press(app, pygame.K_t)
     press(app, pygame.K_ESCAPE)
-    assert app.course.treatment is t and t.day == 7
+    assert app.course.treatment is t and t.day == 7 and t.on_drug
     assert app.model.autoreceptor_sensitivity == pytest.approx(t.state().autoreceptor_sensitivity)
