@@ -100,7 +100,11 @@ class FrameDrawer:
             set_us_per_s=play.set_us_per_s_recent(),
         )
         keep[0].append(hud_rect.inflate(8, 8))
-        log_rect = panels.draw_follow_log(surface, screen.view.rect, th, fonts, follower)
+        v = screen.view
+        band = (v.y_pre - 0.5 * v.cleft_px, v.y_post + 0.1 * v.cleft_px)  # cleft + receptors
+        log_rect = panels.draw_follow_log(
+            surface, v.rect, th, fonts, follower, clear_of=band, avoid=keep[-1] + [hud_rect]
+        )
         if log_rect is not None:
             keep[-1].append(log_rect.inflate(8, 8))
         zone = hud.toast_zone(screen.view.rect, fonts, None if app.compare.on else hud_rect)

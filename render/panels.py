@@ -291,8 +291,16 @@ def draw_follow_log(
     fonts: Fonts,
     follower: Follower,
     max_rows: int = 6,
+    clear_of: tuple[float, float] | None = None,
+    avoid: list[pygame.Rect] | tuple[pygame.Rect, ...] = (),
 ) -> pygame.Rect | None:
-    """The followed molecule's history, bottom right of ``area``; returns the box drawn."""
+    """The followed molecule's story at the right of ``area``; returns the box drawn.
+
+    ``clear_of`` is a band of screen y (px) the box stays off (the cleft with
+    its receptors): the box goes below it at the bottom right if it fits
+    there, else above it at the top right, under the message zone and below
+    any of ``avoid`` (the clock) it would cover.
+    """
     if not follower.active:
         return None
     s = fonts.scale
@@ -309,6 +317,17 @@ def draw_follow_log(
     h = fonts.line_height("normal") + len(rows) * lh + 2 * pad
     box = pygame.Rect(0, 0, width + 2 * pad, h)
     box.bottomright = (area.right - int(12 * s), area.bottom - int(12 * s))
+    if clear_of is not None:
+        top_y, bottom_y = clear_of
+        if box.top < bottom_y + 8 * s and box.bottom > top_y:  # it would cover the cleft
+            below = area.bottom - int(12 * s) - (bottom_y + int(12 * s))
+            if below >= h:
+                box.top = int(bottom_y + 12 * s)
+            else:
+                box.top = int(area.top + fonts.line_height("normal") + 20 * s)
+                hit = [r for r in avoid if r.colliderect(box)]
+                if hit:
+                    box.top = max(r.bottom for r in hit) + int(8 * s)
     surface.fill(theme.label_bg, box)
     pygame.draw.rect(surface, theme.follow_trail, box, max(1, int(2 * s)))
     y = box.top + pad
