@@ -82,6 +82,7 @@ def draw_treatment(
         rect.bottom - y - int(6 * s) - lh - legend_h - len(foot) * lh - int(6 * s),
     )
     points, busy = computed if computed is not None else ([], None)
+    points = [pt for pt in points if pt[0] <= st.day]  # days computed ahead wait their turn
     x_max = max(7, int(math.ceil((max([st.day, *(d for d, _, _ in points)]) + 1) / 7.0)) * 7)
     if area.h >= int(30 * s):
         _draw_chart(surface, area, theme, fonts, states, points, x_max, st.day)
