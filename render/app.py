@@ -98,6 +98,12 @@ def gif_frame(surface: pygame.Surface, size: tuple[int, int]) -> pygame.Surface:
     return pygame.image.frombytes(img.tobytes(), size, "RGB")
 
 
+def out_folder(folder: Path) -> Path:
+    """``folder``, created if missing (S and V save there)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def save_png(surface: pygame.Surface, path: Path, replace: bool = True) -> None:
     """Write ``surface`` as a PNG by the output rule (whole or not at all, mode from the umask)."""
     with atomic_output(Path(path), "wb", replace=replace) as fh:
@@ -391,15 +397,10 @@ class App:
         if self.video is not None and not self.scripted:
             self.frame.draw_rec_badge(surface, self.video)
 
-    def out_folder(self, folder: Path) -> Path:
-        """``folder``, created if missing (S and V save there)."""
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
-
     def _save_screenshot(self, surface: pygame.Surface) -> None:
         stamp = time.strftime("%Y%m%d-%H%M%S")
         try:
-            folder = self.out_folder(self.screenshot_dir)
+            folder = out_folder(self.screenshot_dir)
             path = folder / f"cleft-{stamp}.png"
             k = 1
             while path.exists():
@@ -440,7 +441,7 @@ class App:
         if self.video is not None:
             raise RecordingError("already recording")
         if path is None:
-            path = next_free_path(self.out_folder(self.record_dir), ".gif" if gif else ".mp4")
+            path = next_free_path(out_folder(self.record_dir), ".gif" if gif else ".mp4")
         fps, size = (GIF_FPS, gif_size(self.screen.size)) if gif else (VIDEO_FPS, self.screen.size)
         self.video = VideoRecorder(Path(path), size, fps, block=self.scripted, explicit=explicit)
         self._next_capture_s = self.play.screen_time_s
