@@ -114,6 +114,9 @@ class Synapse(SynapseReadout):
         except CaptureError as exc:
             raise StepSizeError(str(exc)) from None
         self.check_step_size()
+        self._absorbing = p.edge == "absorbing"
+        self._inv_tile_nm = 1.0 / self.sites.tile_nm
+        self._unbind_offset_nm = unbind_offset_nm(self.sigma_nm)
         self._n_sert = int((self.sites.kind == S.SITE_SERT).sum())
         self.blockade = 0.0
         self.set_blockade(p.blockade)
@@ -342,14 +345,14 @@ class Synapse(SynapseReadout):
         counts[:] = 0
         p, sites = self.params, self.sites
         n_free, st.n_occupied, n_taken, n_log = advance(
-            k, self.step_index, self.width_nm, p.outer_radius_nm, p.edge == "absorbing",
+            k, self.step_index, self.width_nm, p.outer_radius_nm, self._absorbing,
             pool.ids, pool.xyz, pool.n, self.state, self.site, self.state_counts, counts,
             self._table, self._kernel_rng, self._events,
-            st.grid_flat, st.grid_side, sites.half_extent_nm, 1.0 / sites.tile_nm,
+            st.grid_flat, st.grid_side, sites.half_extent_nm, self._inv_tile_nm,
             st.kind, st.plane, st.x, st.y, STATE_OF_KIND,
             st.p_now, st.p_capture, st.blocked, st.log1m_p_leave, st.frac_inward,
             st.occupant, st.leave_step, st.inward, st.occupied, st.slot, st.n_occupied,
-            unbind_offset_nm(self.sigma_nm),
+            self._unbind_offset_nm,
             self._taken, 0, self.tracked_id, self._log_step, self._log_code, 0,
             self.first_post_hit_us, self.record_first_hits, self.dt_us,
         )  # fmt: skip

@@ -98,13 +98,9 @@ def solve_table(points: int = TABLE_POINTS) -> tuple[np.ndarray, np.ndarray]:
     return ps, np.array([kappa_prime_for(float(p)) for p in ps])
 
 
-def _table() -> tuple[np.ndarray, np.ndarray]:
-    return TABLE_P, TABLE_KAPPA_PRIME
-
-
 def max_kappa_prime() -> float:
     """The largest reactivity kappa*sqrt(dt/D) a discrete step can realise (P = 1)."""
-    return float(_table()[1][-1])
+    return float(TABLE_KAPPA_PRIME[-1])
 
 
 def capture_probability(kappa_nm_per_us: float, dt_us: float, d_nm2_per_us: float) -> float:
@@ -116,7 +112,7 @@ def capture_probability(kappa_nm_per_us: float, dt_us: float, d_nm2_per_us: floa
     if kappa_nm_per_us < 0 or dt_us <= 0 or d_nm2_per_us <= 0:
         raise ValueError("kappa must be >= 0 and dt, D > 0")
     kp = kappa_nm_per_us * math.sqrt(dt_us / d_nm2_per_us)
-    ps, kps = _table()
+    ps, kps = TABLE_P, TABLE_KAPPA_PRIME
     if kp > kps[-1]:
         raise ValueError(
             f"kappa*sqrt(dt/D) = {kp:.3f} exceeds {kps[-1]:.3f}, the most a step can capture"

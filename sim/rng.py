@@ -68,28 +68,14 @@ def word_to_uniform(r):
 @njit(cache=True)
 def next_u64(s):
     """Advance the state ``s`` (uint64[4]) and return the next 64-bit word."""
-    result = _rotl(s[1] * uint64(5), 7) * uint64(9)
-    t = s[1] << uint64(17)
-    s[2] ^= s[0]
-    s[3] ^= s[1]
-    s[1] ^= s[2]
-    s[0] ^= s[3]
-    s[2] ^= t
-    s[3] = _rotl(s[3], 45)
-    return result
+    r, s[0], s[1], s[2], s[3] = step_state(s[0], s[1], s[2], s[3])
+    return r
 
 
 @njit(cache=True)
 def uniform(s):
     """A float64 uniform on [0, 1) with 53 random bits."""
-    return float(next_u64(s) >> uint64(11)) * _U53
-
-
-@njit(cache=True)
-def geometric_steps(s, log1m_p):
-    """Number of trials (>= 1) to the first success at per-trial p, given log(1 - p) < 0."""
-    u = uniform(s)
-    return 1 + np.int64(np.floor(np.log1p(-u) / log1m_p))
+    return word_to_uniform(next_u64(s))
 
 
 @njit(cache=True)

@@ -20,7 +20,7 @@ import numpy as np
 from numba import njit
 
 from . import states as S
-from .reactive_boundary import capture_probability, max_kappa_prime
+from .reactive_boundary import capture_probability
 from .units import kon_to_nm3_per_us
 
 NEVER = np.iinfo(np.int64).max
@@ -114,7 +114,6 @@ class SiteTable:
         padded[:, :side, :side][sel] = grid[sel]
         self.grid_flat = padded.ravel()
         self.grid_side = side + 1
-        self.kappa_prime_max = max_kappa_prime()
 
     def refresh(self) -> None:
         """Recompute ``p_now`` from occupancy and blockade."""
