@@ -17,12 +17,24 @@ Choices, and why:
   exact propagator, so the step is 1 ms (not 10 ns as at the synapse); uptake
   per step is an exact exponential, 1 - exp(-k*dt), p < 0.3% per ms.
 * **Local Michaelis-Menten uptake on a coarse grid.** SERT is spread through
-  the tissue, so each molecule is taken up at k = Vmax*(1 - f)/(Km + C) with C
+  the tissue, so each molecule is taken up at k = Vmax/(Km_app + C) with C
   its 2 um voxel's extracellular concentration at the start of the step
   (uptake saturates where a vesicle has just been emptied; a volume mean
   would miss that). The same grid gives each varicosity's autoreceptor its
   local concentration and the view its concentration map. Voxel counts of ~58
   molecules at the ambient level bias the rate by (sd/(Km+C))^2 < 0.2%.
+* **The SSRI is a competitive inhibitor.** SSRIs bind SERT's central
+  substrate site (Andersen et al. 2010, J Biol Chem 285:2051: competitive
+  inhibitors of transport; Coleman & Gouaux 2018, Nat Struct Mol Biol 25:170:
+  X-ray structures with the drugs in the central site), so drug and 5-HT
+  compete for the same transporters: uptake = Vmax*C/(Km_app + C) with
+  Km_app = Km*(1 + I/Ki) = Km/(1 - f), where the blockade f = I/(I + Ki) is
+  the fraction of SERT the drug holds with no 5-HT about (what PET
+  occupancy measures). At C << Km this removes the fraction f of the uptake
+  capacity Vmax/Km, and at any C it multiplies the steady state of a fixed
+  release by exactly 1/(1 - f) (science.md sections 4.5 and 5). Removing
+  Vmax instead (a non-competitive drug) would leave less capacity than the
+  calibrated release at f = 0.8, and the level would climb without limit.
 * **Fibres.** Varicosities (5.8e-3 per um^3, Audet et al. 1989) sit at random
   along straight fibres (axons) crossing the cube, ``varicosities_per_fibre``
   on each; a fibre fires regularly at the tonic rate with a random phase, and
@@ -96,9 +108,16 @@ def release_rate_uM_per_s(p: TissueParameters, occupancy: float) -> float:
     return vesicles_per_s * p.molecules_per_vesicle / molecules_per_uM(p)
 
 
+def apparent_km_uM(p: TissueParameters, blockade: float | None = None) -> float:
+    """SERT's apparent Km with the competitive SSRI at blockade f, uM: Km / (1 - f) (inf at f = 1)."""
+    f = p.blockade if blockade is None else blockade
+    return p.sert_km_uM / (1.0 - f) if f < 1.0 else math.inf
+
+
 def uptake_rate_uM_per_s(p: TissueParameters, c_uM: float) -> float:
-    """Michaelis-Menten uptake Vmax*(1 - f)*C/(Km + C), uM/s."""
-    return p.sert_vmax_uM_per_s * (1.0 - p.blockade) * c_uM / (p.sert_km_uM + c_uM)
+    """Michaelis-Menten uptake with the competitive SSRI, Vmax*C/(Km/(1 - f) + C), uM/s."""
+    km = apparent_km_uM(p)
+    return 0.0 if math.isinf(km) else p.sert_vmax_uM_per_s * c_uM / (km + c_uM)
 
 
 def steady_state_nM(p: TissueParameters) -> float:
@@ -281,8 +300,8 @@ class Tissue:
             self.n, done, need = advance(
                 k, self.xyz, self._vox, self.n, self.grid, self._grid_next, self.n_side,
                 np.float32(1.0 / self.cell_um), np.float32(self.side_um), self._table, self._rng,
-                self._thr_int, self._thr_frac, p.sert_vmax_uM_per_s * (1.0 - self.blockade),
-                p.sert_km_uM, self.uM_per_count, self.dt_ms / 1000.0,
+                self._thr_int, self._thr_frac, p.sert_vmax_uM_per_s,
+                apparent_km_uM(p, self.blockade), self.uM_per_count, self.dt_ms / 1000.0,
                 self._phase, dphase, self._fib_first, self.fibre_count,
                 self.varicosity_xyz, self.varicosity_voxel, self.theta, held_occupancy(p),
                 p.autoreceptor_kd_nM / 1000.0, p.autoreceptor_kon_per_uM_per_s, self.feedback,
@@ -386,7 +405,7 @@ class Tissue:
         """Present uptake flux over the cube (sum of the voxels' Michaelis-Menten rates), nM/s."""
         p = self.params
         c = np.maximum(self.grid - 1, 0) * self.uM_per_count  # as the kernel: the others
-        rate = p.sert_vmax_uM_per_s * (1.0 - self.blockade) / (p.sert_km_uM + c)
+        rate = p.sert_vmax_uM_per_s / (apparent_km_uM(p, self.blockade) + c)
         return 1000.0 * float(np.sum(self.grid * rate)) / self.per_uM
 
     def autoreceptor_occupancy(self) -> float:

@@ -5,7 +5,8 @@ One call of :func:`advance` runs up to ``n_steps`` whole steps of length
 (``grid`` holds the molecules per voxel at the start of the step):
 
 1. every voxel's uptake probability for this step, p = 1 - exp(-k*dt) with the
-   Michaelis-Menten rate per molecule k = Vmax*(1 - f) / (Km + C), C the
+   Michaelis-Menten rate per molecule k = Vmax / (Km_app + C) (Km_app = Km/(1 - f)
+   with the competitive SSRI at blockade f; inf at f = 1), C the
    concentration of the *other* molecules in the voxel (a lone molecule is
    taken up at Vmax/Km, the infinite-dilution rate; counting itself would
    add 1 nM per 2 um voxel);
@@ -40,7 +41,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, uint64
 
-from .rng import next_u64, uniform
+from .rng import step_state, word_to_uniform
 
 COUNTER_NAMES = ("released", "taken_up", "action_potentials", "vesicles_released")
 """Cumulative counters the kernel advances, in the order of its ``counts`` array."""
@@ -90,6 +91,7 @@ def advance(
     third value exceeds the capacity only when the kernel stopped early.
 
     Units: positions um in [0, side); concentrations uM; ``vmax_eff`` uM/s;
+    ``km_uM`` the apparent Km (may be inf: no uptake);
     ``kon`` 1/(uM s); ``dt_s`` s; ``dphase`` action potentials per step.
     ``xyz`` is float32 (3 x capacity), ``vox`` each molecule's voxel (int32, kept
     with the position); ``grid``/``grid_next`` int64 voxel counts.
@@ -99,12 +101,14 @@ def advance(
     n_var = var_vox.shape[0]
     n_fib = fib_phase.shape[0]
     burst = n_docked * n_per_vesicle
+    s0, s1, s2, s3 = rng[0], rng[1], rng[2], rng[3]  # the stream in registers
     for s in range(n_steps):
         need = n
         for j in range(n_fib):
             if fib_phase[j] + dphase >= 1.0:
                 need += fib_count[j] * burst
         if need > cap:
+            rng[0], rng[1], rng[2], rng[3] = s0, s1, s2, s3
             return n, s, need
         # 1. uptake probability per voxel for this step
         for v in range(n_vox):
@@ -131,7 +135,8 @@ def advance(
             for a in range(fib_first[j], fib_first[j] + fib_count[j]):
                 fused = 0
                 for _ in range(n_docked):
-                    if uniform(rng) < p_now[a]:
+                    r, s0, s1, s2, s3 = step_state(s0, s1, s2, s3)
+                    if word_to_uniform(r) < p_now[a]:
                         fused += 1
                 if fused == 0:
                     continue
@@ -147,12 +152,16 @@ def advance(
         # 4. uptake, then the free step
         i = 0
         while i < n:
-            bits = next_u64(rng)
+            bits, s0, s1, s2, s3 = step_state(s0, s1, s2, s3)
             quarter = np.int64(bits >> uint64(48))
             v = vox[i]
             t = thr_int[v]
             if quarter <= t:
-                if quarter < t or uniform(rng) < thr_frac[v]:
+                taken = quarter < t
+                if not taken:
+                    r, s0, s1, s2, s3 = step_state(s0, s1, s2, s3)
+                    taken = word_to_uniform(r) < thr_frac[v]
+                if taken:
                     counts[_TAKEN] += 1
                     n -= 1
                     xyz[0, i] = xyz[0, n]
@@ -180,4 +189,5 @@ def advance(
         for v in range(n_vox):
             grid[v] = grid_next[v]
             grid_next[v] = 0
+    rng[0], rng[1], rng[2], rng[3] = s0, s1, s2, s3
     return n, n_steps, n

@@ -60,7 +60,9 @@ def test_headless_tissue_summary_and_csv(tmp_path, capsys):
 def test_blockade_and_feedback_switch_from_the_command_line(tmp_path):
     s, _ = _run(tmp_path, "c", "--blockade", "0.8", "--set", "autoreceptor_feedback=false")
     assert s["blockade"] == 0.8 and s["parameters"]["autoreceptor_feedback"] is False
-    assert s["steady_state_nM_meanfield"] is None  # no steady state (see test_tissue)
+    # the competitive SSRI: exactly 1/(1 - f) = 5x the drug-free steady state (see test_tissue)
+    base = s["parameters"]["ambient_target_nM"]
+    assert s["steady_state_nM_meanfield"] == pytest.approx(5.0 * base, rel=3e-3)
     on = load_preset("tissue-ssri")
     assert on.model == "tissue" and on.params.blockade == 0.8
     assert on.params.autoreceptor_feedback is True
