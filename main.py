@@ -588,17 +588,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def cmd_params() -> int:
     """Print the parameter table."""
-    from sim.params import describe_range, names, spec
+    from sim import params, tissue_params
 
-    for name in names():
-        meta = spec(name)
-        print(f"{name} = {meta['default']!r} {meta['unit']}".rstrip())
-        print(f"    {meta['doc']}")
-        print(f"    valid: {describe_range(meta)}; source: {meta['source']}")
-    from sim.tissue_params import describe_lines
-
+    print("\n".join(params.describe_lines()))
     print('\nTissue model (presets with model = "tissue", e.g. --preset tissue):')
-    print("\n".join(describe_lines()))
+    print("\n".join(tissue_params.describe_lines()))
     return 0
 
 

@@ -10,49 +10,46 @@ geometry and the receptors' kon are physical. Each didactic field says so in its
 with the physiological value beside it; ``assets/presets/physiological.toml``
 restores the science.md values.
 
-Bad values raise :class:`ParameterError`, whose one-line message names the
-parameter, the value and the valid range.
+The checks, conversion and lookup (``names``, ``spec``, ``check``,
+``coerce``, ``describe_range``) are :mod:`sim.param_spec`'s, shared with the
+tissue model's :mod:`sim.tissue_params`; this module re-exports them for the
+synapse's set. Bad values raise :class:`ParameterError`, whose one-line
+message names the parameter, the value and the valid range.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from dataclasses import dataclass
 
+from .param_spec import (
+    SHORTEN_CHARS,
+    ParameterError,
+    ParameterSet,
+    describe_range,
+    param,
+    shorten,
+)
 
-class ParameterError(ValueError):
-    """A parameter value is unknown, of the wrong type, not finite or out of range."""
-
-
-def param(
-    default: Any,
-    unit: str,
-    lo: float | None,
-    hi: float | None,
-    source: str,
-    doc: str,
-    choices: tuple[str, ...] | None = None,
-) -> Any:
-    """Declare one parameter field with its unit, range [lo, hi] and source."""
-    return field(
-        default=default,
-        metadata={
-            "unit": unit,
-            "lo": lo,
-            "hi": hi,
-            "source": source,
-            "doc": doc,
-            "choices": choices,
-        },
-    )
-
+__all__ = [
+    "DIDACTIC",
+    "SHORTEN_CHARS",
+    "ParameterError",
+    "Parameters",
+    "check",
+    "coerce",
+    "describe_lines",
+    "describe_range",
+    "names",
+    "param",
+    "shorten",
+    "spec",
+]
 
 DIDACTIC = "didactic"
 
 
 @dataclass(frozen=True)
-class Parameters:
+class Parameters(ParameterSet):
     """All parameters of the synapse model (units in the field names).
 
     Instances are immutable and validated on construction; use
@@ -412,8 +409,7 @@ class Parameters:
     )
 
     def __post_init__(self) -> None:
-        for f in fields(self):
-            _check_value(f.name, getattr(self, f.name), f.type, f.metadata)
+        super().__post_init__()
         if abs(self.dt_ns * 1000.0 - round(self.dt_ns * 1000.0)) > 1e-6:
             raise ParameterError(
                 f"dt_ns = {self.dt_ns} must be a whole number of picoseconds (e.g. 10 or 2.5)"
@@ -429,128 +425,9 @@ class Parameters:
                 f"active_zone_radius_nm = {self.active_zone_radius_nm}"
             )
 
-    def with_overrides(self, **changes: Any) -> Parameters:
-        """Return a validated copy with ``changes`` applied (unknown names rejected)."""
-        known = names()
-        for key in changes:
-            if key not in known:
-                raise ParameterError(f"unknown parameter '{key}'")
-        return replace(self, **changes)
 
-    def as_dict(self) -> dict[str, Any]:
-        """All values by name, in declaration order."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-
-SHORTEN_CHARS = 60
-"""Longest value quoted whole in a message, characters; longer ones are cut."""
-
-
-def shorten(value: Any, limit: int = SHORTEN_CHARS) -> str:
-    """``repr(value)`` for messages, cut to about ``limit`` characters with the full length said.
-
-    A 100,000-character value becomes ``'aaaa…aaaa' (100000 characters)``; an
-    integer too long to print whole is described by its number of digits.
-    """
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 4 * limit:
-        return f"an integer of about {int(value.bit_length() * 0.30103) + 1} digits"
-    try:
-        text = value if isinstance(value, str) else repr(value)
-    except (ValueError, RecursionError):
-        return f"a value of type {type(value).__name__}"
-    quoted = isinstance(value, str)
-    if len(text) <= limit:
-        return repr(text) if quoted else text
-    half = max(1, (limit - 5) // 2)
-    cut = f"{text[:half]}…{text[-half:]}"
-    return f"{cut!r} ({len(text)} characters)" if quoted else f"{cut} ({len(text)} characters)"
-
-
-def names() -> tuple[str, ...]:
-    """Names of all parameters in declaration order."""
-    return tuple(f.name for f in fields(Parameters))
-
-
-def spec(name: str) -> dict[str, Any]:
-    """Unit, range, source, doc and type of one parameter."""
-    for f in fields(Parameters):
-        if f.name == name:
-            return {"name": name, "type": f.type, "default": f.default, **f.metadata}
-    raise ParameterError(f"unknown parameter '{name}'")
-
-
-def check(name: str, value: Any) -> None:
-    """Validate one value against ``name``'s declared type and range (for run-time commands).
-
-    Raises:
-        ParameterError: naming the parameter, the value and the range.
-    """
-    meta = spec(name)
-    _check_value(name, value, meta["type"], meta)
-
-
-def describe_range(meta: dict[str, Any]) -> str:
-    """Human text for a parameter's valid values, e.g. '[5.0, 500.0] nm'."""
-    if meta.get("choices"):
-        return "one of " + ", ".join(repr(c) for c in meta["choices"])
-    unit = f" {meta['unit']}" if meta["unit"] else ""
-    return f"[{meta['lo']}, {meta['hi']}]{unit}"
-
-
-def _check_value(name: str, value: Any, ftype: Any, meta: Any) -> None:
-    type_name = ftype if isinstance(ftype, str) else ftype.__name__
-    if type_name == "str":
-        if not isinstance(value, str) or value not in meta["choices"]:
-            raise ParameterError(
-                f"{name} = {shorten(value)} is not valid; expected {describe_range(meta)}"
-            )
-        return
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ParameterError(
-            f"{name} = {shorten(value)} must be a {type_name}; valid {describe_range(meta)}"
-        )
-    # Range before float(): an int of 400 digits cannot be converted.
-    if isinstance(value, int) and not meta["lo"] <= value <= meta["hi"]:
-        raise ParameterError(f"{name} = {shorten(value)} is out of range {describe_range(meta)}")
-    if type_name == "int" and not float(value).is_integer():
-        raise ParameterError(
-            f"{name} = {shorten(value)} must be a whole number; valid {describe_range(meta)}"
-        )
-    if not math.isfinite(value):
-        raise ParameterError(f"{name} = {value} is not finite; valid {describe_range(meta)}")
-    if not meta["lo"] <= value <= meta["hi"]:
-        raise ParameterError(f"{name} = {shorten(value)} is out of range {describe_range(meta)}")
-
-
-def coerce(name: str, value: Any) -> Any:
-    """Convert ``value`` (e.g. TOML or command-line text) to ``name``'s type.
-
-    Raises ParameterError naming the parameter when the value cannot be converted.
-    """
-    meta = spec(name)
-    type_name = meta["type"] if isinstance(meta["type"], str) else meta["type"].__name__
-    if isinstance(value, str) and type_name != "str":
-        text = value.strip()
-        try:
-            value = float(text)
-        except ValueError:
-            raise ParameterError(
-                f"{name} = {shorten(text)} is not a number; valid {describe_range(meta)}"
-            ) from None
-        if not math.isfinite(value) and text.lower().lstrip("+-") not in ("inf", "infinity", "nan"):
-            raise ParameterError(  # e.g. 400 digits: say what was typed, not "inf"
-                f"{name} = {shorten(text)} is out of range {describe_range(meta)}"
-            )
-    if isinstance(value, bool):
-        raise ParameterError(
-            f"{name} = {value!r} must be a {type_name}; valid {describe_range(meta)}"
-        )
-    if type_name == "float" and isinstance(value, int):
-        return float(value)
-    if type_name == "int" and isinstance(value, float):
-        if math.isfinite(value) and value.is_integer():
-            return int(value)
-        raise ParameterError(
-            f"{name} = {value!r} must be a whole number; valid {describe_range(meta)}"
-        )
-    return value
+names = Parameters.names
+spec = Parameters.spec
+check = Parameters.check
+coerce = Parameters.coerce
+describe_lines = Parameters.describe_lines

@@ -5,31 +5,31 @@ physiological units (um, ms, nM); nothing here is didactic. Each field says
 where its value comes from: a publication (science.md sections 2 and 5), an
 *assumed* value to revisit, a *numerical* choice, or *calibrated: <target>*.
 
-Declared with the same :func:`sim.params.param` helper as the synapse's
-parameters; the checks are this module's own because one field is a switch
-(``autoreceptor_feedback``, a bool), which the synapse's parameters do not have.
-Bad values raise :class:`sim.params.ParameterError` with a one-line message.
+Declared and checked by the same machinery as the synapse's parameters
+(:mod:`sim.param_spec`), which also knows on/off switches such as
+``autoreceptor_feedback``. Bad values raise :class:`sim.params.ParameterError`
+with a one-line message.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, fields, replace
-from typing import Any
+from dataclasses import dataclass
 
-from .params import ParameterError, param, shorten
+from .param_spec import ParameterSet, param
 
 AMBIENT_RANGE_NM = (50.0, 65.0)
 """Measured ambient extracellular 5-HT, nM (Abdalla et al. 2017, Anal Chem 89:9703)."""
 
 
 @dataclass(frozen=True)
-class TissueParameters:
+class TissueParameters(ParameterSet):
     """All parameters of the tissue model (units in the field names).
 
     Immutable and validated on construction; :meth:`with_overrides` derives a
     changed copy.
     """
+
+    _KIND = "tissue parameter"
 
     # --- the volume ----------------------------------------------------------
     cube_um: float = param(
@@ -241,129 +241,10 @@ class TissueParameters:
         "Simulated time between recorder samples (rounded to whole steps).",
     )
 
-    def __post_init__(self) -> None:
-        for f in fields(self):
-            check(f.name, getattr(self, f.name))
 
-    def with_overrides(self, **changes: Any) -> TissueParameters:
-        """A validated copy with ``changes`` applied (unknown names rejected)."""
-        known = names()
-        for key in changes:
-            if key not in known:
-                raise ParameterError(f"unknown tissue parameter '{key}'")
-        return replace(self, **changes)
-
-    def as_dict(self) -> dict[str, Any]:
-        """All values by name, in declaration order."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-
-def names() -> tuple[str, ...]:
-    """Names of all tissue parameters in declaration order."""
-    return tuple(f.name for f in fields(TissueParameters))
-
-
-def spec(name: str) -> dict[str, Any]:
-    """Unit, range, source, doc, type and default of one tissue parameter."""
-    for f in fields(TissueParameters):
-        if f.name == name:
-            return {"name": name, "type": _type_name(f.type), "default": f.default, **f.metadata}
-    raise ParameterError(f"unknown tissue parameter '{name}'")
-
-
-def _type_name(ftype: Any) -> str:
-    return ftype if isinstance(ftype, str) else ftype.__name__
-
-
-def describe_range(meta: dict[str, Any]) -> str:
-    """Human text for a parameter's valid values, e.g. '[4.0, 100.0] um'."""
-    if meta["type"] == "bool":
-        return "true or false"
-    unit = f" {meta['unit']}" if meta["unit"] else ""
-    return f"[{meta['lo']}, {meta['hi']}]{unit}"
-
-
-def check(name: str, value: Any) -> None:
-    """Validate one value against ``name``'s declared type and range.
-
-    Raises:
-        ParameterError: naming the parameter, the value and the valid range.
-    """
-    meta = spec(name)
-    kind = meta["type"]
-    valid = describe_range(meta)
-    if kind == "bool":
-        if not isinstance(value, bool):
-            raise ParameterError(f"{name} = {shorten(value)} must be true or false")
-        return
-    what = "a whole number" if kind == "int" else "a number"
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ParameterError(f"{name} = {shorten(value)} must be {what}; valid {valid}")
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ParameterError(f"{name} = {value} is not finite; valid {valid}")
-        if kind == "int" and not value.is_integer():
-            raise ParameterError(f"{name} = {shorten(value)} must be a whole number; valid {valid}")
-    if not meta["lo"] <= value <= meta["hi"]:  # exact for ints of any size
-        raise ParameterError(f"{name} = {shorten(value)} is out of range {valid}")
-
-
-_TRUE = ("true", "on", "yes", "1")
-_FALSE = ("false", "off", "no", "0")
-
-
-def coerce(name: str, value: Any) -> Any:
-    """Convert ``value`` (TOML or command-line text) to ``name``'s type, then validate it.
-
-    Raises:
-        ParameterError: when the value cannot be converted or is out of range.
-    """
-    meta = spec(name)
-    kind = meta["type"]
-    if kind == "bool":
-        if isinstance(value, str):
-            text = value.strip().lower()
-            if text in _TRUE:
-                value = True
-            elif text in _FALSE:
-                value = False
-            else:
-                raise ParameterError(f"{name} = {shorten(value)} must be true or false")
-        check(name, value)
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            value = float(text)
-        except ValueError:
-            raise ParameterError(
-                f"{name} = {shorten(text)} is not a number; valid {describe_range(meta)}"
-            ) from None
-    check(name, value)  # before any conversion: a huge int stays exact
-    return float(value) if kind == "float" else int(value)
-
-
-def preset_value(name: str, value: Any) -> Any:
-    """A value from a preset file's [parameters]: typed as TOML gives it (text only for switches).
-
-    Raises:
-        ParameterError: for an unknown name, text where a number belongs, or a bad value.
-    """
-    meta = spec(name)
-    if isinstance(value, str) and meta["type"] != "bool":
-        raise ParameterError(f"{name} = {shorten(value)} must be a number, not text")
-    if meta["type"] == "bool" and isinstance(value, str):
-        raise ParameterError(f"{name} = {shorten(value)} must be true or false (no quotes)")
-    return coerce(name, value)
-
-
-def describe_lines() -> list[str]:
-    """The parameter table as printed by ``main.py params`` (three lines per parameter)."""
-    lines = []
-    for name in names():
-        meta = spec(name)
-        default = str(meta["default"]).lower() if meta["type"] == "bool" else repr(meta["default"])
-        lines.append(f"{name} = {default} {meta['unit']}".rstrip())
-        lines.append(f"    {meta['doc']}")
-        lines.append(f"    valid: {describe_range(meta)}; source: {meta['source']}")
-    return lines
+names = TissueParameters.names
+spec = TissueParameters.spec
+check = TissueParameters.check
+coerce = TissueParameters.coerce
+preset_value = TissueParameters.preset_value
+describe_lines = TissueParameters.describe_lines

@@ -111,7 +111,8 @@ def test_autoreceptor_occupancy_lowers_release_probability():
         ({"blockade": float("inf")}, "blockade = inf is not finite"),
         ({"receptor_count": 2.5}, "receptor_count = 2.5 must be a whole number"),
         ({"edge": "sticky"}, "edge = 'sticky' is not valid"),
-        ({"firing_rate_hz": True}, "firing_rate_hz = True must be a float"),
+        ({"firing_rate_hz": True}, "firing_rate_hz = True must be a number"),
+        ({"receptor_count": True}, "receptor_count = True must be a whole number"),
     ],
 )
 def test_bad_parameter_values_name_parameter_value_and_range(changes, fragment):
@@ -260,3 +261,16 @@ def test_molecule_position_agrees_with_positions_and_tracking_logs_events():
     n_events = len(m.tracked_log)
     m.run(0.05)
     assert len(m.tracked_log) == n_events
+
+
+def test_an_override_is_range_checked_by_the_model_that_takes_it():
+    # One name, two ranges: molecules_per_vesicle is [1, 100000] at the synapse, [1, 1e6] in tissue.
+    key, value = parse_override("molecules_per_vesicle=200000")
+    assert load_preset("tissue", {key: value}).params.molecules_per_vesicle == 200000
+    with pytest.raises(PresetError, match=r"molecules_per_vesicle = 200000 is out of range"):
+        load_preset("default", {key: value})
+    assert parse_override("autoreceptor_feedback=off") == ("autoreceptor_feedback", False)
+    with pytest.raises(
+        ParameterError, match="autoreceptor_feedback = 'maybe' must be true or false"
+    ):
+        parse_override("autoreceptor_feedback=maybe")
