@@ -188,6 +188,41 @@ def _size(text: str) -> tuple[int, int]:
     return w, h
 
 
+def _add_engine_options(
+    sub: argparse.ArgumentParser, scheduler_help: str, plot: tuple[str, str]
+) -> None:
+    """Add the options ``timeline`` and ``sweep`` share to their parser ``sub``.
+
+    They are the runs' preset and overrides, where the runs go (local worker
+    processes or a Dask cluster) and the plot (``plot`` is its metavar and help).
+    ``--preset`` and ``--set`` go to ``sub_preset``/``sub_set`` (merged with the top-level
+    ones in :func:`main`; giving one both before and after the command is refused).
+    """
+    sub.add_argument(
+        "--preset",
+        dest="sub_preset",
+        default=None,
+        metavar="NAME",
+        help="preset to start from (default: default)",
+    )
+    sub.add_argument(
+        "--set",
+        dest="sub_set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override one parameter (repeatable)",
+    )
+    sub.add_argument(
+        "--workers",
+        type=_whole("--workers", 1, 64),
+        default=None,
+        help="local worker processes (default 2; 1 runs in this process)",
+    )
+    sub.add_argument("--scheduler", metavar="tcp://HOST:PORT", help=scheduler_help)
+    sub.add_argument("--plot", metavar=plot[0], help=plot[1])
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface (also used by the tests)."""
     parser = CleftArgumentParser(
@@ -340,18 +375,6 @@ def build_parser() -> argparse.ArgumentParser:
         "intervals that fit; a slower day's one release stands for its interval)",
     )
     tl.add_argument(
-        "--workers",
-        type=_whole("--workers", 1, 64),
-        default=None,
-        help="local worker processes (default 2; 1 runs in this process)",
-    )
-    tl.add_argument(
-        "--scheduler",
-        dest="tl_scheduler",
-        metavar="tcp://HOST:PORT",
-        help="run the days on an existing Dask cluster instead",
-    )
-    tl.add_argument(
         "--seed",
         dest="tl_seed",
         type=_whole("--seed", 0, 2**63 - 1),
@@ -362,7 +385,11 @@ def build_parser() -> argparse.ArgumentParser:
     tl.add_argument(
         "--json", dest="tl_json", metavar="PATH", help="write rows and settings as JSON"
     )
-    tl.add_argument("--plot", metavar="PATH", help="write a PNG of signal and adaptation over days")
+    _add_engine_options(
+        tl,
+        scheduler_help="run the days on an existing Dask cluster instead",
+        plot=("PATH", "write a PNG of signal and adaptation over days"),
+    )
 
     sw = sub.add_parser(
         "sweep",
@@ -406,40 +433,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="summary numbers to keep and plot (default: all kept, three plotted)",
     )
     sw.add_argument(
-        "--workers",
-        type=_whole("--workers", 1, 64),
-        default=None,
-        help="local worker processes (default 2; 1 runs in this process)",
-    )
-    sw.add_argument(
-        "--scheduler",
-        dest="sw_scheduler",
-        metavar="tcp://HOST:PORT",
-        help="run on an existing Dask cluster (dask scheduler / dask worker) instead",
-    )
-    sw.add_argument(
         "--resume",
         action="store_true",
         help="keep the rows already in --out and run only the missing runs",
     )
-    for p in (tl, sw):
-        p.add_argument(
-            "--preset",
-            dest="sub_preset",
-            default=None,
-            metavar="NAME",
-            help="preset to start from (default: default)",
-        )
-        p.add_argument(
-            "--set",
-            dest="sub_set",
-            action="append",
-            default=[],
-            metavar="NAME=VALUE",
-            help="override one parameter (repeatable)",
-        )
     sw.add_argument("--out", metavar="PATH.csv", help="CSV with one row per run (streamed)")
-    sw.add_argument("--plot", metavar="PATH.png", help="each metric against the varied parameter")
+    _add_engine_options(
+        sw,
+        scheduler_help="run on an existing Dask cluster (dask scheduler / dask worker) instead",
+        plot=("PATH.png", "each metric against the varied parameter"),
+    )
     sub.add_parser("presets", help="list the presets with their captions")
     _track_given(parser, {})
     return parser
@@ -556,7 +559,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         overrides=_overrides(args.set),
         window_ms=DAY_WINDOW_MS if args.window_ms is None else args.window_ms,
         workers=args.workers,
-        scheduler=args.tl_scheduler,
+        scheduler=args.scheduler,
         csv_path=args.tl_csv,
         json_path=args.tl_json,
         plot_path=args.plot,
@@ -579,7 +582,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         duration_ms=args.sw_duration,
         metrics=args.metrics,
         workers=args.workers,
-        scheduler=args.sw_scheduler,
+        scheduler=args.scheduler,
         out=args.out,
         plot_path=args.plot,
         resume=args.resume,
@@ -608,7 +611,7 @@ def cmd_presets() -> int:
 
 
 def _synapse_only(preset: str) -> None:
-    """Refuse a tissue preset where only the synapse model runs (one line, exit 2)."""
+    """Refuse a tissue preset where only the synapse model runs (timeline, sweep; exit 2)."""
     from sim.presets import load_preset
 
     if load_preset(preset).model == "tissue":
@@ -641,7 +644,8 @@ def cmd_window(args: argparse.Namespace) -> int:
     preset = load_preset(
         args.preset, {**overrides, **({} if args.blockade is None else {"blockade": args.blockade})}
     )
-    check_memory(preset.params)
+    if preset.model != "tissue":  # the tissue checks its own sizes (sim.tissue limits)
+        check_memory(preset.params)
     from render.app import run_app
 
     return run_app(
@@ -677,7 +681,7 @@ def main(argv: list[str] | None = None) -> int:
         args.preset = args.sub_preset
     args.set = [*args.set, *getattr(args, "sub_set", [])]
     try:
-        if args.command in ("timeline", "sweep") or not (args.command or args.headless):
+        if args.command in ("timeline", "sweep"):  # the window and --headless run tissue presets
             _synapse_only(args.preset)
         if args.command == "bench":
             return cmd_bench(args)
