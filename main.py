@@ -611,7 +611,7 @@ def cmd_presets() -> int:
 
 
 def _synapse_only(preset: str) -> None:
-    """Refuse a tissue preset where only the synapse model runs (timeline, sweep; exit 2)."""
+    """Refuse a tissue preset where only the synapse model runs (one line, exit 2)."""
     from sim.presets import load_preset
 
     if load_preset(preset).model == "tissue":
@@ -644,8 +644,7 @@ def cmd_window(args: argparse.Namespace) -> int:
     preset = load_preset(
         args.preset, {**overrides, **({} if args.blockade is None else {"blockade": args.blockade})}
     )
-    if preset.model != "tissue":  # the tissue checks its own sizes (sim.tissue limits)
-        check_memory(preset.params)
+    check_memory(preset.params)
     from render.app import run_app
 
     return run_app(
@@ -681,7 +680,7 @@ def main(argv: list[str] | None = None) -> int:
         args.preset = args.sub_preset
     args.set = [*args.set, *getattr(args, "sub_set", [])]
     try:
-        if args.command in ("timeline", "sweep"):  # the window and --headless run tissue presets
+        if args.command in ("timeline", "sweep") or not (args.command or args.headless):
             _synapse_only(args.preset)
         if args.command == "bench":
             return cmd_bench(args)
