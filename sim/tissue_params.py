@@ -163,8 +163,10 @@ class TissueParameters(ParameterSet):
         "fraction",
         0.0,
         1.0,
-        "input: SSRI occupancy; ~0.8 at therapeutic doses (Meyer et al. 2004)",
-        "Fraction of SERT blocked by an SSRI: uptake capacity Vmax * (1 - f).",
+        "input: SSRI occupancy; ~0.8 at therapeutic doses (Meyer et al. 2004); competitive "
+        "at the substrate site (Andersen et al. 2010, J Biol Chem 285:2051)",
+        "Fraction of SERT the SSRI holds with no 5-HT about; the drug competes with 5-HT, "
+        "so the apparent Km becomes Km / (1 - f) (at C << Km the capacity Vmax/Km drops by f).",
     )
 
     # --- terminal 5-HT1B autoreceptors ----------------------------------------
