@@ -71,7 +71,7 @@ from __future__ import annotations
 
 import math
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -310,59 +310,86 @@ def check_window(window_ms: Any) -> float:
     return float(window_ms)
 
 
-def timeline_jobs(
-    days: int,
-    drug: str,
-    dose_nM: float,
-    start_day: int,
-    stop_day: int,
-    seed: int = 0,
-    preset: str = "default",
-    overrides: dict | None = None,
-    window_ms: float = DAY_WINDOW_MS,
-    only_days: list[int] | None = None,
-) -> list[dict[str, Any]]:
-    """Validate a course and return its day jobs (the baseline first) for :func:`run_day`.
+@dataclass(frozen=True)
+class Course:
+    """One treatment course: what is taken and when, and how each day is measured.
 
-    Everything is checked here, before any worker starts: days in [1, 3650],
-    0 <= start_day <= stop_day, the drug and dose (Ki table), the seed, the
-    window, the preset and overrides, and the baseline's model (built, not
-    run; a refused time step fails here).
+    Attributes:
+        days: days to simulate, in [1, 3650] (day 0 to days - 1; the baseline comes first).
+        drug: an SSRI of the Ki table (:mod:`sim.pharmacology`).
+        dose_nM: free drug concentration, nM (occupancy C / (C + Ki)).
+        start_day: first day on the drug (0 <= start_day <= stop_day).
+        stop_day: first day off it (an abrupt stop).
+        seed: random seed of every day's run (the same for all: common random numbers).
+        preset: the drug-free base, a preset name or .toml path.
+        overrides: parameter overrides of the base (not the ``DAY_KEYS``, which the days set).
+        window_ms: simulated time budget of one day's run, ms (``WINDOW_RANGE_MS``).
+        only_days: run only these days (and the baseline); None runs them all.
+    """
+
+    days: int
+    drug: str
+    dose_nM: float
+    start_day: int
+    stop_day: int
+    seed: int = 0
+    preset: str = "default"
+    overrides: dict | None = None
+    window_ms: float = DAY_WINDOW_MS
+    only_days: list[int] | None = field(default=None, kw_only=True)
+
+    def jobs(self) -> list[dict[str, Any]]:
+        """Validate the course and return its day jobs (the baseline first) for :func:`run_day`.
+
+        Everything is checked here, before any worker starts: days in [1, 3650],
+        0 <= start_day <= stop_day, the seed, the window, the drug and dose
+        (Ki table), the preset and overrides, and the baseline's model (built,
+        not run; a refused time step fails here).
+
+        Raises:
+            ParameterError: one-line message for any bad input.
+        """
+        _check_whole("days", self.days, 1, 3650)
+        _check_whole("start_day", self.start_day, 0, 3650)
+        _check_whole("stop_day", self.stop_day, 0, 3650)
+        if not self.start_day <= self.stop_day:
+            raise ParameterError(
+                f"start_day = {self.start_day} and stop_day = {self.stop_day} "
+                "need 0 <= start <= stop"
+            )
+        _check_whole("seed", self.seed, 0, 2**63 - 1)
+        window_ms = check_window(self.window_ms)
+        f = sert_occupancy(self.drug, self.dose_nM)
+        overrides = {"dt_ns": TIMELINE_DT_NS, **(self.overrides or {})}
+        for key in DAY_KEYS:
+            if key in overrides:
+                raise ParameterError(
+                    f"--set {key}=... conflicts with the timeline, which sets it per day"
+                )
+        build(self.preset, self.seed, None, overrides)  # bad preset, overrides or step: fail now
+        states = [baseline_state(), *slow_states(self.days, f, self.start_day, self.stop_day)]
+        if self.only_days is not None:
+            wanted = set(self.only_days)
+            states = [s for s in states if s.day < 0 or s.day in wanted]
+        return [
+            {
+                "state": st,
+                "preset": self.preset,
+                "overrides": overrides,
+                "seed": self.seed,
+                "window_ms": window_ms,
+            }
+            for st in states
+        ]
+
+
+def timeline_jobs(*course: Any, **settings: Any) -> list[dict[str, Any]]:
+    """The day jobs of ``Course(*course, **settings)`` (:meth:`Course.jobs`), validated.
 
     Raises:
         ParameterError: one-line message for any bad input.
     """
-    _check_whole("days", days, 1, 3650)
-    _check_whole("start_day", start_day, 0, 3650)
-    _check_whole("stop_day", stop_day, 0, 3650)
-    if not start_day <= stop_day:
-        raise ParameterError(
-            f"start_day = {start_day} and stop_day = {stop_day} need 0 <= start <= stop"
-        )
-    _check_whole("seed", seed, 0, 2**63 - 1)
-    window_ms = check_window(window_ms)
-    f = sert_occupancy(drug, dose_nM)
-    overrides = {"dt_ns": TIMELINE_DT_NS, **(overrides or {})}
-    for key in DAY_KEYS:
-        if key in overrides:
-            raise ParameterError(
-                f"--set {key}=... conflicts with the timeline, which sets it per day"
-            )
-    build(preset, seed, None, overrides)  # bad preset, overrides or step: fail before any run
-    states = [baseline_state(), *slow_states(days, f, start_day, stop_day)]
-    if only_days is not None:
-        wanted = set(only_days)
-        states = [s for s in states if s.day < 0 or s.day in wanted]
-    return [
-        {
-            "state": st,
-            "preset": preset,
-            "overrides": overrides,
-            "seed": seed,
-            "window_ms": window_ms,
-        }
-        for st in states
-    ]
+    return Course(*course, **settings).jobs()
 
 
 def _expected_cost(job: dict[str, Any]) -> float:
@@ -374,19 +401,10 @@ def _expected_cost(job: dict[str, Any]) -> float:
     return plan.run_ms * (1.0 + rate / 500.0) / max(0.05, 1.0 - state.occupancy)
 
 
-def run_timeline(
-    days: int,
-    drug: str,
-    dose_nM: float,
-    start_day: int,
-    stop_day: int,
-    seed: int = 0,
-    preset: str = "default",
-    overrides: dict | None = None,
-    window_ms: float = DAY_WINDOW_MS,
+def run_course(
+    course: Course,
     workers: int = 2,
     scheduler: str | None = None,
-    only_days: list[int] | None = None,
     progress: Progress | None = None,
 ) -> list[dict[str, Any]]:
     """Baseline plus one row per day, sorted by day; ``signal`` is bound receptors over baseline.
@@ -397,11 +415,9 @@ def run_timeline(
 
     Raises:
         ParameterError: for bad days, dose, drug, window, preset or overrides
-            (see :func:`timeline_jobs`).
+            (see :meth:`Course.jobs`).
     """
-    jobs = timeline_jobs(
-        days, drug, dose_nM, start_day, stop_day, seed, preset, overrides, window_ms, only_days
-    )
+    jobs = course.jobs()
     jobs.sort(key=_expected_cost, reverse=True)  # the longest days first: no long day last
     if progress is not None:
         progress.start(0)
@@ -414,9 +430,24 @@ def run_timeline(
     base = rows[0]["receptors_bound_mean"]
     for row in rows:
         row["signal"] = row["receptors_bound_mean"] / base if base > 0 else math.nan
-        row["drug"] = drug
-        row["dose_nM"] = dose_nM
+        row["drug"] = course.drug
+        row["dose_nM"] = course.dose_nM
     return rows
+
+
+def run_timeline(
+    *course: Any,
+    workers: int = 2,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+    **settings: Any,
+) -> list[dict[str, Any]]:
+    """:func:`run_course` of ``Course(*course, **settings)`` (days, drug, dose_nM, ...).
+
+    Raises:
+        ParameterError: for bad days, dose, drug, window, preset or overrides.
+    """
+    return run_course(Course(*course, **settings), workers, scheduler, progress)
 
 
 TIMELINE_COLUMNS = (
@@ -500,27 +531,21 @@ def _days_text(days: list[int]) -> str:
 
 def cli_timeline(
     *,
-    days: int,
-    drug: str,
-    dose_nM: float,
-    start_day: int,
-    stop_day: int,
-    seed: int,
-    preset: str,
-    overrides: dict[str, Any],
-    window_ms: float,
     workers: int | None,
     scheduler: str | None,
     csv_path: str | None,
     json_path: str | None,
     plot_path: str | None,
     stream=None,
+    **settings: Any,
 ) -> int:
     """Body of ``python main.py timeline``: validate, run the days, print a table, write files.
 
-    Outputs are checked before any run and written by the output rule
-    (whole files or nothing). Notes (a preset without tonic firing; days whose
-    release outlasted the window) go to ``stream`` (stderr).
+    ``settings`` are the :class:`Course` (days, drug, dose_nM, start_day,
+    stop_day, seed, preset, overrides, window_ms). Outputs are checked before
+    any run and written by the output rule (whole files or nothing). Notes (a
+    preset without tonic firing; days whose release outlasted the window) go
+    to ``stream`` (stderr).
 
     Raises:
         ParameterError: any bad input, one line.
@@ -530,24 +555,20 @@ def cli_timeline(
     from .outputs import atomic_output, check_outputs
 
     stream = sys.stderr if stream is None else stream
+    course = Course(**settings)
     scheduler = check_scheduler(scheduler)
     n_workers = check_workers(workers, scheduler)
     paths = check_outputs({"--csv": csv_path, "--json": json_path, "--plot": plot_path})
-    jobs = timeline_jobs(
-        days, drug, dose_nM, start_day, stop_day, seed, preset, overrides, window_ms
-    )  # validates everything before the cluster starts
-    if load_preset(preset, jobs[0]["overrides"]).params.firing_rate_hz <= 0:
+    jobs = course.jobs()  # validates everything before the cluster starts
+    if load_preset(course.preset, jobs[0]["overrides"]).params.firing_rate_hz <= 0:
         stream.write(
-            f"timeline: preset '{preset}' has no tonic firing: each day measures one release "
-            "at t = 0 (the raphe firing feedback does not apply)\n"
+            f"timeline: preset '{course.preset}' has no tonic firing: each day measures one "
+            "release at t = 0 (the raphe firing feedback does not apply)\n"
         )
     progress = Progress(len(jobs), label="timeline", unit="day", stream=stream)
     try:
         with stop_on_sigterm():
-            rows = run_timeline(
-                days, drug, dose_nM, start_day, stop_day, seed, preset, overrides, window_ms,
-                n_workers, scheduler, None, progress,
-            )  # fmt: skip
+            rows = run_course(course, n_workers, scheduler, progress)
     except KeyboardInterrupt:
         progress.close()
         stream.write(
@@ -561,7 +582,7 @@ def cli_timeline(
         worst = max(r["residual"] for r in rows)
         stream.write(
             f"timeline: note: on day(s) {_days_text(late)} the release was not cleared by the end "
-            f"of the {window_ms:g} ms window (bound receptors at up to {worst:.0%} of their peak); "
+            f"of the {course.window_ms:g} ms window (bound receptors at up to {worst:.0%} of their peak); "
             "those days' signal is underestimated: use a longer --window-ms\n"
         )
     print(
@@ -580,13 +601,13 @@ def cli_timeline(
             fh.write(timeline_csv(rows))
     if "--json" in paths:
         doc = {
-            "drug": drug,
-            "dose_nM": dose_nM,
-            "start_day": start_day,
-            "stop_day": stop_day,
-            "seed": seed,
-            "preset": preset,
-            "window_ms": window_ms,
+            "drug": course.drug,
+            "dose_nM": course.dose_nM,
+            "start_day": course.start_day,
+            "stop_day": course.stop_day,
+            "seed": course.seed,
+            "preset": course.preset,
+            "window_ms": course.window_ms,
             "slow_parameters": slow_parameters_dict(),
             "rows": [{k: (None if isinstance(v, float) and math.isnan(v) else v)
                       for k, v in r.items()} for r in rows],
@@ -594,5 +615,6 @@ def cli_timeline(
         with atomic_output(paths["--json"], "w") as fh:
             fh.write(json.dumps(doc, indent=2) + "\n")
     if "--plot" in paths:
-        plot_timeline(rows, paths["--plot"], f"{drug} {dose_nM:g} nM, days {start_day}-{stop_day}")
+        title = f"{course.drug} {course.dose_nM:g} nM, days {course.start_day}-{course.stop_day}"
+        plot_timeline(rows, paths["--plot"], title)
     return 0
