@@ -177,11 +177,11 @@ class SidePanel:
         if n_charts:
             plot_h = int(min(170 * s, (room - pad * (n_charts - 1)) / n_charts))
             p1 = pygame.Rect(inner.left, y, inner.w, plot_h)
-            self.chart_rects.append(self._cleft_chart(surface, p1, window_ms, eff))
+            self.chart_rects.append(self._cleft_chart(surface, p1, window_ms))
             y = p1.bottom
             if n_charts == 2:
                 p2 = pygame.Rect(inner.left, p1.bottom + pad, inner.w, plot_h)
-                self.chart_rects.append(self._bound_chart(surface, p2, window_ms, eff))
+                self.chart_rects.append(self._bound_chart(surface, p2, window_ms))
                 y = p2.bottom
             note = f"charts: last {fmt_duration_us(window_us)} of simulated time"
             pred = app.overlay.drawable(m)
@@ -214,43 +214,67 @@ class SidePanel:
         i0 = max(0, int(np.searchsorted(t, model.time_ms - window_ms)) - 1)
         return t[i0:], rec.column(name)[i0:]
 
-    def _cleft_chart(
-        self, surface: pygame.Surface, rect: pygame.Rect, window_ms: float, eff: Effect
-    ) -> pygame.Rect:
+    def _traces(self, name: str, window_ms: float, scale: float, single_color, ode_label: str):
+        """What both charts draw of recorder column ``name`` (times ``scale``) over the window.
+
+        In compare mode the control's trace (neutral, aligned to the model's
+        last samples) comes first, then the model's in the drug's colour; in
+        single mode the model's in ``single_color``. The mean-field ODE
+        (dashed) goes last when the overlay is on.
+
+        Returns:
+            ``(t_ms, series, legend, peak)``: the model's sample times (ms), the
+            series and legend entries, and the highest value they show in the
+            window (scaled; 0 when empty).
+        """
         app = self.app
-        th, fonts = app.screen.theme, app.screen.fonts
+        th = app.screen.theme
         m, c = app.model, app.control
         width = max(2, th.line + 1)
-        t_ms, conc = self._series_window(m, "cleft_uM", window_ms)
-        peaks = [float(conc.max()) if len(conc) else 0.0]
+        t_ms, values = self._series_window(m, name, window_ms)
+        values = values * scale
+        peaks = [float(values.max()) if len(values) else 0.0]
         series: list[Series] = []
         legend: list[tuple[str, tuple[int, int, int]]] = []
-        own = th.drug if c is not None else th.plot_conc
         if c is not None:
-            _, c_conc = self._series_window(c, "cleft_uM", window_ms)
-            n = min(len(c_conc), len(conc))
-            peaks.append(float(c_conc.max()) if len(c_conc) else 0.0)
-            series.append(Series(c_conc[-n:], th.plot_control, width, t_ms[-n:]))
-            legend += [("no drug", th.plot_control), (f"SSRI {m.blockade * 100:.0f}%", own)]
-        series.append(Series(conc, own, width))
-        pred = app.overlay.drawable(m)
-        if pred is not None and len(pred["time_ms"]):
-            j0 = int(np.searchsorted(pred["time_ms"], m.time_ms - window_ms))
-            if j0 < len(pred["cleft_uM"]):
-                peaks.append(float(pred["cleft_uM"][j0:].max()))
-            series.append(Series(pred["cleft_uM"], th.plot_ode, width, pred["time_ms"], True))
-            legend.append(("mean-field ODE (dashed)", th.plot_ode))
-        y_max = nice_ceil(max(max(peaks), 10.0 * LOG_FLOOR_UM))
-        return draw_plot(
+            _, c_values = self._series_window(c, name, window_ms)
+            c_values = c_values * scale
+            n = min(len(c_values), len(values))
+            peaks.append(float(c_values.max()) if len(c_values) else 0.0)
+            series.append(Series(c_values[-n:], th.plot_control, width, t_ms[-n:]))
+            legend += [("no drug", th.plot_control), (f"SSRI {m.blockade * 100:.0f}%", th.drug)]
+        series.append(Series(values, th.drug if c is not None else single_color, width))
+        ode = app.overlay.drawable(m)
+        if ode is not None and len(ode["time_ms"]):
+            ode_values = ode[name] * scale
+            j0 = int(np.searchsorted(ode["time_ms"], m.time_ms - window_ms))
+            if j0 < len(ode_values):
+                peaks.append(float(ode_values[j0:].max()))
+            series.append(Series(ode_values, th.plot_ode, width, ode["time_ms"], True))
+            legend.append((ode_label, th.plot_ode))
+        return t_ms, series, legend, max(peaks)
+
+    def _plot(self, surface: pygame.Surface, rect: pygame.Rect, window_ms: float, **plot):
+        """:func:`render.plots.draw_plot` over the window ending at the model's time."""
+        th, fonts = self.app.screen.theme, self.app.screen.fonts
+        t_end_ms = max(self.app.model.time_ms, window_ms)
+        return draw_plot(surface, rect, th, fonts, t_end_ms=t_end_ms, window_ms=window_ms, **plot)
+
+    def _cleft_chart(
+        self, surface: pygame.Surface, rect: pygame.Rect, window_ms: float
+    ) -> pygame.Rect:
+        th = self.app.screen.theme
+        t_ms, series, legend, peak = self._traces(
+            "cleft_uM", window_ms, 1.0, th.plot_conc, "mean-field ODE (dashed)"
+        )
+        y_max = nice_ceil(max(peak, 10.0 * LOG_FLOOR_UM))
+        return self._plot(
             surface,
             rect,
-            th,
-            fonts,
+            window_ms,
             title="Free 5-HT in the cleft (µM, log scale)",
             t_ms=t_ms,
             series=series,
-            t_end_ms=max(m.time_ms, window_ms),
-            window_ms=window_ms,
             y_max=10.0 ** np.ceil(np.log10(y_max)),
             y_fmt="{:,.0f}",
             legend=legend or None,
@@ -258,41 +282,24 @@ class SidePanel:
         )
 
     def _bound_chart(
-        self, surface: pygame.Surface, rect: pygame.Rect, window_ms: float, eff: Effect
+        self, surface: pygame.Surface, rect: pygame.Rect, window_ms: float
     ) -> pygame.Rect:
-        app = self.app
-        th, fonts = app.screen.theme, app.screen.fonts
-        m, c = app.model, app.control
-        width = max(2, th.line + 1)
-        t_ms, occ = self._series_window(m, "receptor_occupancy", window_ms)
-        series: list[Series] = []
-        legend: list[tuple[str, tuple[int, int, int]]] = []
-        if c is not None:
-            _, c_occ = self._series_window(c, "receptor_occupancy", window_ms)
-            n = min(len(c_occ), len(occ))
-            series.append(Series(c_occ[-n:] * 100.0, th.plot_control, width, t_ms[-n:]))
-            series.append(Series(occ * 100.0, th.drug, width))
-            legend += [("no drug", th.plot_control), (f"SSRI {m.blockade * 100:.0f}%", th.drug)]
-        else:
+        th = self.app.screen.theme
+        m, c = self.app.model, self.app.control
+        t_ms, series, legend, _ = self._traces(
+            "receptor_occupancy", window_ms, 100.0, th.plot_occupancy, "ODE (dashed)"
+        )
+        if c is None:  # single mode: the blockade beneath the bound trace, first in the legend
             _, blk = self._series_window(m, "blockade", window_ms)
-            series.append(Series(blk * 100.0, th.plot_blockade, width))
-            series.append(Series(occ * 100.0, th.plot_occupancy, width))
-            legend += [("bound", th.plot_occupancy), ("SSRI block", th.plot_blockade)]
-        pred = app.overlay.drawable(m)
-        if pred is not None and len(pred["time_ms"]):
-            ode = pred["receptor_occupancy"] * 100.0
-            series.append(Series(ode, th.plot_ode, width, pred["time_ms"], True))
-            legend.append(("ODE (dashed)", th.plot_ode))
-        return draw_plot(
+            series.insert(0, Series(blk * 100.0, th.plot_blockade, max(2, th.line + 1)))
+            legend[:0] = [("bound", th.plot_occupancy), ("SSRI block", th.plot_blockade)]
+        return self._plot(
             surface,
             rect,
-            th,
-            fonts,
+            window_ms,
             title="Receptors bound (%)",
             t_ms=t_ms,
             series=series,
-            t_end_ms=max(m.time_ms, window_ms),
-            window_ms=window_ms,
             y_max=100.0,
             y_fmt="{:.0f}%",
             legend=legend,
