@@ -57,8 +57,10 @@ class Course:
             and math.isclose(m.autoreceptor_sensitivity, params.autoreceptor_sensitivity)
         )
 
-    def computed_points(self) -> tuple[list[tuple[int, bool, float]], int | None] | None:
-        """Background day runs: (points, day being computed or None), or None without runs."""
+    def computed_points(
+        self,
+    ) -> tuple[list[tuple[int, bool, float]], tuple[int, ...] | None] | None:
+        """Background day runs: (points, days being computed or None), or None without runs."""
         runs = self.app.day_runs
         if runs is None:
             return None

@@ -14,11 +14,19 @@ The daily receptor signal is the timeline command's measurement
 (:func:`sim.timeline.run_day`, ``DAY_WINDOW_MS`` of simulated time at the
 day's state), divided by the same measurement of the drug-free, naive
 synapse: one series, "receptor signal, relative to before the drug".
-:class:`DayRuns` computes it in a background process at the lowest CPU
-priority, so the animation keeps its pace, and keeps every result in a
-cache per preset parameters, seed and day state (in memory, and on disk
-when a cache folder is writable), so a lecture run the night before shows
-its chart at once.
+:class:`DayRuns` computes it in background processes (one per core, two
+days at once) at the lowest CPU priority, so the animation keeps its pace,
+and keeps every result in a cache per preset parameters, seed and day state
+(in memory, and on disk when a cache folder is writable), keyed to the
+model's source and the day's definition, so a lecture run the night before
+shows its chart at once.
+
+A day is the same job as ``main.py timeline``'s (same window, step and
+seed), so the chart's values are the command's. Its cost is the model's:
+2-3 CPU-s for a day without the drug or with one release, 6-10 CPU-s for a
+day of four releases with SERT 80% blocked (the 5-HT lingers), measured
+on the 2-core machine; a shorter window would be cheaper but reads drug days
+5-15% low (5-HT builds up over the window's releases), so it is not used.
 """
 
 from __future__ import annotations
@@ -137,6 +145,16 @@ class Treatment:
 
 
 # ------------------------------------------------------------------ day runs
+DAY_DEFINITION = "sim.timeline.run_day at DAY_WINDOW_MS, TIMELINE_DT_NS, the window's seed"
+"""What a day's value is; part of every cache key (change it when the definition changes)."""
+
+DAY_WORKERS = 2
+"""Day-run processes at most (one per core on the 2-core lecture machine, never more than
+the CPUs this process may use). At the lowest priority they take only the time the
+animation leaves: the animation (one process, ~0.6 of a core at 1280x720) keeps its pace
+and the days use the idle rest of both cores, so two days compute at once."""
+
+
 def run_day_quietly(job: dict) -> dict:
     """:func:`sim.timeline.run_day` at the lowest CPU priority (in the worker process)."""
     try:
@@ -147,12 +165,51 @@ def run_day_quietly(job: dict) -> dict:
     return run_day(job)
 
 
-def _engine_version() -> str:
-    """A digest of the model's source: cached day results are only reused with the same model."""
+def _engine_sources() -> list[Path]:
+    """The ``sim`` modules :func:`sim.timeline.run_day` can reach (static import closure).
+
+    Every ``import`` of a ``sim`` module, at module level or inside a
+    function, in ``sim/timeline.py`` and, recursively, in what it imports;
+    plus ``sim/__init__.py``. Modules outside it (the sweep, the benches,
+    the mean-field ODE) cannot change a day's numbers, so editing them keeps
+    the cache.
+    """
+    import ast
+
     import sim
 
-    h = hashlib.sha256()
-    for path in sorted(Path(sim.__file__).parent.glob("*.py")):
+    root = Path(sim.__file__).parent
+    todo, seen = ["timeline"], set()
+    while todo:
+        name = todo.pop()
+        path = root / f"{name}.py"
+        if name in seen or not path.is_file():
+            continue
+        seen.add(name)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                mod = node.module or ""
+                if node.level == 1 or (node.level == 0 and mod.split(".")[0] == "sim"):
+                    parts = mod.split(".")[1:] if node.level == 0 else mod.split(".")
+                    parts = [x for x in parts if x]
+                    todo += parts[:1] if parts else [a.name for a in node.names]
+            elif isinstance(node, ast.Import):
+                todo += [a.name.split(".")[1] for a in node.names if a.name.startswith("sim.")]
+    return [root / "__init__.py", *(root / f"{n}.py" for n in sorted(seen))]
+
+
+def _engine_version() -> str:
+    """A digest of the model a day runs: cached day results are only reused with the same one.
+
+    It covers the source of every ``sim`` module :func:`sim.timeline.run_day`
+    can reach (:func:`_engine_sources`), the numba and numpy versions and
+    ``DAY_DEFINITION``.
+    """
+    import numba
+    import numpy
+
+    h = hashlib.sha256(f"{DAY_DEFINITION}|{numba.__version__}|{numpy.__version__}".encode())
+    for path in _engine_sources():
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
@@ -183,7 +240,7 @@ class DayCache:
                 pass
 
     def key(self, job: dict) -> str:
-        """A stable key for a :func:`run_day` job."""
+        """A stable key for a :func:`run_day` job (model and day definition included)."""
         st: DayState = job["state"]
         blob = json.dumps(
             [
@@ -218,36 +275,55 @@ class DayCache:
             self.path = None
 
 
-class DayRuns:
-    """The timeline command's measurement for each day shown, computed in a worker process.
+def _usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
-    Runs :func:`sim.timeline.run_day` (``DAY_WINDOW_MS`` of simulated time, as
-    ``main.py timeline``) for the days the window shows, in one background
-    process at the lowest CPU priority, one at a time, so the animation is
-    never held up: the drug-free baseline first, then always the most
-    recently shown day still missing (the one the lecturer is talking about),
-    then the days asked for ahead (:meth:`prefetch`). Results come from the
-    cache when they are there.
+
+class DayRuns:
+    """The timeline command's measurement for each day shown, computed in worker processes.
+
+    Runs :func:`sim.timeline.run_day` (``DAY_WINDOW_MS`` of simulated time at
+    ``TIMELINE_DT_NS``, the window's seed: the job ``main.py timeline
+    --seed S`` runs for that day, so the same numbers) for the days the
+    window shows, in up to ``workers`` background processes at the lowest
+    CPU priority, one day each at a time, so the animation is never held
+    up. Order: the drug-free baseline first, then always the most recently
+    shown day still missing (the one the lecturer is talking about), then
+    the days asked for ahead (:meth:`prefetch`, started at the next
+    :meth:`poll`, so a day shown in the same frame goes first). Results come
+    from the cache when they are there.
 
     Args:
         base: drug-free, naive parameters of the timeline.
         seed: the window's seed (every day runs with it, as the command does).
         cache: where results are kept (default: memory and :func:`cache_file`).
+        workers: processes at most (default ``DAY_WORKERS``, capped at the CPUs usable).
     """
 
-    def __init__(self, base: Parameters, seed: int, cache: DayCache | None = None) -> None:
+    def __init__(
+        self,
+        base: Parameters,
+        seed: int,
+        cache: DayCache | None = None,
+        workers: int | None = None,
+    ) -> None:
         self._overrides = {**base.as_dict(), "dt_ns": TIMELINE_DT_NS}
         self._seed = seed
-        self._pool = None
+        n = DAY_WORKERS if workers is None else int(workers)
+        self._slots: list = [None] * max(1, min(n, _usable_cpus()))
         self._waiting: dict[int, DayState] = {}  # insertion order = order shown
         self._ahead: dict[int, DayState] = {}
-        self._running: tuple[DayState, object] | None = None
+        self._running: dict[int, tuple[DayState, object, int, bool]] = {}
+        """Day -> (state, job, worker slot, asked for rather than ahead)."""
         self.cache = cache if cache is not None else DayCache(cache_file())
         self.bound: dict[int, tuple[bool, float]] = {}
         """Mean bound receptors by day (-1: the naive, drug-free baseline)."""
         self.failed = False
         self.submitted = 0
-        """Jobs sent to the worker (cache hits are not)."""
+        """Jobs sent to the workers (cache hits are not)."""
         self.request(baseline_state())
 
     def _job(self, state: DayState) -> dict:
@@ -260,8 +336,7 @@ class DayRuns:
         }
 
     def _known(self, state: DayState) -> bool:
-        running = self._running is not None and self._running[0].day == state.day
-        if self.failed or state.day in self.bound or running:
+        if self.failed or state.day in self.bound or state.day in self._running:
             return True
         hit = self.cache.get(self._job(state))
         if hit is not None:
@@ -276,42 +351,56 @@ class DayRuns:
         self._ahead.pop(state.day, None)
         self._waiting.pop(state.day, None)
         self._waiting[state.day] = state
-        self._start_next()
+        self._start_next(ahead=False)
 
     def prefetch(self, states: list[DayState]) -> None:
-        """Compute these days when nothing asked for is waiting (in the order given)."""
+        """Compute these days when nothing asked for is waiting (in the order given).
+
+        They start at the next :meth:`poll`, so a day asked for in the same
+        frame (K asks for today right after the timeline opens) goes first.
+        """
         for st in states:
             if not self._known(st) and st.day not in self._waiting:
                 self._ahead.setdefault(st.day, st)
-        self._start_next()
 
-    def _start_next(self) -> None:
-        if self._running is not None or self.failed:
-            return
-        if self._waiting:
-            day = -1 if -1 in self._waiting else next(reversed(self._waiting))
-            state = self._waiting.pop(day)
-        elif self._ahead:
-            state = self._ahead.pop(next(iter(self._ahead)))
-        else:
-            return
-        try:
-            if self._pool is None:
-                from .workers import Worker
+    def _free_slot(self) -> int | None:
+        busy = {slot for _, _, slot, _ in self._running.values()}
+        free = [i for i in range(len(self._slots)) if i not in busy]
+        return free[0] if free else None
 
-                self._pool = Worker("treatment")  # spawned, one job at a time, dies with us
-            self._running = (state, self._pool.submit(run_day_quietly, self._job(state)))
+    def _start_next(self, ahead: bool = True) -> None:
+        while not self.failed:
+            slot = self._free_slot()
+            if slot is None:
+                return
+            if self._waiting:
+                day = -1 if -1 in self._waiting else next(reversed(self._waiting))
+                state, asked = self._waiting.pop(day), True
+            elif ahead and self._ahead:
+                state, asked = self._ahead.pop(next(iter(self._ahead))), False
+            else:
+                return
+            try:
+                if self._slots[slot] is None:
+                    from .workers import Worker
+
+                    # spawned, one job at a time, dies with us
+                    self._slots[slot] = Worker(f"treatment-{slot + 1}")
+                job = self._slots[slot].submit(run_day_quietly, self._job(state))
+            except (OSError, RuntimeError):
+                self.failed = True
+                return
+            self._running[state.day] = (state, job, slot, asked)
             self.submitted += 1
-        except (OSError, RuntimeError):
-            self.failed = True
 
     def poll(self) -> None:
-        """Collect a finished run and start the next (never blocks)."""
-        if self._running is not None and self._running[1].done():
-            state, fut = self._running
-            self._running = None
+        """Collect finished runs and start the next ones (never blocks)."""
+        for day, (state, job, _, _) in list(self._running.items()):
+            if not job.done():
+                continue
+            del self._running[day]
             try:
-                value = float(fut.result()["receptors_bound_mean"])
+                value = float(job.result()["receptors_bound_mean"])
                 self.bound[state.day] = (state.on_drug, value)
                 self.cache.put(self._job(state), value)
             except Exception:  # a failed worker must not take the window down
@@ -319,20 +408,24 @@ class DayRuns:
         self._start_next()
 
     def wait(self) -> None:
-        """Block until every requested run has finished (tests)."""
-        while self._running is not None and not self.failed:
-            self._running[1].result()
+        """Block until every run asked for, and every run started, has finished (tests)."""
+        while (self._running or self._waiting) and not self.failed:
+            for _, job, _, _ in list(self._running.values()):
+                try:
+                    job.result()
+                except Exception:  # poll() records the failure
+                    pass
             self.poll()
 
     @property
     def busy(self) -> int:
         """Runs asked for (not ahead) still waiting or running."""
-        running = self._running is not None and self._running[0].day not in self._ahead
-        return len(self._waiting) + running
+        asked = sum(1 for *_, was_asked in self._running.values() if was_asked)
+        return len(self._waiting) + asked
 
-    def computing(self) -> int | None:
-        """The day being computed now (-1: the baseline), or None."""
-        return None if self._running is None else self._running[0].day
+    def computing(self) -> tuple[int, ...] | None:
+        """The days being computed now, sorted (-1: the baseline), or None when idle."""
+        return tuple(sorted(self._running)) or None
 
     def points(self) -> list[tuple[int, bool, float]]:
         """(day, on drug, bound receptors / baseline) for the days computed so far."""
@@ -346,10 +439,11 @@ class DayRuns:
         ]
 
     def close(self) -> None:
-        """Stop the worker (waiting runs are dropped)."""
-        if self._pool is not None:
-            self._pool.close()  # render.workers: a running day is ended, not left running
-            self._pool = None
+        """Stop the workers (waiting runs are dropped; running days are ended, not left running)."""
+        for i, worker in enumerate(self._slots):
+            if worker is not None:
+                worker.close()
+                self._slots[i] = None
         self._waiting.clear()
         self._ahead.clear()
-        self._running = None
+        self._running.clear()

@@ -33,13 +33,31 @@ def chart_height(fonts: Fonts) -> int:
     )
 
 
+def busy_text(busy: tuple[int, ...] | int, today: int) -> str:
+    """What the chart says while days run: "computing day 7", "computing days 7 and 14", ...
+
+    ``busy`` holds the days running (-1: the drug-free reference); days after
+    ``today`` (computed ahead) are "the weeks ahead".
+    """
+    days = (busy,) if isinstance(busy, int) else tuple(busy)
+    parts = ["the drug-free reference"] if -1 in days else []
+    shown = sorted(d for d in days if 0 <= d <= today)
+    if shown:
+        label = "day" if len(shown) == 1 else "days"
+        listed = ", ".join(str(d) for d in shown[:-1])
+        parts.append(f"{label} {listed + ' and ' if listed else ''}{shown[-1]}")
+    if not parts and any(d > today for d in days):
+        parts.append("the weeks ahead")
+    return "computing " + " and ".join(parts) if parts else ""
+
+
 def draw_treatment(
     surface: pygame.Surface,
     rect: pygame.Rect,
     theme: Theme,
     fonts: Fonts,
     treatment: Treatment,
-    computed: tuple[list[tuple[int, bool, float]], int | None] | None,
+    computed: tuple[list[tuple[int, bool, float]], tuple[int, ...] | None] | None,
 ) -> int:
     """Day, drug status and the receptor-signal chart inside ``rect``; returns the bottom y.
 
@@ -49,9 +67,9 @@ def draw_treatment(
         theme: colour profile.
         fonts: text renderer.
         treatment: the timeline.
-        computed: :meth:`render.treatment.DayRuns.points` and the day being
-            computed (-1: the baseline; None: idle), or None when no runs
-            exist (scripted runs).
+        computed: :meth:`render.treatment.DayRuns.points` and the days being
+            computed (:meth:`~render.treatment.DayRuns.computing`: -1 is the
+            baseline; None: idle), or None when no runs exist (scripted runs).
     """
     s = fonts.scale
     old = surface.get_clip()
@@ -94,8 +112,8 @@ def draw_treatment(
         y += lh
         if computed is None:
             msg = "computed in the window"
-        elif busy is not None:
-            msg = "computing the drug-free reference" if busy < 0 else f"computing day {busy}"
+        elif busy:
+            msg = busy_text(busy, st.day)
         elif not points:
             msg = "D or W: the next days"
         else:

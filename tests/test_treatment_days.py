@@ -1,0 +1,126 @@
+"""The treatment chart's day values: the timeline command's numbers, two days at once, cached.
+
+The chart's point for a day is ``sim.timeline.run_day`` of the job
+``main.py timeline`` runs for that day (same preset parameters, step,
+window and seed), divided by the drug-free baseline. So the tolerance for
+"agrees with the timeline" is float rounding, not the run-to-run spread;
+the test also shows that spread (another seed gives another value), so it
+fails if the chart ran another seed, window or step. Windows are short here
+(the definition is the same at any window) to keep the tests quick.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+import render.treatment as tr  # noqa: E402
+from render.treatment_chart import busy_text  # noqa: E402
+from render.workers import live_worker_pids  # noqa: E402
+from sim.pharmacology import sert_occupancy  # noqa: E402
+from sim.presets import load_preset  # noqa: E402
+from sim.timeline import run_day, run_timeline  # noqa: E402
+
+WINDOW_MS = 0.3
+"""A short day (one release standing for its interval): the same definition, quickly."""
+
+DRUG, DOSE_NM = "citalopram", 4.8
+
+
+@pytest.fixture
+def memory_cache(tmp_path):
+    tr.DayCache._memory.clear()
+    yield tr.DayCache(tmp_path / "days.json")
+    tr.DayCache._memory.clear()
+
+
+def _course_states(days: int):
+    """The states ``main.py timeline`` gives these days (drug from day 0, stopped on day 28)."""
+    t = tr.Treatment(load_preset("default").params, "default")
+    t.start_drug(sert_occupancy(DRUG, DOSE_NM))
+    t.advance(days - 1)
+    return t.states()
+
+
+def test_chart_day_values_are_the_timeline_commands(monkeypatch, memory_cache):
+    monkeypatch.setattr(tr, "DAY_WINDOW_MS", WINDOW_MS)
+    states = _course_states(22)
+    days = [1, 21]
+    runs = tr.DayRuns(load_preset("default").params, seed=3, cache=memory_cache)
+    try:
+        for d in days:
+            runs.request(states[d])
+        runs.wait()
+    finally:
+        runs.close()
+    chart = {d: v for d, _, v in runs.points()}
+    rows = run_timeline(
+        22, DRUG, DOSE_NM, 0, 28, seed=3, window_ms=WINDOW_MS, workers=1, only_days=days
+    )
+    timeline = {r["day"]: r["signal"] for r in rows if r["day"] >= 0}
+    assert sorted(chart) == days
+    for d in days:
+        assert chart[d] == pytest.approx(timeline[d], rel=1e-12, abs=0)
+    # The spread between runs is real: another seed reads another value, so the
+    # equality above would fail for a chart that ran another job.
+    other = run_timeline(
+        22, DRUG, DOSE_NM, 0, 28, seed=4, window_ms=WINDOW_MS, workers=1, only_days=days
+    )
+    assert any(r["signal"] != pytest.approx(timeline[r["day"]]) for r in other if r["day"] >= 0)
+
+
+def test_two_days_compute_at_once_and_a_day_shown_goes_before_days_ahead(monkeypatch, memory_cache):
+    monkeypatch.setattr(tr, "DAY_WINDOW_MS", WINDOW_MS)
+    if tr._usable_cpus() < 2:
+        pytest.skip("one CPU: one day worker")
+    states = _course_states(8)
+    runs = tr.DayRuns(load_preset("default").params, seed=0, cache=memory_cache, workers=2)
+    try:
+        assert runs.computing() == (-1,)  # the baseline starts at once
+        runs.prefetch([states[1], states[7]])
+        assert runs.computing() == (-1,)  # days ahead wait for the next poll...
+        runs.request(states[0])  # ...so today, asked in the same frame, goes first
+        assert runs.computing() == (-1, 0) and runs.busy == 2
+        assert len(live_worker_pids()) >= 2
+        runs.wait()
+        while runs._ahead or runs._running:  # the days ahead follow
+            runs.poll()
+            for _, job, _, _ in list(runs._running.values()):
+                job.result(timeout=60)
+        assert runs.submitted == 4
+    finally:
+        runs.close()
+    assert [d for d, _, _ in runs.points()] == [0, 1, 7]
+    for d in (0, 7):
+        assert runs.bound[d][1] == run_day(runs._job(states[d]))["receptors_bound_mean"]
+
+
+def test_the_cache_follows_the_model_and_the_day_definition(monkeypatch, memory_cache):
+    names = {p.name for p in tr._engine_sources()}
+    assert {"timeline.py", "model.py", "diffusion.py", "__init__.py"} <= names
+    assert not {"sweep.py", "meanfield.py", "bench.py"} & names  # cannot change a day's numbers
+    job = {
+        "state": _course_states(1)[0],
+        "preset": "default",
+        "overrides": {"dt_ns": 20.0},
+        "seed": 0,
+        "window_ms": 8.0,
+    }
+    key = memory_cache.key(job)
+    assert tr.DayCache(None).key(job) == key  # stable across caches and runs
+    assert memory_cache.key({**job, "seed": 1}) != key
+    assert memory_cache.key({**job, "window_ms": 4.0}) != key
+    monkeypatch.setattr(tr, "DAY_DEFINITION", tr.DAY_DEFINITION + " (changed)")
+    assert tr.DayCache(None).key(job) != key
+
+
+def test_the_chart_says_which_days_are_computing():
+    assert busy_text((-1,), 0) == "computing the drug-free reference"
+    assert busy_text((-1, 0), 0) == "computing the drug-free reference and day 0"
+    assert busy_text((7, 14), 21) == "computing days 7 and 14"
+    assert busy_text((14, 28), 21) == "computing day 14"  # day 28 is ahead
+    assert busy_text((28,), 21) == "computing the weeks ahead"
