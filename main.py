@@ -368,11 +368,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tl.add_argument(
         "--window-ms",
-        type=_finite("--window-ms", 0.001, 1000.0),
+        type=_finite("--window-ms", 0.001, 600_000.0),
         default=None,
         metavar="T",
         help="simulated ms of fast model per day, at most (default 8: the whole interspike "
-        "intervals that fit; a slower day's one release stands for its interval)",
+        "intervals that fit; a slower day's one release stands for its interval); with a "
+        "tissue preset, the tissue time per day (300-600000, default 10000)",
     )
     tl.add_argument(
         "--seed",
@@ -546,8 +547,28 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def cmd_timeline(args: argparse.Namespace) -> int:
     """Run the treatment timeline and print/write one row per day (``sim.timeline.cli_timeline``)."""
+    from sim.presets import load_preset
     from sim.timeline import DAY_WINDOW_MS, cli_timeline
 
+    if load_preset(args.preset).model == "tissue":  # each day on the tissue, in nM
+        from sim.tissue_timeline import cli_tissue_timeline
+
+        return cli_tissue_timeline(
+            days=args.days,
+            drug=args.drug,
+            dose_nM=args.dose_nM,
+            start_day=args.start_day,
+            stop_day=args.stop_day,
+            seed=args.seed if args.tl_seed is None else args.tl_seed,
+            preset=args.preset,
+            overrides=_overrides(args.set),
+            duration_ms=args.window_ms,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            csv_path=args.tl_csv,
+            json_path=args.tl_json,
+            plot_path=args.plot,
+        )
     return cli_timeline(
         days=args.days,
         drug=args.drug,
@@ -680,7 +701,7 @@ def main(argv: list[str] | None = None) -> int:
         args.preset = args.sub_preset
     args.set = [*args.set, *getattr(args, "sub_set", [])]
     try:
-        if args.command in ("timeline", "sweep") or not (args.command or args.headless):
+        if args.command == "sweep" or not (args.command or args.headless):
             _synapse_only(args.preset)
         if args.command == "bench":
             return cmd_bench(args)

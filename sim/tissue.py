@@ -607,6 +607,10 @@ def run_tissue_day(job: dict[str, Any]) -> dict[str, Any]:
             desensitised; applied to the terminal 5-HT1B feedback, an
             assumption), ``seed``; optional ``duration_ms`` (default 10,000),
             ``preset`` (default "tissue") and ``overrides`` (tissue parameters).
+            The run starts at the day's mean-field steady state (or at the
+            preset's ``initial_nM`` when there is none), so the last third
+            measures the day's level rather than the approach to it (the
+            relaxation takes seconds at a high blockade).
 
     Returns:
         The day's numbers: ``ambient_nM``, ``ambient_nM_sd`` and
@@ -620,10 +624,12 @@ def run_tissue_day(job: dict[str, Any]) -> dict[str, Any]:
         raise ParameterError(f"preset {preset.name!r} is not a tissue preset")
     day = {key: job[key] for key in DAY_KEYS}
     params = preset.params.with_overrides(**day)
+    ss = steady_state_nM(params)
+    if math.isfinite(ss):
+        params = params.with_overrides(initial_nM=ss)
     model = Tissue(params, seed=int(job["seed"]))
     model.run(float(job.get("duration_ms", 10_000.0)))
     w = ambient_window(model)
-    ss = steady_state_nM(params)
     rec = model.recorder
     return {
         **day,
