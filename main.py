@@ -546,45 +546,35 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
-    """Run the treatment timeline and print/write one row per day (``sim.timeline.cli_timeline``)."""
+    """Run the treatment timeline and print/write one row per day (``sim.timeline.cli_timeline``).
+
+    A tissue preset runs each day on the tissue (``sim.tissue_timeline``), where
+    ``--window-ms`` is the tissue time per day.
+    """
     from sim.presets import load_preset
     from sim.timeline import DAY_WINDOW_MS, cli_timeline
 
-    if load_preset(args.preset).model == "tissue":  # each day on the tissue, in nM
+    course = {
+        "days": args.days,
+        "drug": args.drug,
+        "dose_nM": args.dose_nM,
+        "start_day": args.start_day,
+        "stop_day": args.stop_day,
+        "seed": args.seed if args.tl_seed is None else args.tl_seed,
+        "preset": args.preset,
+        "overrides": _overrides(args.set),
+        "workers": args.workers,
+        "scheduler": args.scheduler,
+        "csv_path": args.tl_csv,
+        "json_path": args.tl_json,
+        "plot_path": args.plot,
+    }
+    if load_preset(args.preset).model == "tissue":
         from sim.tissue_timeline import cli_tissue_timeline
 
-        return cli_tissue_timeline(
-            days=args.days,
-            drug=args.drug,
-            dose_nM=args.dose_nM,
-            start_day=args.start_day,
-            stop_day=args.stop_day,
-            seed=args.seed if args.tl_seed is None else args.tl_seed,
-            preset=args.preset,
-            overrides=_overrides(args.set),
-            duration_ms=args.window_ms,
-            workers=args.workers,
-            scheduler=args.scheduler,
-            csv_path=args.tl_csv,
-            json_path=args.tl_json,
-            plot_path=args.plot,
-        )
-    return cli_timeline(
-        days=args.days,
-        drug=args.drug,
-        dose_nM=args.dose_nM,
-        start_day=args.start_day,
-        stop_day=args.stop_day,
-        seed=args.seed if args.tl_seed is None else args.tl_seed,
-        preset=args.preset,
-        overrides=_overrides(args.set),
-        window_ms=DAY_WINDOW_MS if args.window_ms is None else args.window_ms,
-        workers=args.workers,
-        scheduler=args.scheduler,
-        csv_path=args.tl_csv,
-        json_path=args.tl_json,
-        plot_path=args.plot,
-    )
+        return cli_tissue_timeline(**course, duration_ms=args.window_ms)
+    window_ms = DAY_WINDOW_MS if args.window_ms is None else args.window_ms
+    return cli_timeline(**course, window_ms=window_ms)
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
