@@ -71,9 +71,10 @@ from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 
@@ -297,17 +298,44 @@ def _check_whole(name: str, value: Any, lo: int, hi: int) -> int:
     return value
 
 
-def check_window(window_ms: Any) -> float:
-    """Validate a day's window (ms, in ``WINDOW_RANGE_MS``)."""
-    lo, hi = WINDOW_RANGE_MS
+def check_window(
+    window_ms: Any, limits: tuple[float, float] = WINDOW_RANGE_MS, what: str = "ms"
+) -> float:
+    """Validate a day's window (ms, within ``limits``; ``what`` names the range in the message)."""
+    lo, hi = limits
     if (
         isinstance(window_ms, bool)
         or not isinstance(window_ms, (int, float))
         or not math.isfinite(window_ms)
         or not lo <= window_ms <= hi
     ):
-        raise ParameterError(f"window_ms = {window_ms!r} must be in [{lo:g}, {hi:g}] ms")
+        raise ParameterError(f"window_ms = {window_ms!r} must be in [{lo:g}, {hi:g}] {what}")
     return float(window_ms)
+
+
+def check_course(days: Any, start_day: Any, stop_day: Any, seed: Any, drug: str, dose_nM: Any,
+                 overrides: dict[str, Any], day_keys: tuple[str, ...]) -> float:  # fmt: skip
+    """Check a course's days, seed, drug, dose and overrides; return the SERT occupancy on drug.
+
+    Raises:
+        ParameterError: one line: days in [1, 3650], 0 <= start_day <= stop_day,
+            a whole seed, a drug and dose of the Ki table, no override of ``day_keys``.
+    """
+    _check_whole("days", days, 1, 3650)
+    _check_whole("start_day", start_day, 0, 3650)
+    _check_whole("stop_day", stop_day, 0, 3650)
+    if not start_day <= stop_day:
+        raise ParameterError(
+            f"start_day = {start_day} and stop_day = {stop_day} need 0 <= start <= stop"
+        )
+    _check_whole("seed", seed, 0, 2**63 - 1)
+    f = sert_occupancy(drug, dose_nM)
+    for key in day_keys:
+        if key in overrides:
+            raise ParameterError(
+                f"--set {key}=... conflicts with the timeline, which sets it per day"
+            )
+    return f
 
 
 @dataclass(frozen=True)
@@ -349,23 +377,10 @@ class Course:
         Raises:
             ParameterError: one-line message for any bad input.
         """
-        _check_whole("days", self.days, 1, 3650)
-        _check_whole("start_day", self.start_day, 0, 3650)
-        _check_whole("stop_day", self.stop_day, 0, 3650)
-        if not self.start_day <= self.stop_day:
-            raise ParameterError(
-                f"start_day = {self.start_day} and stop_day = {self.stop_day} "
-                "need 0 <= start <= stop"
-            )
-        _check_whole("seed", self.seed, 0, 2**63 - 1)
-        window_ms = check_window(self.window_ms)
-        f = sert_occupancy(self.drug, self.dose_nM)
         overrides = {"dt_ns": TIMELINE_DT_NS, **(self.overrides or {})}
-        for key in DAY_KEYS:
-            if key in overrides:
-                raise ParameterError(
-                    f"--set {key}=... conflicts with the timeline, which sets it per day"
-                )
+        f = check_course(self.days, self.start_day, self.stop_day, self.seed, self.drug,
+                         self.dose_nM, overrides, DAY_KEYS)  # fmt: skip
+        window_ms = check_window(self.window_ms)
         build(self.preset, self.seed, None, overrides)  # bad preset, overrides or step: fail now
         states = [baseline_state(), *slow_states(self.days, f, self.start_day, self.stop_day)]
         if self.only_days is not None:
@@ -473,17 +488,65 @@ TIMELINE_COLUMNS = (
 
 
 def _text(v: Any) -> str:
+    if v is None:
+        return ""
     if isinstance(v, float):
         return "" if math.isnan(v) else format(v, ".10g")
     return str(v)
 
 
-def timeline_csv(rows: list[dict[str, Any]]) -> str:
-    """Rows as CSV text with ``TIMELINE_COLUMNS`` (NaN, e.g. a signal without baseline, empty)."""
-    lines = [",".join(TIMELINE_COLUMNS)]
-    for row in rows:
-        lines.append(",".join(_text(row[col]) for col in TIMELINE_COLUMNS))
+def rows_csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
+    """Rows as CSV text with ``columns`` (NaN and None, e.g. a signal without baseline, empty)."""
+    lines = [",".join(columns)]
+    lines += [",".join(_text(row[col]) for col in columns) for row in rows]
     return "\n".join(lines) + "\n"
+
+
+def timeline_csv(rows: list[dict[str, Any]]) -> str:
+    """Rows as CSV text with ``TIMELINE_COLUMNS``."""
+    return rows_csv(rows, TIMELINE_COLUMNS)
+
+
+def run_days(run: Callable[[Progress], list], n_days: int, stream: TextIO) -> list:
+    """``run(progress)`` under a day progress bar; on Ctrl-C or SIGTERM say what was lost."""
+    progress = Progress(n_days, label="timeline", unit="day", stream=stream)
+    try:
+        with stop_on_sigterm():
+            return run(progress)
+    except KeyboardInterrupt:
+        progress.close()
+        stream.write(f"timeline: stopped after {progress.done} of {n_days} days; no file written\n")
+        raise
+    finally:
+        progress.close()
+
+
+def write_course_files(
+    paths: dict[str, Path],
+    rows: list[dict[str, Any]],
+    csv_text: str,
+    doc: dict[str, Any],
+    plot: Callable[[Path], None],
+) -> None:
+    """Write the checked ``--csv``, ``--json`` (``doc`` plus the rows) and ``--plot`` files.
+
+    Each file is whole or absent (:func:`sim.outputs.atomic_output`); NaN is
+    written as JSON null.
+    """
+    import json
+
+    from .outputs import atomic_output
+
+    if "--csv" in paths:
+        with atomic_output(paths["--csv"], "w", newline="") as fh:
+            fh.write(csv_text)
+    if "--json" in paths:
+        clean = [{k: (None if isinstance(v, float) and math.isnan(v) else v)
+                  for k, v in r.items()} for r in rows]  # fmt: skip
+        with atomic_output(paths["--json"], "w") as fh:
+            fh.write(json.dumps({**doc, "rows": clean}, indent=2) + "\n")
+    if "--plot" in paths:
+        plot(paths["--plot"])
 
 
 def plot_timeline(rows: list[dict[str, Any]], path: str | Path, title: str) -> None:
@@ -550,9 +613,7 @@ def cli_timeline(
     Raises:
         ParameterError: any bad input, one line.
     """
-    import json
-
-    from .outputs import atomic_output, check_outputs
+    from .outputs import check_outputs
 
     stream = sys.stderr if stream is None else stream
     course = Course(**settings)
@@ -565,18 +626,9 @@ def cli_timeline(
             f"timeline: preset '{course.preset}' has no tonic firing: each day measures one "
             "release at t = 0 (the raphe firing feedback does not apply)\n"
         )
-    progress = Progress(len(jobs), label="timeline", unit="day", stream=stream)
-    try:
-        with stop_on_sigterm():
-            rows = run_course(course, n_workers, scheduler, progress)
-    except KeyboardInterrupt:
-        progress.close()
-        stream.write(
-            f"timeline: stopped after {progress.done} of {len(jobs)} days; no file written\n"
-        )
-        raise
-    finally:
-        progress.close()
+    rows = run_days(
+        lambda progress: run_course(course, n_workers, scheduler, progress), len(jobs), stream
+    )
     late = [r["day"] for r in rows if r["residual"] > RESIDUAL_WARN]
     if late:
         worst = max(r["residual"] for r in rows)
@@ -596,25 +648,18 @@ def cli_timeline(
             f"{r['action_potentials']:>4} {r['mean_cleft_uM']:9.2f} "
             f"{r['receptor_occupancy_mean']:7.3f} {r['signal']:7.3f}"
         )
-    if "--csv" in paths:
-        with atomic_output(paths["--csv"], "w", newline="") as fh:
-            fh.write(timeline_csv(rows))
-    if "--json" in paths:
-        doc = {
-            "drug": course.drug,
-            "dose_nM": course.dose_nM,
-            "start_day": course.start_day,
-            "stop_day": course.stop_day,
-            "seed": course.seed,
-            "preset": course.preset,
-            "window_ms": course.window_ms,
-            "slow_parameters": slow_parameters_dict(),
-            "rows": [{k: (None if isinstance(v, float) and math.isnan(v) else v)
-                      for k, v in r.items()} for r in rows],
-        }  # fmt: skip
-        with atomic_output(paths["--json"], "w") as fh:
-            fh.write(json.dumps(doc, indent=2) + "\n")
-    if "--plot" in paths:
-        title = f"{course.drug} {course.dose_nM:g} nM, days {course.start_day}-{course.stop_day}"
-        plot_timeline(rows, paths["--plot"], title)
+    doc = {
+        "drug": course.drug,
+        "dose_nM": course.dose_nM,
+        "start_day": course.start_day,
+        "stop_day": course.stop_day,
+        "seed": course.seed,
+        "preset": course.preset,
+        "window_ms": course.window_ms,
+        "slow_parameters": slow_parameters_dict(),
+    }
+    title = f"{course.drug} {course.dose_nM:g} nM, days {course.start_day}-{course.stop_day}"
+    write_course_files(
+        paths, rows, timeline_csv(rows), doc, lambda path: plot_timeline(rows, path, title)
+    )
     return 0

@@ -37,11 +37,19 @@ from typing import Any
 
 import numpy as np
 
-from .engine import Progress, check_scheduler, check_workers, run_jobs, stop_on_sigterm
+from .engine import Progress, check_scheduler, check_workers, run_jobs
 from .params import ParameterError
-from .pharmacology import sert_occupancy
 from .presets import load_preset
-from .timeline import baseline_state, slow_parameters_dict, slow_states
+from .timeline import (
+    baseline_state,
+    check_course,
+    check_window,
+    rows_csv,
+    run_days,
+    slow_parameters_dict,
+    slow_states,
+    write_course_files,
+)
 from .tissue import DAY_KEYS, run_tissue_day, steady_state_nM
 
 DAY_DURATION_MS = 10_000.0
@@ -91,21 +99,6 @@ def _phase(state) -> str:
     return "on drug" if state.on_drug else "off drug"
 
 
-def check_duration(duration_ms: Any) -> float:
-    """Validate the tissue time per day (ms, in ``DURATION_RANGE_MS``)."""
-    lo, hi = DURATION_RANGE_MS
-    if (
-        isinstance(duration_ms, bool)
-        or not isinstance(duration_ms, (int, float))
-        or not math.isfinite(duration_ms)
-        or not lo <= duration_ms <= hi
-    ):
-        raise ParameterError(
-            f"window_ms = {duration_ms!r}: a tissue day runs [{lo:g}, {hi:g}] ms of tissue time"
-        )
-    return float(duration_ms)
-
-
 def tissue_timeline_jobs(
     days: int,
     drug: str,
@@ -127,27 +120,11 @@ def tissue_timeline_jobs(
     Raises:
         ParameterError: one-line message for any bad input.
     """
-    for name, value in (("days", days), ("start_day", start_day), ("stop_day", stop_day)):
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 3650:
-            raise ParameterError(f"{name} = {value!r} must be a whole number in [0, 3650]")
-    if days < 1:
-        raise ParameterError(f"days = {days} must be at least 1")
-    if not start_day <= stop_day:
-        raise ParameterError(
-            f"start_day = {start_day} and stop_day = {stop_day} need 0 <= start <= stop"
-        )
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ParameterError(f"seed = {seed!r} must be a whole number >= 0")
-    duration_ms = check_duration(duration_ms)
-    f = sert_occupancy(drug, dose_nM)
     if load_preset(preset).model != "tissue":
         raise ParameterError(f"preset {preset!r} is not a tissue preset")
     overrides = {"dt_ms": TIMELINE_DT_MS, **(overrides or {})}
-    for key in DAY_KEYS:
-        if key in overrides:
-            raise ParameterError(
-                f"--set {key}=... conflicts with the timeline, which sets it per day"
-            )
+    f = check_course(days, start_day, stop_day, seed, drug, dose_nM, overrides, DAY_KEYS)
+    duration_ms = check_window(duration_ms, DURATION_RANGE_MS, "ms of tissue time per day")
     base = load_preset(preset, overrides)
     jobs = []
     for st in (baseline_state(), *slow_states(days, f, start_day, stop_day)):
@@ -208,19 +185,9 @@ def run_tissue_timeline(
     return rows
 
 
-def _text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        return "" if math.isnan(v) else format(v, ".10g")
-    return str(v)
-
-
 def tissue_timeline_csv(rows: list[dict[str, Any]]) -> str:
     """Rows as CSV text with ``TISSUE_TIMELINE_COLUMNS``."""
-    lines = [",".join(TISSUE_TIMELINE_COLUMNS)]
-    lines += [",".join(_text(r[c]) for c in TISSUE_TIMELINE_COLUMNS) for r in rows]
-    return "\n".join(lines) + "\n"
+    return rows_csv(rows, TISSUE_TIMELINE_COLUMNS)
 
 
 def plot_tissue_timeline(rows: list[dict[str, Any]], path: str | Path, title: str) -> None:
@@ -279,9 +246,7 @@ def cli_tissue_timeline(
     stream=None,
 ) -> int:
     """Body of ``python main.py timeline --preset tissue``: validate, run, print, write files."""
-    import json
-
-    from .outputs import atomic_output, check_outputs
+    from .outputs import check_outputs
 
     stream = sys.stderr if stream is None else stream
     scheduler = check_scheduler(scheduler)
@@ -291,18 +256,11 @@ def cli_tissue_timeline(
     jobs = tissue_timeline_jobs(
         days, drug, dose_nM, start_day, stop_day, seed, preset, overrides, duration_ms
     )
-    progress = Progress(len(jobs), label="timeline", unit="day", stream=stream)
-    try:
-        with stop_on_sigterm():
-            rows = run_tissue_timeline(jobs, drug, dose_nM, n_workers, scheduler, progress)
-    except KeyboardInterrupt:
-        progress.close()
-        stream.write(
-            f"timeline: stopped after {progress.done} of {len(jobs)} days; no file written\n"
-        )
-        raise
-    finally:
-        progress.close()
+    rows = run_days(
+        lambda progress: run_tissue_timeline(jobs, drug, dose_nM, n_workers, scheduler, progress),
+        len(jobs),
+        stream,
+    )
     print(
         f"{'day':>4} {'phase':>9} {'SERT occ':>8} {'auto sens':>9} {'firing Hz':>9} "
         f"{'ambient nM':>10} {'sd':>5} {'x base':>6}"
@@ -313,26 +271,20 @@ def cli_tissue_timeline(
             f"{r['autoreceptor_sensitivity']:9.2f} {r['firing_rate_hz']:9.2f} "
             f"{r['ambient_nM']:10.1f} {r['ambient_nM_sd']:5.1f} {r['ambient_rel']:6.2f}"
         )
-    if "--csv" in paths:
-        with atomic_output(paths["--csv"], "w", newline="") as fh:
-            fh.write(tissue_timeline_csv(rows))
-    if "--json" in paths:
-        doc = {
-            "model": "tissue",
-            "drug": drug,
-            "dose_nM": dose_nM,
-            "start_day": start_day,
-            "stop_day": stop_day,
-            "seed": seed,
-            "preset": preset,
-            "duration_ms": duration_ms,
-            "slow_parameters": slow_parameters_dict(),
-            "rows": [{k: (None if isinstance(v, float) and math.isnan(v) else v)
-                      for k, v in r.items()} for r in rows],
-        }  # fmt: skip
-        with atomic_output(paths["--json"], "w") as fh:
-            fh.write(json.dumps(doc, indent=2) + "\n")
-    if "--plot" in paths:
-        title = f"tissue: {drug} {dose_nM:g} nM, days {start_day}-{stop_day}"
-        plot_tissue_timeline(rows, paths["--plot"], title)
+    doc = {
+        "model": "tissue",
+        "drug": drug,
+        "dose_nM": dose_nM,
+        "start_day": start_day,
+        "stop_day": stop_day,
+        "seed": seed,
+        "preset": preset,
+        "duration_ms": duration_ms,
+        "slow_parameters": slow_parameters_dict(),
+    }
+    title = f"tissue: {drug} {dose_nM:g} nM, days {start_day}-{stop_day}"
+    write_course_files(
+        paths, rows, tissue_timeline_csv(rows), doc,
+        lambda path: plot_tissue_timeline(rows, path, title),
+    )  # fmt: skip
     return 0

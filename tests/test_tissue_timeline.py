@@ -64,7 +64,7 @@ def test_days_run_the_tissue_and_report_the_ambient_level(tmp_path):
     [
         ({"preset": "default"}, "not a tissue preset"),
         ({"overrides": {"blockade": 0.5}}, "conflicts with the timeline"),
-        ({"duration_ms": 100.0}, "a tissue day runs"),
+        ({"duration_ms": 100.0}, "ms of tissue time per day"),
         ({"dose_nM": 1000.0}, "lower --dose-nM"),
         ({"drug": "aspirin"}, "is not known"),
     ],
@@ -80,4 +80,4 @@ def test_the_command_line_refuses_in_one_line(capsys):
         main(["timeline", "--preset", "tissue", "--window-ms", "100"])
     assert exc.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "a tissue day runs" in err[0]
+    assert len(err) == 1 and "ms of tissue time per day" in err[0]
