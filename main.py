@@ -622,7 +622,7 @@ def cmd_presets() -> int:
 
 
 def _synapse_only(preset: str) -> None:
-    """Refuse a tissue preset where only the synapse model runs (one line, exit 2)."""
+    """Refuse a tissue preset where only the synapse model runs (sweep; exit 2)."""
     from sim.presets import load_preset
 
     if load_preset(preset).model == "tissue":
@@ -655,7 +655,8 @@ def cmd_window(args: argparse.Namespace) -> int:
     preset = load_preset(
         args.preset, {**overrides, **({} if args.blockade is None else {"blockade": args.blockade})}
     )
-    check_memory(preset.params)
+    if preset.model != "tissue":  # the tissue checks its own sizes (sim.tissue limits)
+        check_memory(preset.params)
     from render.app import run_app
 
     return run_app(
@@ -691,7 +692,7 @@ def main(argv: list[str] | None = None) -> int:
         args.preset = args.sub_preset
     args.set = [*args.set, *getattr(args, "sub_set", [])]
     try:
-        if args.command == "sweep" or not (args.command or args.headless):
+        if args.command == "sweep":  # the window, --headless and timeline run tissue presets
             _synapse_only(args.preset)
         if args.command == "bench":
             return cmd_bench(args)

@@ -213,9 +213,13 @@ class App:
         )
 
     def card_text(self) -> tuple[str, str, str] | None:
-        """(title, text, footer) of the card below the scene: the tour's, or the caption's."""
-        card = self.guide.card_text()
-        if card is None and self.caption_visible:
+        """(title, text, footer) of the card below the scene.
+
+        A change of scale's card first, then the tour's, then the caption's
+        (not over the tissue view: that caption is the synapse's).
+        """
+        card = self.tissue.card_text() or self.guide.card_text()
+        if card is None and self.caption_visible and not self.tissue.on:
             footer = "I shows this again   H lists every key   T starts a guided tour"
             card = (self.preset.title, self.preset.caption, footer)
         return card
@@ -245,11 +249,13 @@ class App:
 
     def pump(self) -> None:
         """Handle every event waiting in pygame's queue."""
-        self.controls.pump()
+        for event in pygame.event.get():
+            self.handle_event(event)
 
     def handle_event(self, event: pygame.event.Event) -> None:
-        """React to one pygame event."""
-        self.controls.handle_event(event)
+        """React to one pygame event (the tissue view's clicks and Tab/Enter first)."""
+        if not self.tissue.handle_event(event):
+            self.controls.handle_event(event)
 
     # ------------------------------------------------------------- model
     def set_blockade(self, fraction: float) -> None:
@@ -649,7 +655,10 @@ def run_app(
     """Open the Cleft window; returns the exit code (0).
 
     Args:
-        preset_name: preset name (``assets/presets``) or a .toml path.
+        preset_name: preset name (``assets/presets``) or a .toml path. A tissue
+            preset (``model = "tissue"``) opens on the tissue view, its
+            parameters and ``blockade`` on the tissue; the synapse behind it
+            (key M, or a click on a varicosity) is ``ZOOM_PRESET``.
         overrides: parameter values applied on top of the preset.
         seed: model seed.
         size: window size (width, height), px.
@@ -688,6 +697,14 @@ def run_app(
     if problem is not None:
         raise ValueError(problem)
     preset = load_preset(preset_name, overrides or None)
+    tissue = None
+    if preset.model == "tissue":  # the window opens on the tissue; a synapse waits behind it
+        if compare or tour:
+            flag = "--compare" if compare else "--tour"
+            raise ValueError(f"{flag} starts at the synapse: use it without a tissue preset")
+        from .tissue_mode import ZOOM_PRESET
+
+        tissue, preset = preset, load_preset(ZOOM_PRESET)
     app: App | None = None
     run = RunStats()
     with scripted_driver(scripted):
@@ -709,6 +726,8 @@ def run_app(
                 compare=compare,
                 tour=tour,
             )
+            if tissue is not None:
+                app.tissue.start(tissue)
             if blockade is not None:
                 app.set_blockade(float(blockade))
             if record is not None:

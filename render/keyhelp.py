@@ -9,6 +9,7 @@ from .colors import Theme
 from .keys import GROUPS, MOUSE_HELP, help_rows
 from .legend import draw_legend, legend_height
 from .text import Fonts
+from .tissue_help import TISSUE_GROUP, TISSUE_HELP
 
 
 def draw_help(
@@ -21,7 +22,8 @@ def draw_help(
 ) -> list[tuple[str, str, str]]:
     """Full-screen keyboard help generated from :data:`render.keys.BINDINGS`.
 
-    Sections (one per key group, then the mouse, then the key to the symbols
+    Sections (one per key group, then the mouse, the tissue view's own clicks
+    and keys (:mod:`render.tissue_help`), then the key to the symbols
     when ``glyphs`` are given) flow into two columns, or one if the window is
     narrow; the text shrinks if it would not fit. Returns the
     (group, keys, description) rows it drew (tests check them).
@@ -35,6 +37,7 @@ def draw_help(
         (g, [r for r in rows if r[0] == g]) for g in GROUPS if any(r[0] == g for r in rows)
     ]
     sections.append(("Mouse", [("Mouse", k, d) for k, d in MOUSE_HELP]))
+    sections.append((TISSUE_GROUP, [(TISSUE_GROUP, k, d) for k, d in TISSUE_HELP]))
     margin = int(30 * s)
     x0, top = rect.left + margin, rect.top + int(20 * s)
     title = fonts.blit(
@@ -99,7 +102,7 @@ def draw_help(
             for group, keys, desc in items:
                 fonts.blit(surface, keys, (x + int(10 * s), y), size, theme.text)
                 fonts.blit(surface, desc, (x + key_w, y), size, theme.text_dim)
-                if group != "Mouse":
+                if group not in ("Mouse", TISSUE_GROUP):  # not in the bindings table
                     drawn.append((group, keys, desc))
                 y += lh
             y += int(6 * s)

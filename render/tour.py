@@ -184,7 +184,8 @@ STEPS: list[dict[str, Any]] = [
             "time. Each release spreads out and SERT takes it back within about a second, "
             "which keeps a steady ambient level of a few tens of nanomolar. Drag the SSRI "
             "slider: the ambient level rises, but less than blocking uptake alone would give, "
-            "because 5-HT1B autoreceptors on the varicosities turn release down."
+            "because 5-HT1B autoreceptors on the varicosities turn release down. Click a "
+            "varicosity (or press Enter) to zoom onto a synapse; M comes back out."
         ),
         "preset": "healthy",
         "overrides": {},

@@ -97,7 +97,9 @@ def test_tissue_presets_are_listed_apart_from_the_synapse_ones():
             ["--headless", "--preset", "tissue", "--duration-ms", "10", "--set", "cube_um=1000"],
             "out of range",
         ),  # fmt: skip
-        (["--preset", "tissue", "--frames", "1"], "tissue preset"),
+        (["--preset", "tissue", "--frames", "1", "--tour"], "--tour starts at the synapse"),
+        (["--preset", "tissue", "--frames", "1", "--compare"], "--compare starts at the"),
+        (["--preset", "tissue", "--frames", "1", "--set", "sert_count=3"], "tissue model"),
     ],
 )
 def test_bad_tissue_input_is_one_line_and_exit_2(args, fragment, capsys):
@@ -106,6 +108,53 @@ def test_bad_tissue_input_is_one_line_and_exit_2(args, fragment, capsys):
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert fragment in err and err.count("\n") == 1
+
+
+def _watch_tissue_frames(monkeypatch):
+    """Record (tissue on, tissue ms, blockade, slider value, preset, feedback) at each frame."""
+    from render.tissue_mode import TissueMode
+
+    seen, draw = [], TissueMode.draw
+
+    def spy(self, surface):
+        draw(self, surface)
+        slider = self.app.controls.blockade_slider
+        m = self.model
+        seen.append((self.on, m.time_ms, m.blockade, slider.get(), self.preset.name, m.feedback))
+
+    monkeypatch.setattr(TissueMode, "draw", spy)
+    return seen
+
+
+@pytest.mark.parametrize("preset", ["tissue", "tissue-ssri"])
+def test_a_scripted_window_run_of_a_tissue_preset_opens_on_the_tissue(tmp_path, monkeypatch,
+                                                                      preset):  # fmt: skip
+    import pygame
+
+    from render.tissue_mode import tissue_steps
+
+    seen = _watch_tissue_frames(monkeypatch)
+    shot = tmp_path / "t.png"
+    n = 30
+    args = ["--preset", preset, "--frames", str(n), "--screenshot", str(shot), "--seed", "2"]
+    assert main([*args, "--size", "960x540"]) == 0
+    assert pygame.image.load(str(shot)).get_size() == (960, 540)
+    assert len(seen) == n and all(on for on, *_ in seen)  # every frame showed the tissue
+    p = load_preset(preset).params
+    owed, steps = 0, 0
+    for _ in range(n):  # the clock rule: 1/60 s of tissue per scripted frame, whole steps
+        k, owed = tissue_steps(owed, 1 / 60, p.dt_ms)
+        steps += k
+    assert seen[-1][1] == pytest.approx(steps * p.dt_ms) and seen[-1][1] > seen[0][1] > 0
+    assert {s[4] for s in seen} == {preset}
+    assert seen[-1][2] == p.blockade and seen[-1][3] == p.blockade  # the model and the slider
+
+
+def test_window_blockade_and_settings_go_to_the_tissue(tmp_path, monkeypatch):
+    seen = _watch_tissue_frames(monkeypatch)
+    args = ["--preset", "tissue", "--frames", "2", "--blockade", "0.35"]
+    assert main([*args, "--set", "autoreceptor_feedback=false"]) == 0
+    assert seen[-1][2] == 0.35 and seen[-1][3] == 0.35 and seen[-1][5] is False
 
 
 def test_a_treatment_day_on_the_tissue_is_a_pure_function_of_its_job():
