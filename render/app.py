@@ -433,11 +433,12 @@ class App:
             self.day_runs = None
 
     def close(self) -> None:
-        """Finish a running recording and stop the overlay's and the day runs' workers."""
+        """Finish a running recording; stop the overlay's, the day runs' and the control's workers."""
         if self.video is not None:
             self.stop_recording()
         self.overlay.close()
         self.course.end()
+        self.play.close()
 
     # ------------------------------------------------------------- recording
     def start_recording(
@@ -751,6 +752,7 @@ def run_app(
             if app is not None:
                 app.overlay.close()
                 app.stop_day_runs()
+                app.play.close()
             pygame.quit()
     return 0
 
@@ -784,9 +786,10 @@ def _loop(
         t_before = app.model.time_us
         model_before = app.model
         app.update(dt_s)
-        advanced = app.model.time_us - (t_before if app.model is model_before else 0.0)
         app.draw(screen)
-        pygame.display.flip()
+        with app.play.stepping_during():  # the frame's steps run while the display copies it
+            pygame.display.flip()
+        advanced = app.model.time_us - (t_before if app.model is model_before else 0.0)
         now = time.perf_counter()
         play = app.play
         run.frame(now - last, not play.paused, play.playback_us_per_s, advanced, play.behind)

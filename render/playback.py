@@ -1,11 +1,19 @@
 """The synapse(s) on screen and the clock that advances them.
 
 :class:`Playback` owns the model (and in compare mode the drug-free control
-stepped in lockstep with it), the integer fixed-step clock, the pause state
-and what a frame showed happening (vesicle fusions, action potentials). The
-model only ever advances by whole steps decided by
-:class:`render.clock.FixedStepClock`; the same seed and the same number of
-steps give the same numbers as a headless run.
+stepped in lockstep with it, on a worker thread: :class:`render.compare.Lockstep`),
+the integer fixed-step clock, the pause state and what a frame showed
+happening (vesicle fusions, action potentials). The model only ever advances
+by whole steps decided by :class:`render.clock.FixedStepClock`; the same seed
+and the same number of steps give the same numbers as a headless run. Call
+:meth:`Playback.close` when done (it ends the worker threads).
+
+The interactive loop shows each frame inside :meth:`Playback.stepping_during`:
+the steps a frame owes then run on a worker thread while the display copies
+the frame just drawn (a 1920x1080 copy takes tens of ms on a virtual display,
+with the GIL released), and the next frame shows them. The model(s) are
+never stepped outside that block or :meth:`Playback.update`, so events and
+drawing always see models at rest.
 """
 
 from __future__ import annotations
@@ -13,7 +21,9 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -22,6 +32,7 @@ from sim import states as S
 from sim.params import Parameters
 
 from .clock import TICKS_PER_S, FixedStepClock, ticks_from_seconds, ticks_per_frame
+from .compare import Lockstep
 from .constants import (
     ACHIEVED_WINDOW_S,
     CAPTURE_FLASH_S,
@@ -102,6 +113,8 @@ class Playback:
         self.model = Synapse(params, seed=seed)
         self.control: Synapse | None = None
         """Compare mode: the drug-free control (left), stepped in lockstep with ``model``."""
+        self.lockstep = Lockstep()
+        """Steps the control on a worker thread while this thread steps the model."""
         self.clock = FixedStepClock(params.dt_ns, playback_us_per_s)
         self.paused = False
         self.frame_index = 0
@@ -120,6 +133,13 @@ class Playback:
         self._frame_dt_s = 1.0 / NOMINAL_FPS
         self._overhead_s = 0.0
         self._last_step_s = 0.0
+        """Wall time stepping added to the last frame, s (behind the display: only the wait)."""
+        self.defer = False
+        """Steps run behind the display (:meth:`stepping_during`; interactive loop only)."""
+        self._pending = 0
+        self._deferred: tuple[int, tuple[int, int, float] | None] = (0, None)
+        self._hidden_s = 0.0
+        self._behind_display: ThreadPoolExecutor | None = None
         self._achieved: deque[tuple[float, int, float]] = deque()
         self._owed_us = 0.0
         self.base_us_per_s = float(playback_us_per_s)
@@ -162,7 +182,11 @@ class Playback:
         self.control = (
             Synapse(params.with_overrides(blockade=0.0), seed=self.seed) if compare else None
         )
+        if self.control is None:
+            self.lockstep.close()
         self.clock.reset()
+        self._pending = 0
+        self._deferred = (0, None)
         self.flashes.clear()
         self.control_flashes.clear()
         self.captures.clear()
@@ -176,6 +200,13 @@ class Playback:
         changed = rates != self.rate_choices
         self.rate_choices = rates
         return changed
+
+    def close(self) -> None:
+        """End the worker threads (idempotent; they start again when needed)."""
+        pool, self._behind_display = self._behind_display, None
+        if pool is not None:
+            pool.shutdown(wait=True)
+        self.lockstep.close()
 
     def _window(self) -> tuple[float, float, float] | None:
         if len(self._achieved) < 2:
@@ -201,9 +232,11 @@ class Playback:
 
         ``STEP_BUDGET_S``, or more when drawing and the display leave room
         within a ``MIN_FPS`` frame (a large window on a slow display then keeps
-        the pace at a lower frame rate), at most ``MAX_STEP_BUDGET_S``.
+        the pace at a lower frame rate), at most ``MAX_STEP_BUDGET_S``; plus,
+        when the steps run behind the display, the time the display takes.
         """
-        return min(MAX_STEP_BUDGET_S, max(STEP_BUDGET_S, 1.0 / MIN_FPS - self._overhead_s))
+        own = min(MAX_STEP_BUDGET_S, max(STEP_BUDGET_S, 1.0 / MIN_FPS - self._overhead_s))
+        return own + (self._hidden_s if self.defer else 0.0)
 
     def _pace(self, cap: bool) -> float:
         """The pace to set for the next frame, us/s (``cap``: no more than the CPU can step)."""
@@ -259,8 +292,10 @@ class Playback:
             n = (k + 1) * n_steps // chunks - done
             if n <= 0:
                 continue
-            for model in self.models:  # lockstep: both share one time axis
-                run_steps(model, n)
+            if c is None:
+                run_steps(m, n)
+            else:  # lockstep: both share one time axis; the control on the worker thread
+                self.lockstep.run(run_steps, m, c, n)
             done += n
             if self.pause_armed:
                 event = self._event(spikes_before)
@@ -274,7 +309,9 @@ class Playback:
                 self.clock.reset()  # the warp slows down here: the rest of the frame is not owed
                 break
         self._last_step_s = time.perf_counter() - t0
-        cost = self._last_step_s / done
+        # One sample moves the estimate by at most 1.6x (the first call loads the compiled
+        # kernel: hundreds of ms that would starve the next frames' budgets).
+        cost = min(self._last_step_s / done, 4.0 * self._step_cost_s)
         self._step_cost_s = 0.8 * self._step_cost_s + 0.2 * cost
         if len(m.spike_log) > spikes_before:
             self.ap_age_s = 0.0
@@ -299,6 +336,9 @@ class Playback:
         1/``frame_fps`` s per frame, no cap, so the step count never depends
         on the machine. With time-warp the pace is set anew each frame.
         """
+        if self._pending:  # owed by a frame never shown through stepping_during
+            n, self._pending = self._pending, 0
+            self._deferred = (self.advance(n), self.last_ap)
         if self.scripted:
             ticks = ticks_per_frame(self.frame_fps, self.frame_index)
             max_steps = None
@@ -321,19 +361,52 @@ class Playback:
             for cap in caps:
                 cap[1] += wall_s
             caps[:] = [cap for cap in caps if cap[1] < CAPTURE_FLASH_S]
-        steps = 0
-        self.last_ap = None
+        steps, self.last_ap = self._deferred  # what the steps behind the last frame did
+        self._deferred = (0, None)
         self.behind = False
         if not self.paused:
             self.clock.set_speed(self._pace(cap=not self.scripted))
-            steps = self.clock.advance(ticks, max_steps)
+            owed = self.clock.advance(ticks, max_steps)
             self.behind = self.clock.dropped or (not self.scripted and real_dt_s > MAX_FRAME_S)
-            steps = self.advance(steps)
+            if self.defer and not self.pause_armed:
+                self._pending = owed  # run behind the display of this frame
+            else:
+                steps = self.advance(owed)
             self._owed_us += wall_s * self.playback_us_per_s
             self._achieved.append((self.screen_time_s, self.model.step_index, self._owed_us))
             while self._achieved and self.screen_time_s - self._achieved[0][0] > ACHIEVED_WINDOW_S:
                 self._achieved.popleft()
         return steps
+
+    @contextmanager
+    def stepping_during(self) -> Iterator[None]:
+        """Run the steps :meth:`update` owes on a worker thread while the block shows the frame.
+
+        The block (the display's flip) releases the GIL while it copies; the
+        worker is joined before the block ends, so nothing steps between
+        frames. From the first call on, :meth:`update` leaves its steps to
+        this block (not in scripted runs, which stay synchronous); what they
+        did (fusions, captures, action potentials) shows in the next frame.
+        """
+        if self.scripted:
+            yield
+            return
+        self.defer = True
+        n, self._pending = self._pending, 0
+        if n and self._behind_display is None:
+            self._behind_display = ThreadPoolExecutor(1, thread_name_prefix="cleft-steps")
+        job = self._behind_display.submit(self.advance, n) if n else None
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            t1 = time.perf_counter()
+            done = 0 if job is None else job.result()
+            self._last_step_s = time.perf_counter() - t1  # what the frame waited for
+            if job is not None:
+                self._deferred = (done, self.last_ap)
+            shown_s = min(t1 - t0, 0.1)  # the first display maps the window: not a frame's copy
+            self._hidden_s = 0.9 * self._hidden_s + 0.1 * shown_s if self._hidden_s else shown_s
 
     def expect_release(self) -> None:
         """An action potential was asked for (F): the warp slows down for it at once."""

@@ -25,6 +25,10 @@ descending order, each hole filled from the tail. Molecules let go are
 appended and move from the next step on. The result depends only on the state and the random stream, never
 on how many steps one call runs (so not on the frame rate).
 
+The kernel releases the GIL (``nogil``): it touches only the arrays it is
+given, so two models (compare mode) can advance on two threads at once; one
+model must never be advanced from two threads at the same time.
+
 Molecules carried inward are listed in ``taken`` (their state is already
 ``CYTOSOL``); the caller gives them a place in the terminal. Events of the
 tracked molecule are appended to ``log_step``/``log_code`` (codes in
@@ -70,7 +74,7 @@ _E_LET_GO, _E_INWARD, _E_LOST = 3, 6, 7
 _MASK16 = uint64(0xFFFF)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _log(tracked, mol, step, code, log_step, log_code, n_log):
     if mol == tracked and n_log < log_step.shape[0]:
         log_step[n_log] = step
@@ -79,7 +83,7 @@ def _log(tracked, mol, step, code, log_step, log_code, n_log):
     return n_log
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _fold(z, w):
     """Fold ``z`` into [0, w] by repeated reflection (steps longer than the cleft)."""
     period = 2.0 * w
@@ -87,7 +91,7 @@ def _fold(z, w):
     return np.float32(period - z if z > w else z)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _earliest_leave(occupied, leave_step, n_occ):
     """The first step at which an occupied site lets go (NEVER if none)."""
     first = NEVER
@@ -96,7 +100,7 @@ def _earliest_leave(occupied, leave_step, n_occ):
     return first
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def advance(
     n_steps, step0, w, r_out, absorbing,
     ids, xyz, n_free, state, site, state_counts, counts, table, rng, events,
