@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pygame
 
 from .colors import Theme
@@ -19,15 +18,20 @@ def draw_help(
     fonts: Fonts,
     caption: str,
     glyphs: list[pygame.Surface] | None = None,
+    boxes: list[pygame.Rect] | None = None,
 ) -> list[tuple[str, str, str]]:
     """Full-screen keyboard help generated from :data:`render.keys.BINDINGS`.
 
     Sections (one per key group, then the mouse, the tissue view's own clicks
     and keys (:mod:`render.tissue_help`), then the key to the symbols
-    when ``glyphs`` are given) flow into two columns, or one if the window is
-    narrow; the text shrinks if it would not fit. Returns the
-    (group, keys, description) rows it drew (tests check them).
+    when ``glyphs`` are given) flow top to bottom into as few columns as fit
+    (:func:`_pack`), each as wide as its own widest row; the text shrinks
+    until every section fits between the title and the caption, so nothing
+    overlaps at any window size. Returns the (group, keys, description) rows
+    it drew (tests check them); ``boxes``, if given, receives every text and
+    legend box drawn.
     """
+    boxes = [] if boxes is None else boxes
     s = fonts.scale
     shade = pygame.Surface(rect.size, pygame.SRCALPHA)
     shade.fill((*theme.background, 240))
@@ -43,6 +47,7 @@ def draw_help(
     title = fonts.blit(
         surface, "Keys and mouse  (H, F1 or Esc closes this)", (x0, top), "big", theme.text
     )
+    boxes.append(title)
     top = title.bottom + int(8 * s)
     caption_h = 3 * fonts.line_height("small") if caption else 0
     avail_h = rect.bottom - top - caption_h - int(10 * s)
@@ -53,73 +58,32 @@ def draw_help(
         else 0
     )
 
-    plan = None
-    for size in ("normal", "small"):
-        lh = fonts.line_height(size)
-        key_w = max(fonts.width(k, size) for _, items in sections for _, k, _ in items) + int(
-            18 * s
-        )
-        desc_w = max(fonts.width(d, size) for _, items in sections for _, _, d in items)
-        col_w = key_w + desc_w + int(30 * s)
-        heights = [lh * (1 + len(items)) + int(6 * s) for _, items in sections]
-        for n_cols in (2, 1):
-            if n_cols * col_w > avail_w:
-                continue
-            cols: list[list[int]] = [[] for _ in range(n_cols)]
-            col_h = [0] * n_cols
-            target = sum(heights) / n_cols
-            c = 0
-            for i, h in enumerate(heights):
-                if c < n_cols - 1 and col_h[c] + h / 2 > target:
-                    c += 1
-                cols[c].append(i)
-                col_h[c] += h
-            if max(col_h) <= avail_h:
-                plan = (size, lh, key_w, col_w, cols, col_h)
-                break
-        if plan:
-            break
-    if plan is None:
-        size = "small"
-        lh = fonts.line_height(size)
-        key_w = max(fonts.width(k, size) for _, items in sections for _, k, _ in items) + int(
-            18 * s
-        )
-        col_w = avail_w // 2
-        half = (len(sections) + 1) // 2
-        cols = [list(range(half)), list(range(half, len(sections)))]
-        col_h = [0, 0]
-        plan = (size, lh, key_w, col_w, cols, col_h)
-    size, lh, key_w, col_w, cols, col_h = plan
+    symbols = len(sections) if glyphs else None  # the key to the symbols packs as a section
+    plan = _pack(fonts, sections, legend_h if glyphs else 0, int(320 * s), avail_w, avail_h)
+    font, size, lh, columns = plan
     drawn: list[tuple[str, str, str]] = []
-    for ci, idxs in enumerate(cols):
-        x = x0 + ci * col_w
+    x = x0
+    for idxs, key_w, col_w in columns:
         y = top
         for i in idxs:
+            if i == symbols:
+                boxes.append(font.blit(surface, "Symbols", (x, y), size, theme.accent))
+                area = pygame.Rect(x + int(10 * s), y + lh, int(300 * s), 0)
+                draw_legend(surface, area, theme, fonts, glyphs)
+                boxes.append(pygame.Rect(area.x, area.y, area.w, legend_h - lh))
+                y += legend_h + int(6 * s)
+                continue
             heading, items = sections[i]
-            fonts.blit(surface, heading, (x, y), size, theme.accent)
+            boxes.append(font.blit(surface, heading, (x, y), size, theme.accent))
             y += lh
             for group, keys, desc in items:
-                fonts.blit(surface, keys, (x + int(10 * s), y), size, theme.text)
-                fonts.blit(surface, desc, (x + key_w, y), size, theme.text_dim)
+                boxes.append(font.blit(surface, keys, (x + int(10 * s), y), size, theme.text))
+                boxes.append(font.blit(surface, desc, (x + key_w, y), size, theme.text_dim))
                 if group not in ("Mouse", TISSUE_GROUP):  # not in the bindings table
                     drawn.append((group, keys, desc))
                 y += lh
             y += int(6 * s)
-    # Key to the symbols, where there is room (below the shorter column or at the right).
-    if glyphs:
-        shortest = int(np.argmin(col_h)) if len(cols) > 1 else 0
-        lx = x0 + shortest * col_w if len(cols) > 1 else x0 + col_w
-        ly = top + col_h[shortest] if len(cols) > 1 else top
-        if ly + legend_h <= rect.bottom - caption_h and lx + int(300 * s) <= rect.right:
-            fonts.blit(surface, "Symbols", (lx, ly), "normal", theme.accent)
-            draw_legend(
-                surface,
-                pygame.Rect(lx + int(10 * s), ly + fonts.line_height("normal"), int(300 * s), 0),
-                theme,
-                fonts,
-                glyphs,
-            )
+        x += col_w
     # The preset's caption, wrapped, at the bottom.
     if caption:
         words, line, lines = caption.split(), "", []
@@ -134,6 +98,73 @@ def draw_help(
         lines.append(line)
         y = rect.bottom - int(12 * s) - len(lines) * fonts.line_height("small")
         for ln in lines:
-            fonts.blit(surface, ln, (x0, y), "small", theme.text_dim)
+            boxes.append(fonts.blit(surface, ln, (x0, y), "small", theme.text_dim))
             y += fonts.line_height("small")
     return drawn
+
+
+_SHRUNK: dict[float, Fonts] = {}
+
+
+def _smaller(fonts: Fonts, factor: float) -> Fonts:
+    """A ``Fonts`` at ``factor`` of ``fonts``' scale (kept: built once per scale)."""
+    key = round(fonts.scale * factor, 4)
+    if key not in _SHRUNK:
+        _SHRUNK[key] = Fonts(key)
+    return _SHRUNK[key]
+
+
+def _pack(
+    fonts: Fonts,
+    sections: list[tuple[str, list[tuple[str, str, str]]]],
+    symbols_h: int,
+    symbols_w: int,
+    avail_w: int,
+    avail_h: int,
+) -> tuple[Fonts, str, int, list[tuple[list[int], int, int]]]:
+    """Lay the sections out in columns: (fonts, size, line height, [(sections, key x, width)]).
+
+    Sections go in order, top to bottom, a new column when the next one would
+    pass ``avail_h``; a column is as wide as its widest key and description.
+    The first text size (normal, small, then smaller fonts) whose columns fit
+    ``avail_w`` wins. ``symbols_h`` > 0 offers the key to the symbols as a
+    last section of that height and width; it is kept at a text size only if
+    it fits there (the side panel shows the same key), else dropped.
+    """
+    s = fonts.scale
+    gap = int(6 * s)
+    candidates = [(fonts, "normal"), (fonts, "small")]
+    candidates += [(_smaller(fonts, f), "small") for f in (0.85, 0.72, 0.6, 0.5)]
+    plan = None
+    for font, size in candidates:
+        lh = font.line_height(size)
+        blocks = [
+            (lh * (1 + len(items)) + gap,
+             max(font.width(k, size) for _, k, _ in items) + int(18 * s),
+             max(font.width(d, size) for _, _, d in items) + int(30 * s))
+            for _, items in sections
+        ]  # fmt: skip
+        tries = [blocks + [(symbols_h + gap, 0, symbols_w)], blocks] if symbols_h else [blocks]
+        for blks in tries:
+            columns = _columns(blks, avail_h)
+            plan = (font, size, lh, columns)
+            tallest = max(sum(blks[i][0] for i in c[0]) for c in columns)
+            if sum(c[2] for c in columns) <= avail_w and tallest <= avail_h:
+                return plan
+    return plan
+
+
+def _columns(blocks: list[tuple[int, int, int]], avail_h: int) -> list[tuple[list[int], int, int]]:
+    """Blocks (height, key width, rest width) in order into columns no taller than ``avail_h``."""
+    columns: list[tuple[list[int], int, int]] = []
+    idxs: list[int] = []
+    height = key_w = rest_w = 0
+    for i, (h, kw, rw) in enumerate(blocks):
+        if idxs and height + h > avail_h:
+            columns.append((idxs, key_w, key_w + rest_w))
+            idxs, height, key_w, rest_w = [], 0, 0, 0
+        idxs.append(i)
+        height += h
+        key_w, rest_w = max(key_w, kw), max(rest_w, rw)
+    columns.append((idxs, key_w, key_w + rest_w))
+    return columns

@@ -163,7 +163,7 @@ BINDINGS: tuple[Binding, ...] = (
         "details: preset id, seed, step, slow-motion factor, counters",
         "Other",
     ),
-    Binding("screenshot", (pygame.K_s,), "S", "save a screenshot (PNG, current folder)", "Other"),
+    Binding("screenshot", (pygame.K_s,), "S", "save a screenshot (PNG, into ~/Cleft or --out-dir)", "Other"),
     Binding("record", (pygame.K_v,), "V", "record a video (MP4) / stop and save", "Other"),
     Binding("record_gif", (pygame.K_v,), "Shift+V", "record a GIF / stop and save", "Other", SHIFT),
     Binding("quit", (pygame.K_ESCAPE,), "Esc", "close help or tour, or quit", "Other"),
