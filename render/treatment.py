@@ -384,8 +384,8 @@ class DayRuns:
                 if self._slots[slot] is None:
                     from .workers import Worker
 
-                    # spawned, one job at a time, dies with us
-                    self._slots[slot] = Worker(f"treatment-{slot + 1}")
+                    # spawned, one job at a time, dies with us, lowest priority from the start
+                    self._slots[slot] = Worker(f"treatment-{slot + 1}", nice=19, idle=True)
                 job = self._slots[slot].submit(run_day_quietly, self._job(state))
             except (OSError, RuntimeError):
                 self.failed = True

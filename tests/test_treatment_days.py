@@ -12,6 +12,8 @@ fails if the chart ran another seed, window or step. Windows are short here
 from __future__ import annotations
 
 import os
+import sys
+import time
 
 import pytest
 
@@ -124,3 +126,27 @@ def test_the_chart_says_which_days_are_computing():
     assert busy_text((7, 14), 21) == "computing days 7 and 14"
     assert busy_text((14, 28), 21) == "computing day 14"  # day 28 is ahead
     assert busy_text((28,), 21) == "computing the weeks ahead"
+
+
+def test_day_workers_run_below_the_window_from_their_start(monkeypatch, memory_cache):
+    """The day workers are at niceness 19 (and SCHED_IDLE on Linux) before their first job."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("reads /proc")
+    monkeypatch.setattr(tr, "DAY_WINDOW_MS", WINDOW_MS)
+    runs = tr.DayRuns(load_preset("default").params, seed=0, cache=memory_cache, workers=1)
+    try:
+        pid = runs._slots[0].pid
+        fields = None
+        for _ in range(100):  # the priority is set before the worker reads its first job
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            if int(fields[16]) == 19:
+                break
+            time.sleep(0.05)
+        assert int(fields[16]) == 19  # field 19 of /proc/PID/stat: nice
+        if hasattr(os, "SCHED_IDLE"):
+            assert os.sched_getscheduler(pid) == os.SCHED_IDLE
+        runs.wait()
+    finally:
+        runs.close()
+    assert os.nice(0) < 19  # the test process itself is untouched
