@@ -107,6 +107,8 @@ def draw_treatment(
         y = area.bottom + 2
         for wk in range(0, x_max + 1, 7):
             x = area.left + wk / x_max * area.w
+            half = fonts.width(f"{wk}", "small") / 2
+            x = min(x, rect.right - half - 1)  # the last tick's label stays inside the rect
             fonts.blit(surface, f"{wk}", (x, y), "small", theme.text_dim, "midtop")
         fonts.blit(surface, "day", (rect.left, y), "small", theme.text_dim)
         y += lh
