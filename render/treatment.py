@@ -385,7 +385,7 @@ class DayRuns:
                     from .workers import Worker
 
                     # spawned, one job at a time, dies with us, lowest priority from the start
-                    self._slots[slot] = Worker(f"treatment-{slot + 1}", nice=19, idle=True)
+                    self._slots[slot] = Worker(f"treatment-{slot + 1}", nice=19)
                 job = self._slots[slot].submit(run_day_quietly, self._job(state))
             except (OSError, RuntimeError):
                 self.failed = True

@@ -120,8 +120,11 @@ def draw_treatment(
             msg = "D or W: the next days"
         else:
             msg = ""
-        if msg:
-            fonts.blit(surface, msg, area.center, "small", theme.text_dim, "center")
+        if msg:  # wrapped to the chart, in its upper part (clear of the dashed line at 1)
+            my = area.top + int(4 * s)
+            for line in wrap_text(fonts, msg, "small", area.w - int(8 * s)):
+                fonts.blit(surface, line, (area.centerx, my), "small", theme.text, "midtop")
+                my += lh
         y = _legend(surface, rect, y, theme, fonts)
     for line in foot:
         fonts.blit(surface, line, (rect.left, y), "small", theme.text_dim)

@@ -19,11 +19,13 @@ The window computes two things off the frame: the mean-field overlay
   parent is gone; SIGTERM has its default effect (exit), SIGINT is ignored
   (Ctrl+C belongs to the window, which then closes its workers);
 * **never blocks the frame**: :meth:`Worker.poll` and :meth:`Job.done` return at once;
-* **below the window from the start** (``Worker(name, nice=19, idle=True)``):
-  the process lowers its own priority before it loads its jobs' modules, so
-  not even that start-up (numpy, numba, the cached kernels: ~1 CPU-s)
-  competes with the animation; ``idle`` also asks Linux for
-  ``SCHED_IDLE`` (it runs only on a CPU nothing else wants).
+* **below the window from the start** (``Worker(name, nice=19)``): the
+  process lowers its own priority before it loads its jobs' modules, so not
+  even that start-up (numpy, numba, the cached kernels: ~1 CPU-s) competes
+  with the animation. (Niceness 19, not ``SCHED_IDLE``: both leave the
+  window ~98% of a shared core, but on the 2-core machine kept busy by
+  other work, day workers got 0.3 CPU-s in 9 s under ``SCHED_IDLE``,
+  3.4-7.7 CPU-s at niceness 19.)
 
 :meth:`Worker.submit` returns a :class:`Job` with ``done()``, ``result()`` and
 ``cancel()`` like a ``concurrent.futures.Future``, so callers written for a
@@ -100,24 +102,19 @@ def _one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
-def _lower_priority(nice: int, idle: bool) -> None:
-    """Raise this process's niceness to ``nice`` and, if ``idle``, use ``SCHED_IDLE`` (Linux)."""
+def _lower_priority(nice: int) -> None:
+    """Raise this process's niceness to ``nice`` (no-op where there is no ``os.nice``)."""
     try:
         now = os.nice(0)
         if nice > now:
             os.nice(nice - now)
     except (AttributeError, OSError):
         pass
-    if idle and hasattr(os, "SCHED_IDLE"):
-        try:
-            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-        except (AttributeError, OSError):
-            pass
 
 
-def _child_main(conn, parent_pid: int, nice: int = 0, idle: bool = False) -> None:
+def _child_main(conn, parent_pid: int, nice: int = 0) -> None:
     """Worker process: run jobs from ``conn`` until it closes or the parent dies."""
-    _lower_priority(nice, idle)
+    _lower_priority(nice)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent(parent_pid)
@@ -186,13 +183,11 @@ class Worker:
     Args:
         name: shown in the process name and in messages (e.g. "overlay").
         nice: niceness the process takes before anything else (0: the parent's).
-        idle: also ask for ``SCHED_IDLE`` (Linux; elsewhere only ``nice``).
     """
 
-    def __init__(self, name: str, nice: int = 0, idle: bool = False) -> None:
+    def __init__(self, name: str, nice: int = 0) -> None:
         self.name = name
         self.nice = int(nice)
-        self.idle = bool(idle)
         self._proc = None
         self._conn = None
         self._job: Job | None = None
@@ -299,7 +294,7 @@ class Worker:
         parent, child = SPAWN.Pipe(duplex=True)
         proc = SPAWN.Process(
             target=_child_main,
-            args=(child, os.getpid(), self.nice, self.idle),
+            args=(child, os.getpid(), self.nice),
             name=f"cleft-{self.name}",
             daemon=True,
         )
