@@ -161,6 +161,20 @@ def random_points_in_terminal(
     return pts
 
 
+def terminal_points_from_uniforms(p: Parameters, u: np.ndarray) -> np.ndarray:
+    """(n, 3) uniform points in the hemispherical bouton (z < 0), nm, from (n, 3) uniforms.
+
+    Each point uses its own row of ``u`` (cos theta, phi, radius by inverse
+    CDF), so drawing the rows in one batch or in several gives the same
+    points: what a run does must not depend on how its steps are grouped.
+    """
+    cos_t = -u[:, 0]
+    sin_t = np.sqrt(np.maximum(0.0, 1.0 - cos_t * cos_t))
+    phi = 2.0 * np.pi * u[:, 1]
+    rad = p.terminal_radius_nm * np.cbrt(u[:, 2])
+    return np.stack([rad * sin_t * np.cos(phi), rad * sin_t * np.sin(phi), rad * cos_t], axis=1)
+
+
 def reserve_positions(p: Parameters, rng: np.random.Generator, n: int) -> np.ndarray:
     """(n, 3) centres of reserve vesicles inside the bouton, away from the membrane."""
     return random_points_in_terminal(p, rng, n, margin_nm=2.5 * p.vesicle_radius_nm)

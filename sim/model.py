@@ -42,6 +42,7 @@ from .geometry import (
     dock_positions,
     random_points_in_terminal,
     reserve_positions,
+    terminal_points_from_uniforms,
 )
 from .memory import check_memory
 from .params import ParameterError, Parameters, check
@@ -93,11 +94,15 @@ class Synapse(SynapseReadout):
         announce_first_compile()
         self.params = p = params
         self.seed = seed
-        geo_seq, dyn_seq, spike_seq, kernel_seq = np.random.SeedSequence(seed).spawn(4)
+        seqs = np.random.SeedSequence(seed).spawn(5)  # children 0-3 as before a 5th was added
+        geo_seq, dyn_seq, spike_seq, kernel_seq, carry_seq = seqs
         geo_rng = np.random.Generator(np.random.PCG64(geo_seq))
         self._rng = np.random.Generator(np.random.PCG64(dyn_seq))
         self._spike_rng = np.random.Generator(np.random.PCG64(spike_seq))
         self._kernel_rng = seed_state(kernel_seq)
+        self._carry_rng = np.random.Generator(np.random.PCG64(carry_seq))
+        """Where SERT puts each molecule it carries in: 3 uniforms per molecule, in capture
+        order, so the places do not depend on how the steps are grouped into kernel calls."""
 
         self.dt_us = p.dt_ns / 1000.0
         self._slow_every = max(1, int(SLOW_INTERVAL_US / self.dt_us + 1e-9))
@@ -363,7 +368,8 @@ class Synapse(SynapseReadout):
                 self.counters[name] += value
         if n_taken:
             carried = self._taken[:n_taken].copy()
-            self.pos[carried] = random_points_in_terminal(self.params, self._rng, n_taken)
+            u = self._carry_rng.random((n_taken, 3))
+            self.pos[carried] = terminal_points_from_uniforms(self.params, u)
             self.cytosol.add(carried)
         for j in range(n_log):
             t_us = float(self._log_step[j]) * self.dt_us
