@@ -364,9 +364,16 @@ class DayRuns:
                 self._ahead.setdefault(st.day, st)
 
     def _free_slot(self) -> int | None:
+        from .workers import room
+
         busy = {slot for _, _, slot, _ in self._running.values()}
-        free = [i for i in range(len(self._slots)) if i not in busy]
-        return free[0] if free else None
+        for i in range(len(self._slots)):
+            if i in busy:
+                continue
+            w = self._slots[i]
+            if i == 0 or (w is not None and w.alive) or room() > 0:  # spares need a CPU
+                return i
+        return None
 
     def _start_next(self, ahead: bool = True) -> None:
         while not self.failed:
@@ -384,8 +391,9 @@ class DayRuns:
                 if self._slots[slot] is None:
                     from .workers import Worker
 
-                    # spawned, one job at a time, dies with us, lowest priority from the start
-                    self._slots[slot] = Worker(f"treatment-{slot + 1}", nice=19)
+                    # spawned, one job at a time, dies with us, lowest priority from the
+                    # start; the second one is spare: it gives way to the overlay's worker
+                    self._slots[slot] = Worker(f"treatment-{slot + 1}", nice=19, spare=slot > 0)
                 job = self._slots[slot].submit(run_day_quietly, self._job(state))
             except (OSError, RuntimeError):
                 self.failed = True
@@ -395,10 +403,13 @@ class DayRuns:
 
     def poll(self) -> None:
         """Collect finished runs and start the next ones (never blocks)."""
-        for day, (state, job, _, _) in list(self._running.items()):
+        for day, (state, job, _, asked) in list(self._running.items()):
             if not job.done():
                 continue
             del self._running[day]
+            if job.gave_way:  # its worker made room for another kind: run it again later
+                (self._waiting if asked else self._ahead)[state.day] = state
+                continue
             try:
                 value = float(job.result()["receptors_bound_mean"])
                 self.bound[state.day] = (state.on_drug, value)

@@ -18,6 +18,10 @@ The window computes two things off the frame: the mean-field overlay
   thread checks ``os.getppid()`` every ``PARENT_POLL_S`` and exits when the
   parent is gone; SIGTERM has its default effect (exit), SIGINT is ignored
   (Ctrl+C belongs to the window, which then closes its workers);
+* **never more processes than CPUs** (:func:`budget`, at least one per
+  kind): a kind may add ``spare`` workers while there is :func:`room`; a
+  worker that starts when the budget is full ends a spare one first, whose
+  job settles with ``gave_way`` (its owner runs it again later);
 * **never blocks the frame**: :meth:`Worker.poll` and :meth:`Job.done` return at once;
 * **below the window from the start** (``Worker(name, nice=19)``): the
   process lowers its own priority before it loads its jobs' modules, so not
@@ -68,6 +72,8 @@ class Outcome:
     ok: bool
     value: Any = None
     error: str = ""
+    gave_way: bool = False
+    """The job was ended so that another kind of worker could start (``spare`` workers)."""
 
 
 class WorkerError(RuntimeError):
@@ -176,6 +182,11 @@ class Job:
         if self._outcome is None:
             self._worker.cancel()
 
+    @property
+    def gave_way(self) -> bool:
+        """The job ended unfinished because its spare worker made room (run it again later)."""
+        return self._outcome is not None and self._outcome.gave_way
+
 
 class Worker:
     """At most one spawned process running at most one job at a time.
@@ -183,11 +194,15 @@ class Worker:
     Args:
         name: shown in the process name and in messages (e.g. "overlay").
         nice: niceness the process takes before anything else (0: the parent's).
+        spare: an extra worker of a kind that already has one: it is ended
+            (:meth:`give_way`) when another worker needs its process slot
+            (at most :func:`budget` live workers).
     """
 
-    def __init__(self, name: str, nice: int = 0) -> None:
+    def __init__(self, name: str, nice: int = 0, spare: bool = False) -> None:
         self.name = name
         self.nice = int(nice)
+        self.spare = bool(spare)
         self._proc = None
         self._conn = None
         self._job: Job | None = None
@@ -283,6 +298,13 @@ class Worker:
             job._settle(Outcome(False, error=f"{self.name} job cancelled"))
             self._stop()
 
+    def give_way(self) -> None:
+        """End this (spare) worker now; its running job settles with ``gave_way``."""
+        job, self._job = self._job, None
+        if job is not None:
+            job._settle(Outcome(False, error=f"{self.name} gave way", gave_way=True))
+        self._stop()
+
     def close(self) -> None:
         """End the worker process (a running job is abandoned). Safe to call twice."""
         self.cancel()
@@ -291,6 +313,8 @@ class Worker:
     # ------------------------------------------------------------- internals
     def _start(self) -> None:
         self._stop()
+        if not self.spare:
+            _make_room(self)
         parent, child = SPAWN.Pipe(duplex=True)
         proc = SPAWN.Process(
             target=_child_main,
@@ -330,6 +354,28 @@ class Worker:
             proc.close()
         except ValueError:  # still running after SIGKILL: leave it to the OS
             pass
+
+
+def budget() -> int:
+    """Most window workers alive at once: one per usable CPU, and at least 2 (one per kind)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return max(2, cpus)
+
+
+def room() -> int:
+    """How many more workers may start now without a spare one giving way."""
+    return budget() - sum(1 for w in list(_LIVE) if w.alive)
+
+
+def _make_room(starting: Worker) -> None:
+    """End spare workers (newest first) so ``starting`` stays within :func:`budget`."""
+    live = [w for w in list(_LIVE) if w.alive and w is not starting]
+    over = len(live) + 1 - budget()
+    for w in [w for w in reversed(live) if w.spare][: max(0, over)]:
+        w.give_way()
 
 
 def live_worker_pids() -> list[int]:

@@ -148,3 +148,28 @@ def test_day_workers_run_below_the_window_from_their_start(monkeypatch, memory_c
     finally:
         runs.close()
     assert os.nice(0) < 19  # the test process itself is untouched
+
+
+def test_the_spare_day_worker_gives_way_and_its_day_runs_again(monkeypatch, memory_cache):
+    """Never more window workers than CPUs: the overlay's worker ends the spare day worker."""
+    import render.workers as rw
+
+    monkeypatch.setattr(tr, "DAY_WINDOW_MS", WINDOW_MS)
+    monkeypatch.setattr(rw, "budget", lambda: 2)  # the 2-core lecture machine
+    states = _course_states(1)
+    runs = tr.DayRuns(load_preset("default").params, seed=0, cache=memory_cache, workers=2)
+    other = rw.Worker("overlay-test")
+    try:
+        runs.request(states[0])
+        assert runs.computing() == (-1, 0) and len(live_worker_pids()) == 2
+        assert other.submit(os.getpid).result(timeout=60) == other.pid  # starts: a spare ends
+        assert len(live_worker_pids()) == 2
+        runs.poll()  # day 0 gave way: it waits for (or runs on) the first worker, not the spare
+        assert 0 in runs._waiting or runs._running[0][2] == 0
+        assert all(slot == 0 for _, _, slot, _ in runs._running.values())
+        runs.wait()
+    finally:
+        other.close()
+        runs.close()
+    assert not runs.failed and [d for d, _, _ in runs.points()] == [0]
+    assert runs.bound[0][1] == run_day(runs._job(states[0]))["receptors_bound_mean"]
