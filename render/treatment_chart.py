@@ -3,9 +3,9 @@
 Receptor signal (the timeline command's mean bound receptors of each day)
 relative to the same synapse before the drug, day by day; the days on the
 SSRI shaded in the drug's colour; a dashed line at 1 ("before the drug");
-today marked. Points arrive as the background runs finish; the chart says
-which day is being computed. Reads the timeline and the runs; changes
-nothing.
+today marked. Points arrive as the background runs finish; a line above the
+chart (never on it) says which days are being computed. Reads the timeline
+and the runs; changes nothing.
 """
 
 from __future__ import annotations
@@ -91,6 +91,21 @@ def draw_treatment(
     for line in wrap_text(fonts, status, "small", rect.w):
         fonts.blit(surface, line, (rect.left, y), "small", theme.text)
         y += lh
+    points, busy = computed if computed is not None else ([], None)
+    points = [pt for pt in points if pt[0] <= st.day]  # days computed ahead wait their turn
+    if computed is None:
+        msg = "computed in the window"
+    elif busy:
+        msg = busy_text(busy, st.day)
+    elif not points:
+        msg = "D or W: the next days"
+    else:
+        msg = ""
+    # Its own line above the chart (kept when empty, so the chart does not jump): never on a point.
+    for line in wrap_text(fonts, msg, "small", rect.w) if msg else [""]:
+        if line:
+            fonts.blit(surface, line, (rect.left, y), "small", theme.text_dim)
+        y += lh
     foot = wrap_text(fonts, FOOTNOTE, "small", rect.w)
     legend_h = 3 * lh + int(4 * s)
     area = pygame.Rect(
@@ -99,8 +114,6 @@ def draw_treatment(
         rect.w - int(40 * s),
         rect.bottom - y - int(6 * s) - lh - legend_h - len(foot) * lh - int(6 * s),
     )
-    points, busy = computed if computed is not None else ([], None)
-    points = [pt for pt in points if pt[0] <= st.day]  # days computed ahead wait their turn
     x_max = max(7, int(math.ceil((max([st.day, *(d for d, _, _ in points)]) + 1) / 7.0)) * 7)
     if area.h >= int(30 * s):
         _draw_chart(surface, area, theme, fonts, states, points, x_max, st.day)
@@ -112,19 +125,6 @@ def draw_treatment(
             fonts.blit(surface, f"{wk}", (x, y), "small", theme.text_dim, "midtop")
         fonts.blit(surface, "day", (rect.left, y), "small", theme.text_dim)
         y += lh
-        if computed is None:
-            msg = "computed in the window"
-        elif busy:
-            msg = busy_text(busy, st.day)
-        elif not points:
-            msg = "D or W: the next days"
-        else:
-            msg = ""
-        if msg:  # wrapped to the chart, in its upper part (clear of the dashed line at 1)
-            my = area.top + int(4 * s)
-            for line in wrap_text(fonts, msg, "small", area.w - int(8 * s)):
-                fonts.blit(surface, line, (area.centerx, my), "small", theme.text, "midtop")
-                my += lh
         y = _legend(surface, rect, y, theme, fonts)
     for line in foot:
         fonts.blit(surface, line, (rect.left, y), "small", theme.text_dim)
