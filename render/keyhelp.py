@@ -103,17 +103,6 @@ def draw_help(
     return drawn
 
 
-_SHRUNK: dict[float, Fonts] = {}
-
-
-def _smaller(fonts: Fonts, factor: float) -> Fonts:
-    """A ``Fonts`` at ``factor`` of ``fonts``' scale (kept: built once per scale)."""
-    key = round(fonts.scale * factor, 4)
-    if key not in _SHRUNK:
-        _SHRUNK[key] = Fonts(key)
-    return _SHRUNK[key]
-
-
 def _pack(
     fonts: Fonts,
     sections: list[tuple[str, list[tuple[str, str, str]]]],
@@ -134,7 +123,7 @@ def _pack(
     s = fonts.scale
     gap = int(6 * s)
     candidates = [(fonts, "normal"), (fonts, "small")]
-    candidates += [(_smaller(fonts, f), "small") for f in (0.85, 0.72, 0.6, 0.5)]
+    candidates += [(fonts.scaled(f), "small") for f in (0.85, 0.72, 0.6, 0.5)]
     plan = None
     for font, size in candidates:
         lh = font.line_height(size)

@@ -29,6 +29,14 @@ class Fonts:
         }
         self._cache: dict[tuple[str, str, tuple[int, int, int]], pygame.Surface] = {}
 
+    def scaled(self, factor: float) -> Fonts:
+        """These fonts at ``factor`` of the scale, built once and kept (and freed) with this one."""
+        key = round(factor, 4)
+        cache = self.__dict__.setdefault("_scaled", {})
+        if key not in cache:
+            cache[key] = Fonts(self.scale * key)
+        return cache[key]
+
     def line_height(self, size: str = "normal") -> int:
         """Height of one line of text at ``size``, px."""
         return self.fonts[size].get_linesize()
