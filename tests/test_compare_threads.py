@@ -187,8 +187,12 @@ def test_a_real_time_compare_window_counts_the_steps_run_behind_the_display(tmp_
     """--quit-after --stats in compare mode: the steps run during the display are in sim_us,
     never more than the set pace owed, and no worker thread outlives the window."""
     path = tmp_path / "stats.json"
-    assert run_app("default", SETTINGS, 0, SIZE, compare=True, quit_after=0.6, stats=path) == 0
+    # Compile or load every kernel the window uses first (a cold numba cache in a fresh
+    # checkout takes seconds), so the real-time run below times frames, not compilation.
+    warm = tmp_path / "warm.png"
+    assert run_app("default", SETTINGS, 0, SIZE, compare=True, frames=3, screenshot=warm) == 0
+    assert run_app("default", SETTINGS, 0, SIZE, compare=True, quit_after=1.0, stats=path) == 0
     st = json.loads(path.read_text())
-    assert st["frames"] >= 5 and st["sim_us"] > 0
+    assert st["frames"] >= 3 and st["sim_us"] > 0
     assert st["sim_us"] <= st["mean_set_us_per_s"] * st["wall_s"] * 1.01 + 1.0
     assert not [t for t in threading.enumerate() if t.name.startswith("cleft-")]
