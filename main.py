@@ -470,7 +470,10 @@ def cmd_headless(args: argparse.Namespace) -> int:
     from sim.headless import human_summary, json_text, run_headless, summary
     from sim.outputs import check_outputs, write_text
 
+    caught: list[int] = []
+
     def terminated(signum: int, _frame: Any) -> None:  # unwind: the partial CSV is removed
+        caught.append(128 + signum)
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, terminated)
@@ -485,6 +488,7 @@ def cmd_headless(args: argparse.Namespace) -> int:
         _overrides(args.set),
         csv_path=paths.get("--csv"),
         stream=True,
+        stop=lambda: caught[0] if caught else None,  # the exit, should a library swallow it
     )
     s = summary(preset, model)
     if "--json" in paths:

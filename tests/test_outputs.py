@@ -214,11 +214,13 @@ def test_a_run_that_fails_midway_leaves_no_csv(tmp_path, monkeypatch, capsys):
     import main as cli
     from sim.model import Synapse
 
-    def broken(self, duration_ms):
-        self.run_steps(200)  # some rows are streamed, then the disk fills up
+    run_steps = Synapse.run_steps
+
+    def broken(self, n):
+        run_steps(self, min(n, 200))  # some rows are streamed, then the disk fills up
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(Synapse, "run", broken)
+    monkeypatch.setattr(Synapse, "run_steps", broken)
     with pytest.raises(SystemExit) as exc:
         cli.main(["--headless", "--duration-ms", "1", "--csv", str(tmp_path / "a.csv")])
     err = capsys.readouterr().err
