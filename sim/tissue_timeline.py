@@ -209,7 +209,7 @@ def plot_tissue_timeline(rows: list[dict[str, Any]], path: str | Path, title: st
                fmt="o-", color="#0072B2", ms=4, capsize=2,
                label="ambient 5-HT (mean ± sd over the day's last third)")  # fmt: skip
     a.set_ylabel("extracellular 5-HT (nM)")
-    a.legend(loc="upper left", fontsize=8)
+    a.legend(loc="center right", fontsize=8)  # off the points: the course sits at left and low
     a.set_title(title)
     b.plot(days, [r["occupancy"] for r in pick], "s-", color="#D55E00", label="SERT occupancy")
     b.plot(days, [r["autoreceptor_sensitivity"] for r in pick], "^-", color="#009E73",
