@@ -276,6 +276,8 @@ class Playback:
         if n_steps <= 0:
             return 0
         m, c = self.model, self.control
+        for model in self.models:  # stepped on threads (compare, behind the display)
+            model.release_gil = True
         dock_before = m.dock_vesicle.copy()
         c_dock_before = c.dock_vesicle.copy() if c is not None else None
         held_before = [sert_holders(x) for x in self.models]

@@ -36,7 +36,7 @@ import numpy as np
 from . import release
 from . import states as S
 from .cytosol import advance_slow
-from .diffusion import COUNTER_NAMES, EVENT_TEXT, advance, announce_first_compile
+from .diffusion import COUNTER_NAMES, EVENT_TEXT, advance, advance_nogil, announce_first_compile
 from .geometry import (
     build_sites,
     dock_positions,
@@ -101,6 +101,9 @@ class Synapse(SynapseReadout):
         self._spike_rng = np.random.Generator(np.random.PCG64(spike_seq))
         self._kernel_rng = seed_state(kernel_seq)
         self._carry_rng = np.random.Generator(np.random.PCG64(carry_seq))
+        self.release_gil = False
+        """Step through :func:`sim.diffusion.advance_nogil`, which lets other threads run
+        meanwhile (the window steps its models on threads); the same numbers either way."""
         """Where SERT puts each molecule it carries in: 3 uniforms per molecule, in capture
         order, so the places do not depend on how the steps are grouped into kernel calls."""
 
@@ -349,7 +352,8 @@ class Synapse(SynapseReadout):
         counts = self._kernel_counts
         counts[:] = 0
         p, sites = self.params, self.sites
-        n_free, st.n_occupied, n_taken, n_log = advance(
+        kernel = advance_nogil if self.release_gil else advance
+        n_free, st.n_occupied, n_taken, n_log = kernel(
             k, self.step_index, self.width_nm, p.outer_radius_nm, self._absorbing,
             pool.ids, pool.xyz, pool.n, self.state, self.site, self.state_counts, counts,
             self._table, self._kernel_rng, self._events,

@@ -114,3 +114,12 @@ def test_long_runs_reuse_the_slots_of_degraded_molecules():
     assert m.n_molecules < size + 0.1 * m.counters["synthesised"]
     assert m.conservation_error() == 0
     assert np.array_equal(m.recount(), m.state_counts)
+
+
+def test_the_gil_free_entry_gives_the_same_run():
+    """The window steps through advance_nogil (threads); headless runs through advance."""
+    a, b = _lecture_model(), _lecture_model()
+    b.release_gil = True
+    a.run_steps(1500)
+    b.run_steps(1500)
+    assert _snapshot(a) == _snapshot(b)
