@@ -404,14 +404,8 @@ class App:
             self.frame.draw_rec_badge(surface, self.video)
 
     def _save_screenshot(self, surface: pygame.Surface) -> None:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
         try:
-            folder = out_folder(self.screenshot_dir)
-            path = folder / f"cleft-{stamp}.png"
-            k = 1
-            while path.exists():
-                path = folder / f"cleft-{stamp}-{k}.png"
-                k += 1
+            path = next_free_path(out_folder(self.screenshot_dir), ".png")
             save_png(surface, path, replace=False)
         except (pygame.error, OSError, ValueError) as exc:
             self.say(f"screenshot failed: {exc}")

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import threading
 
-import numpy as np
 import pytest
 
 import render.playback as playback
@@ -22,25 +21,15 @@ from render.app import App, run_app
 from render.compare import Lockstep
 from sim import Synapse
 from sim.presets import load_preset
+from tests.test_engine import _snapshot as engine_snapshot
 from tests.window import SIZE
 
 SETTINGS = {"molecules_per_vesicle": 200, "blockade": 0.6}
 
 
 def _snapshot(m: Synapse) -> tuple:
-    """Everything a run decides, in an order independent of the pool's row order."""
-    n = m.free.n
-    order = np.argsort(m.free.ids[:n])
-    return (
-        m.step_index,
-        m.states().tobytes(),
-        m.free.ids[:n][order].tobytes(),
-        m.free.xyz[:, :n][:, order].tobytes(),
-        m.site_occupant.tobytes(),
-        tuple(sorted(m.counters.items())),
-        m.recorder.table().tobytes(),
-        len(m.spike_log),
-    )
+    """Everything a run decides (``tests.test_engine``'s snapshot) and its action potentials."""
+    return (*engine_snapshot(m), len(m.spike_log))
 
 
 def _control_threads() -> list[threading.Thread]:
