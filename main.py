@@ -137,7 +137,7 @@ def _fail(message: str) -> NoReturn:
 
 
 def _short(text: str) -> str:
-    from sim.params import shorten
+    from sim.params.synapse import shorten
 
     return shorten(text)
 
@@ -450,7 +450,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _overrides(pairs: list[str]) -> dict[str, Any]:
-    from sim.presets import parse_override
+    from sim.params.presets import parse_override
 
     out: dict[str, Any] = {}
     for text in pairs:
@@ -462,13 +462,13 @@ def _overrides(pairs: list[str]) -> dict[str, Any]:
 def cmd_headless(args: argparse.Namespace) -> int:
     """Run without a window; print a summary; write CSV/JSON if asked.
 
-    Both outputs are checked before the run (:func:`sim.outputs.check_outputs`);
+    Both outputs are checked before the run (:func:`sim.runs.outputs.check_outputs`);
     the CSV is streamed while running, so memory stays flat at any duration.
     """
     import signal
 
-    from sim.headless import human_summary, json_text, run_headless, summary
-    from sim.outputs import check_outputs, write_text
+    from sim.runs.headless import human_summary, json_text, run_headless, summary
+    from sim.runs.outputs import check_outputs, write_text
 
     caught: list[int] = []
 
@@ -532,17 +532,17 @@ def cmd_bench(args: argparse.Namespace) -> int:
     Speed: the step and headless figures (with --peer, Smoldyn's beside them)
     and, unless --no-render, the frame cost.
     """
-    from sim.bench import bench_lines
+    from sim.bench.engine import bench_lines
 
     for line in bench_lines(args.sizes, args.peer, args.peer_python, args.capture, args.quick):
         print(line, flush=True)
     if not args.capture:
-        from sim.tissue import tissue_bench
+        from sim.tissue.model import tissue_bench
 
         for line in tissue_bench():  # wall time per second of tissue time
             print(line, flush=True)
     if not args.no_render and not args.capture:
-        from render.bench import frame_bench
+        from render.media.bench import frame_bench
 
         # prints each line as it is measured
         frame_bench(sizes=(2000,), frames=2) if args.quick else frame_bench()
@@ -550,13 +550,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
-    """Run the treatment timeline and print/write one row per day (``sim.timeline.cli_timeline``).
+    """Run the treatment timeline and print/write one row per day (``sim.course.timeline.cli_timeline``).
 
-    A tissue preset runs each day on the tissue (``sim.tissue_timeline``), where
+    A tissue preset runs each day on the tissue (``sim.course.tissue_timeline``), where
     ``--window-ms`` is the tissue time per day.
     """
-    from sim.presets import load_preset
-    from sim.timeline import DAY_WINDOW_MS, cli_timeline
+    from sim.course.timeline import DAY_WINDOW_MS, cli_timeline
+    from sim.params.presets import load_preset
 
     course = {
         "days": args.days,
@@ -574,7 +574,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         "plot_path": args.plot,
     }
     if load_preset(args.preset).model == "tissue":
-        from sim.tissue_timeline import cli_tissue_timeline
+        from sim.course.tissue_timeline import cli_tissue_timeline
 
         return cli_tissue_timeline(**course, duration_ms=args.window_ms)
     window_ms = DAY_WINDOW_MS if args.window_ms is None else args.window_ms
@@ -582,8 +582,8 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    """Run an experiment on the engine (``sim.sweep.cli_sweep``)."""
-    from sim.sweep import cli_sweep
+    """Run an experiment on the engine (``sim.runs.sweep.cli_sweep``)."""
+    from sim.runs.sweep import cli_sweep
 
     if args.experiment is not None and args.sub_preset is not None:
         _fail("--experiment names its own preset: drop --preset")
@@ -606,7 +606,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def cmd_params() -> int:
     """Print the parameter table."""
-    from sim import params, tissue_params
+    from sim.params import synapse as params
+    from sim.params import tissue as tissue_params
 
     print("\n".join(params.describe_lines()))
     print('\nTissue model (presets with model = "tissue", e.g. --preset tissue):')
@@ -616,7 +617,7 @@ def cmd_params() -> int:
 
 def cmd_presets() -> int:
     """Print the presets with titles and captions."""
-    from sim.presets import available, load_preset
+    from sim.params.presets import available, load_preset
 
     for name in available(None):
         p = load_preset(name)
@@ -627,7 +628,7 @@ def cmd_presets() -> int:
 
 def _synapse_only(preset: str) -> None:
     """Refuse a tissue preset where only the synapse model runs (sweep; exit 2)."""
-    from sim.presets import load_preset
+    from sim.params.presets import load_preset
 
     if load_preset(preset).model == "tissue":
         _fail(f"preset {preset!r} is a tissue preset: run it with --headless --duration-ms T")
@@ -641,7 +642,7 @@ def cmd_window(args: argparse.Namespace) -> int:
         _fail("--csv, --json and --duration-ms need --headless")
     from pathlib import Path
 
-    from sim.outputs import check_outputs
+    from sim.runs.outputs import check_outputs
 
     for option, value, suffixes in (
         ("--screenshot", args.screenshot, (".png",)),
@@ -653,13 +654,13 @@ def cmd_window(args: argparse.Namespace) -> int:
     if args.record is not None and Path(args.record).exists():
         _fail(f"--record {_short(args.record)} exists; recordings never replace a file")
     overrides = _overrides(args.set)
-    from sim.memory import check_memory
-    from sim.presets import load_preset
+    from sim.params.presets import load_preset
+    from sim.synapse.memory import check_memory
 
     preset = load_preset(
         args.preset, {**overrides, **({} if args.blockade is None else {"blockade": args.blockade})}
     )
-    if preset.model != "tissue":  # the tissue checks its own sizes (sim.tissue limits)
+    if preset.model != "tissue":  # the tissue checks its own sizes (sim.tissue.model limits)
         check_memory(preset.params)
     from render.app import run_app
 
@@ -687,7 +688,7 @@ def main(argv: list[str] | None = None) -> int:
     import os
 
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-    from sim.params import ParameterError
+    from sim.params.synapse import ParameterError
 
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -1,6 +1,6 @@
 """The Cleft window: the App that puts its rooms together, and ``run_app`` that opens it.
 
-:class:`App` holds one :class:`sim.Synapse` (through :class:`render.playback.Playback`)
+:class:`App` holds one :class:`sim.Synapse` (through :class:`render.synapse.playback.Playback`)
 and a view of it. Tests drive it without a display: ``handle_event(event)``
 (or ``pump()`` for the queue), ``update(real_dt_s)`` and ``draw(surface)``.
 :func:`run_app` opens the real window (or, with ``frames``, draws that many
@@ -9,20 +9,20 @@ a video).
 
 Each part owns its state (a newcomer looks here first, then in the room):
 
-* :mod:`render.playback` the model(s), the fixed-step clock, pause and speed;
-* :mod:`render.screen` window size, layout, colour profile, fonts, cameras, view keys;
+* :mod:`render.synapse.playback` the model(s), the fixed-step clock, pause and speed;
+* :mod:`render.common.screen` window size, layout, colour profile, fonts, cameras, view keys;
 * :mod:`render.controls` the widgets and the event handler (keys, mouse);
-* the lecture layer: :mod:`render.guide` (tour), :mod:`render.course`
-  (treatment timeline), :mod:`render.compare`, :mod:`render.follow`;
-* :mod:`render.frame` and :mod:`render.sidepanel` draw a frame.
+* the lecture layer: :mod:`render.lecture.guide` (tour), :mod:`render.lecture.course`
+  (treatment timeline), :mod:`render.synapse.compare`, :mod:`render.lecture.follow`;
+* :mod:`render.frame` and :mod:`render.synapse.sidepanel` draw a frame.
 
 The App itself keeps what crosses rooms (loading a scenario, blockade and
 firing rate, messages) and the things that start
-and stop background work: recordings (:mod:`render.recording`), the
+and stop background work: recordings (:mod:`render.media.recording`), the
 mean-field overlay's worker and the treatment day runs.
 
 A key runs ``App.do(action)``: the first room with a ``do_<action>`` method
-handles it (see :data:`render.keys.BINDINGS`).
+handles it (see :data:`render.common.keys.BINDINGS`).
 """
 
 from __future__ import annotations
@@ -34,12 +34,7 @@ from typing import Any
 
 import pygame
 
-from sim.outputs import atomic_output, check_output
-from sim.params import ParameterError, Parameters
-from sim.presets import Preset, load_preset
-
-from .compare import Compare
-from .constants import (
+from render.common.constants import (
     CAPTION_S,
     GIF_COLORS,
     GIF_FPS,
@@ -50,21 +45,25 @@ from .constants import (
     REFERENCE_SIZE_PX,
     VIDEO_FPS,
 )
-from .controls import Controls
-from .course import Course
-from .display import display_problem, quiet_stderr, scripted_driver
-from .follow import FollowRoom
-from .frame import FrameDrawer
-from .guide import Guide
-from .keys import PRESET_KEYS
-from .overlay import MeanFieldOverlay
-from .playback import Playback
-from .plots import plot_window_us
-from .recording import SUFFIXES, RecordingError, VideoRecorder, next_free_path
-from .screen import MAX_SIZE, MIN_SIZE, Screen
-from .stats import RunStats
-from .tissue_mode import TissueMode
-from .treatment import DayRuns
+from render.common.keys import PRESET_KEYS
+from render.common.plots import plot_window_us
+from render.common.screen import MAX_SIZE, MIN_SIZE, Screen
+from render.controls import Controls
+from render.display import display_problem, quiet_stderr, scripted_driver
+from render.frame import FrameDrawer
+from render.lecture.course import Course
+from render.lecture.follow import FollowRoom
+from render.lecture.guide import Guide
+from render.lecture.overlay import MeanFieldOverlay
+from render.lecture.treatment import DayRuns
+from render.media.recording import SUFFIXES, RecordingError, VideoRecorder, next_free_path
+from render.media.stats import RunStats
+from render.synapse.compare import Compare
+from render.synapse.playback import Playback
+from render.tissue.mode import TissueMode
+from sim.params.presets import Preset, load_preset
+from sim.params.synapse import ParameterError, Parameters
+from sim.runs.outputs import atomic_output, check_output
 
 WINDOW_TITLE = "Cleft - a serotonin synapse, molecule by molecule"
 
@@ -242,7 +241,7 @@ class App:
         return None
 
     def do(self, action: str) -> None:
-        """Run a bound action by its id (see :data:`render.keys.BINDINGS`)."""
+        """Run a bound action by its id (see :data:`render.common.keys.BINDINGS`)."""
         if self.tissue.on and not self.tissue.allows(action):
             return
         self.handler(action)()
@@ -674,7 +673,7 @@ def run_app(
         out_dir: folder for S and V (default ``DEFAULT_OUT_DIR``); created if
             its parent exists. Each saved path is printed.
         quit_after: run in real time for this many wall seconds, then close.
-        stats: write the run's diagnostics (:mod:`render.stats`) as JSON here.
+        stats: write the run's diagnostics (:mod:`render.media.stats`) as JSON here.
 
     Raises:
         ValueError: any invalid argument, or no display to open a window on
@@ -697,7 +696,7 @@ def run_app(
         if compare or tour:
             flag = "--compare" if compare else "--tour"
             raise ValueError(f"{flag} starts at the synapse: use it without a tissue preset")
-        from .tissue_mode import ZOOM_PRESET
+        from render.tissue.mode import ZOOM_PRESET
 
         tissue, preset = preset, load_preset(ZOOM_PRESET)
     app: App | None = None

@@ -1,6 +1,6 @@
 """Input dispatch: the widgets, and every pygame event routed to the action it means.
 
-Keys go through the one table in :mod:`render.keys` (``action_for``) to
+Keys go through the one table in :mod:`render.common.keys` (``action_for``) to
 ``App.do(action)``; mouse events go to the widgets first, then to the picture
 (drag pans, a click follows the molecule under the pointer, the wheel zooms).
 """
@@ -11,10 +11,10 @@ from typing import Any
 
 import pygame
 
-from .constants import BLOCKADE_STEP
-from .keys import action_for
-from .text import fmt_duration_us
-from .widgets import Button, Slider, Stepper, Widget
+from render.common.constants import BLOCKADE_STEP
+from render.common.keys import action_for
+from render.common.text import fmt_duration_us
+from render.common.widgets import Button, Slider, Stepper, Widget
 
 CLICK_SLOP_PX = 5
 """A press and release closer than this is a click (follow a molecule), not a drag."""

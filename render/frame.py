@@ -11,13 +11,14 @@ from typing import Any
 
 import pygame
 
-from . import hud, panels
-from .constants import AP_FLASH_S, CAPTURE_FLASH_S, TOAST_S
-from .info import draw_info, info_rows
-from .keyhelp import draw_help
-from .labels import draw_labels, layout_labels
-from .scene import SceneRenderer, glyph_size_px
-from .sidepanel import SidePanel
+from render.common.constants import AP_FLASH_S, CAPTURE_FLASH_S, TOAST_S
+from render.common.keyhelp import draw_help
+from render.lecture import panels
+from render.synapse import hud
+from render.synapse.info import draw_info, info_rows
+from render.synapse.labels import draw_labels, layout_labels
+from render.synapse.scene import SceneRenderer, glyph_size_px
+from render.synapse.sidepanel import SidePanel
 
 
 class FrameDrawer:

@@ -9,17 +9,17 @@ numba (~65 MB resident and its start-up).
 
 from typing import TYPE_CHECKING, Any
 
-from .params import ParameterError, Parameters
+from sim.params.synapse import ParameterError, Parameters
 
 if TYPE_CHECKING:
-    from .model import StepSizeError, Synapse
+    from sim.synapse.model import StepSizeError, Synapse
 
 __all__ = ["Parameters", "ParameterError", "StepSizeError", "Synapse"]
 
 
 def __getattr__(name: str) -> Any:
     if name in ("Synapse", "StepSizeError"):
-        from . import model
+        from sim.synapse import model
 
         return getattr(model, name)
     raise AttributeError(f"module 'sim' has no attribute {name!r}")

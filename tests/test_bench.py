@@ -17,9 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from sim import bench, bench_capture, bench_peer
-from sim.params import ParameterError
-from sim.reactive_boundary import first_order_probability
+from sim.bench import capture as bench_capture
+from sim.bench import engine as bench
+from sim.bench import peer as bench_peer
+from sim.params.synapse import ParameterError
+from sim.synapse.capture import first_order_probability
 
 ROOT = Path(__file__).resolve().parent.parent
 N_SIGMA = 4.0

@@ -144,7 +144,7 @@ MULTI = {"molecules_per_vesicle": 200, "firing_rate_hz": 5000.0}
 
 
 def test_streamed_csv_and_summary_equal_the_full_record(tmp_path):
-    from sim.headless import csv_text, run_headless, summary
+    from sim.runs.headless import csv_text, run_headless, summary
 
     preset, full = run_headless("default", 0.7, 5, None, MULTI)
     _, streamed = run_headless("default", 0.7, 5, None, MULTI, csv_path=tmp_path / "s.csv")
@@ -163,8 +163,8 @@ def test_streamed_csv_and_summary_equal_the_full_record(tmp_path):
 def test_a_streamed_headless_run_keeps_memory_flat():
     import tracemalloc
 
-    from sim.headless import build
-    from sim.recorder import COLUMN_NAMES
+    from sim.runs.headless import build
+    from sim.synapse.recorder import COLUMN_NAMES
 
     quiet = {  # nothing released or synthesised: the recorder is all that could grow
         "first_spike_ms": -1.0,

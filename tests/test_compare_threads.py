@@ -16,11 +16,11 @@ import threading
 
 import pytest
 
-import render.playback as playback
+import render.synapse.playback as playback
 from render.app import App, run_app
-from render.compare import Lockstep
+from render.synapse.compare import Lockstep
 from sim import Synapse
-from sim.presets import load_preset
+from sim.params.presets import load_preset
 from tests.test_engine import _snapshot as engine_snapshot
 from tests.window import SIZE
 

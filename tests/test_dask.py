@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from sim import engine
-from sim.engine import EngineError, run_jobs
-from sim.experiment import from_options
-from sim.sweep import cli_sweep, csv_line, run_one
+from sim.runs import engine
+from sim.runs.engine import EngineError, run_jobs
+from sim.runs.experiment import from_options
+from sim.runs.sweep import cli_sweep, csv_line, run_one
 
 ROOT = Path(__file__).resolve().parent.parent
 _CLI = Path(sys.executable).with_name("dask")  # the README's `dask scheduler` / `dask worker`
@@ -138,7 +138,7 @@ def test_an_unreachable_scheduler_is_one_line(monkeypatch):
 
 
 def test_a_cluster_running_other_sources_is_refused(cluster, monkeypatch, tmp_path):
-    """The cluster imports sim.engine by reference and hashes its own sources: they differ."""
+    """The cluster imports sim.runs.engine by reference and hashes its own sources: they differ."""
     address, _ = cluster
     (tmp_path / "model.py").write_text("# another version\n")
     monkeypatch.setattr(engine, "SIM_DIR", tmp_path)  # only this process's fingerprint changes
@@ -147,7 +147,7 @@ def test_a_cluster_running_other_sources_is_refused(cluster, monkeypatch, tmp_pa
 
 
 def test_the_timeline_runs_on_the_cluster_with_the_same_rows(cluster):
-    from sim.timeline import run_timeline
+    from sim.course.timeline import run_timeline
 
     address, _ = cluster
     args = (4, "paroxetine", 1.0, 0, 3)

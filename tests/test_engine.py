@@ -7,9 +7,9 @@ import math
 import numpy as np
 
 from sim import Synapse
-from sim import states as S
-from sim.presets import load_preset
-from sim.rng import fill_normal, fill_uniform, normal_table, seed_state
+from sim.common.rng import fill_normal, fill_uniform, normal_table, seed_state
+from sim.params.presets import load_preset
+from sim.synapse import states as S
 
 
 def _lecture_model(seed: int = 4) -> Synapse:

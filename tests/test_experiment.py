@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import main
-from sim.experiment import from_options, load_experiment
-from sim.params import ParameterError
+from sim.params.synapse import ParameterError
+from sim.runs.experiment import from_options, load_experiment
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = sorted((ROOT / "assets" / "experiments").glob("*.toml"))

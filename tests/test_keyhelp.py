@@ -6,9 +6,9 @@ import pygame
 import pytest
 
 from render.app import App
-from render.keyhelp import draw_help
-from render.keys import help_rows
-from sim.presets import load_preset
+from render.common.keyhelp import draw_help
+from render.common.keys import help_rows
+from sim.params.presets import load_preset
 
 
 @pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])

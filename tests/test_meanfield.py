@@ -12,11 +12,11 @@ import math
 import numpy as np
 import pytest
 
-from sim import meanfield as mf
-from sim.headless import run_headless
-from sim.params import ParameterError
-from sim.presets import load_preset
-from sim.units import kon_to_nm3_per_us
+from sim.params.presets import load_preset
+from sim.params.synapse import ParameterError
+from sim.params.units import kon_to_nm3_per_us
+from sim.runs.headless import run_headless
+from sim.synapse import meanfield as mf
 
 N_SIGMA = 4.0
 SINGLE = load_preset("single-release").params

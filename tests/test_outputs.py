@@ -25,9 +25,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from render import recording
-from render.recording import RecordingError, VideoRecorder
-from sim.outputs import (
+from render.media import recording
+from render.media.recording import RecordingError, VideoRecorder
+from sim.runs.outputs import (
     OutputError,
     atomic_output,
     check_outputs,
@@ -212,7 +212,7 @@ def _raise(error: BaseException) -> None:
 
 def test_a_run_that_fails_midway_leaves_no_csv(tmp_path, monkeypatch, capsys):
     import main as cli
-    from sim.model import Synapse
+    from sim.synapse.model import Synapse
 
     run_steps = Synapse.run_steps
 

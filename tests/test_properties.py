@@ -24,8 +24,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from sim import Synapse
-from sim import states as S
-from sim.params import ParameterError, Parameters, names, spec
+from sim.params.synapse import ParameterError, Parameters, names, spec
+from sim.synapse import states as S
 
 SIZE_CAPS = {
     "molecules_per_vesicle": 300,

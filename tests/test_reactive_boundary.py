@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from sim import Parameters, StepSizeError, Synapse
-from sim.analysis import FIRST_PASSAGE_WALL_SHIFT
-from sim.reactive_boundary import (
+from sim.runs.analysis import FIRST_PASSAGE_WALL_SHIFT
+from sim.synapse.capture import (
     capture_probability,
     first_order_probability,
     kappa_prime_for,
@@ -66,7 +66,7 @@ def test_unrealisable_reactivity_is_refused():
 
 def test_stored_table_is_the_solver_output():
     """sim/capture_table.py is what the solver gives (re-solved at a few points)."""
-    from sim.capture_table import TABLE_KAPPA_PRIME, TABLE_P
+    from sim.synapse.capture_table import TABLE_KAPPA_PRIME, TABLE_P
 
     for j in (1, 8, 20, 40):
         assert abs(kappa_prime_for(float(TABLE_P[j])) - TABLE_KAPPA_PRIME[j]) < 1e-9

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from render.workers import Worker, WorkerError, live_worker_pids
+from render.common.workers import Worker, WorkerError, live_worker_pids
 
 ROOT = Path(__file__).resolve().parent.parent
 GONE_S = 5.0
@@ -109,7 +109,7 @@ def test_a_worker_exits_on_sigterm():
 PARENT = """
 import sys, time
 sys.path.insert(0, {root!r})
-from render.workers import Worker
+from render.common.workers import Worker
 if __name__ == "__main__":
     w = Worker("orphan")
     w.submit(time.sleep, 120)
@@ -140,10 +140,10 @@ def test_a_worker_exits_when_its_parent_dies(tmp_path, how):
 
 
 def test_treatment_day_runs_and_overlay_close_their_running_workers():
-    from render.overlay import MeanFieldOverlay
-    from render.treatment import DayRuns
+    from render.lecture.overlay import MeanFieldOverlay
+    from render.lecture.treatment import DayRuns
     from sim import Synapse
-    from sim.params import Parameters
+    from sim.params.synapse import Parameters
 
     params = Parameters(molecules_per_vesicle=100)
     runs = DayRuns(params, seed=0)  # the drug-free baseline starts at once

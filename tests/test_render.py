@@ -7,14 +7,14 @@ import numpy as np
 import pygame
 import pytest
 
-from render import colors
 from render.app import App, run_app
-from render.clock import TICKS_PER_S, FixedStepClock, ticks_per_frame
-from render.keys import BINDINGS, RESERVED_KEYS, SHIFT, action_for, help_rows
-from render.scene import make_glyphs
+from render.common import colors
+from render.common.keys import BINDINGS, RESERVED_KEYS, SHIFT, action_for, help_rows
+from render.synapse.clock import TICKS_PER_S, FixedStepClock, ticks_per_frame
+from render.synapse.scene import make_glyphs
 from sim import Synapse
-from sim import states as S
-from sim.presets import load_preset
+from sim.params.presets import load_preset
+from sim.synapse import states as S
 from tests.window import SIZE, frames, press
 
 
@@ -325,7 +325,7 @@ def test_run_app_rejects_unknown_preset():
 
 
 def test_frame_bench_returns_figures():
-    from render.bench import frame_bench
+    from render.media.bench import frame_bench
 
     lines = frame_bench(sizes=(2000,), frames=2)
     assert len(lines) == 1 and "ms" in lines[0]

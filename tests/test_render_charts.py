@@ -8,14 +8,14 @@ import numpy as np
 import pygame
 import pytest
 
-from render import colors
 from render.app import App
-from render.info import info_rows
-from render.plots import _y_of
-from render.scene import molecule_radius_px
-from render.sidepanel import effect_numbers
-from sim import states as S
-from sim.presets import load_preset
+from render.common import colors
+from render.common.plots import _y_of
+from render.synapse.info import info_rows
+from render.synapse.scene import molecule_radius_px
+from render.synapse.sidepanel import effect_numbers
+from sim.params.presets import load_preset
+from sim.synapse import states as S
 
 LIGHT = {"molecules_per_vesicle": 200}
 
@@ -96,8 +96,8 @@ def test_one_colour_per_meaning_in_single_and_compare_mode():
 
 
 def test_legends_sit_between_title_and_data():
-    from render.plots import draw_plot
-    from render.text import Fonts
+    from render.common.plots import draw_plot
+    from render.common.text import Fonts
 
     pygame.font.init()
     fonts = Fonts(1.0)
@@ -136,9 +136,9 @@ def test_read_out_and_compare_ratios_are_the_window_means():
 
 @pytest.mark.parametrize("height", [120, 260, 420])
 def test_the_treatment_chart_is_one_series_inside_its_rect(height):
-    from render.text import Fonts
-    from render.treatment import Treatment
-    from render.treatment_chart import draw_treatment
+    from render.common.text import Fonts
+    from render.lecture.treatment import Treatment
+    from render.lecture.treatment_chart import draw_treatment
 
     pygame.font.init()
     th = colors.DEFAULT

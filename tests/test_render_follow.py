@@ -7,9 +7,9 @@ Scripted apps; assertions on the model's log and state, never on rendered text.
 import pygame
 
 from render.app import App
-from render.follow import END_STATES
-from sim import states as S
-from sim.presets import load_preset
+from render.lecture.follow import END_STATES
+from sim.params.presets import load_preset
+from sim.synapse import states as S
 from tests.window import SIZE, press
 
 LIGHT = {"molecules_per_vesicle": 200}

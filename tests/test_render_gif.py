@@ -6,8 +6,8 @@ import pytest
 from PIL import Image
 
 from render.app import App, gif_size, run_app
-from render.constants import GIF_FPS, GIF_WIDTH_PX
-from sim.presets import load_preset
+from render.common.constants import GIF_FPS, GIF_WIDTH_PX
+from sim.params.presets import load_preset
 
 LIGHT = {"molecules_per_vesicle": 200}
 

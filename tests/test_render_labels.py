@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from render.app import App
-from render.labels import MARGIN_PX
-from sim.presets import load_preset
+from render.synapse.labels import MARGIN_PX
+from sim.params.presets import load_preset
 
 LIGHT = {"molecules_per_vesicle": 200}
 
@@ -77,9 +77,9 @@ def test_labels_never_overlap_at_any_camera(zoom, pan_x, pan_y, compare, big):
 
 @pytest.mark.parametrize("width", [8, 60, 300, 900])
 def test_messages_stay_inside_their_zone_whatever_their_length(width):
-    from render.colors import DEFAULT
-    from render.hud import draw_toast, toast_zone
-    from render.text import Fonts
+    from render.common.colors import DEFAULT
+    from render.common.text import Fonts
+    from render.synapse.hud import draw_toast, toast_zone
 
     pygame.font.init()
     fonts = Fonts(1.0)

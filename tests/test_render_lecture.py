@@ -16,16 +16,16 @@ import numpy as np
 import pygame
 import pytest
 
-from render import recording
 from render.app import App, run_app
-from render.constants import CAPTION_S
-from render.keys import BINDINGS, PRESET_KEYS, action_for, help_rows
-from render.tour import HIGHLIGHTS, STEPS
-from render.treatment import NEVER
-from sim import meanfield
-from sim import states as S
-from sim.presets import load_preset
-from sim.timeline import THERAPEUTIC_OCCUPANCY, slow_states
+from render.common.constants import CAPTION_S
+from render.common.keys import BINDINGS, PRESET_KEYS, action_for, help_rows
+from render.lecture.tour import HIGHLIGHTS, STEPS
+from render.lecture.treatment import NEVER
+from render.media import recording
+from sim.course.timeline import THERAPEUTIC_OCCUPANCY, slow_states
+from sim.params.presets import load_preset
+from sim.synapse import meanfield
+from sim.synapse import states as S
 from tests.window import SIZE, frames, press
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -369,7 +369,7 @@ def test_main_record_option_errors_in_one_line(tmp_path):
 
 
 def test_overlay_in_a_worker_process_matches_the_inline_one(screen):
-    from render.overlay import MeanFieldOverlay
+    from render.lecture.overlay import MeanFieldOverlay
 
     app = make_app("single-release", LIGHT, warp=False)
     frames(app, screen, 6)
@@ -400,8 +400,8 @@ def test_interactive_recording_follows_screen_time(screen, tmp_path):
 
 def test_day_runs_compute_the_timeline_measurement_in_a_worker_and_cache_it(monkeypatch, tmp_path):
     """The window's background day runs give the timeline command's numbers for a day."""
-    import render.treatment as tr
-    from sim.timeline import run_day, slow_states
+    import render.lecture.treatment as tr
+    from sim.course.timeline import run_day, slow_states
 
     monkeypatch.setattr(tr, "DAY_WINDOW_MS", 0.2)  # a short day: quick
     base = load_preset("default", LIGHT).params
@@ -432,7 +432,7 @@ def test_day_runs_compute_the_timeline_measurement_in_a_worker_and_cache_it(monk
 
 
 def test_the_worker_runs_days_at_the_lowest_priority(monkeypatch):
-    import render.treatment as tr
+    import render.lecture.treatment as tr
 
     calls = []
     monkeypatch.setattr(tr.os, "nice", lambda inc: calls.append(inc) or (19 if inc else 0))
@@ -442,7 +442,7 @@ def test_the_worker_runs_days_at_the_lowest_priority(monkeypatch):
 
 
 def test_a_started_course_computes_the_usual_weeks_ahead():
-    from render.treatment import PREFETCH_DAYS, Treatment
+    from render.lecture.treatment import PREFETCH_DAYS, Treatment
 
     t = Treatment(load_preset("default").params, "default")
     assert t.prefetch_states() == []

@@ -11,9 +11,9 @@ import pygame
 import pytest
 
 from render.app import App
-from render.constants import WARP_EASE_US, WARP_FAST_FACTOR, WARP_SLOW_FRACTION
-from render.warp import TimeWarp, last_release_us, next_release_us
-from sim.presets import load_preset
+from render.common.constants import WARP_EASE_US, WARP_FAST_FACTOR, WARP_SLOW_FRACTION
+from render.synapse.warp import TimeWarp, last_release_us, next_release_us
+from sim.params.presets import load_preset
 from tests.window import SIZE, press
 
 LIGHT = {"molecules_per_vesicle": 200}

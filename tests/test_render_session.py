@@ -14,10 +14,10 @@ import pygame
 import pytest
 
 from render.app import App, run_app
-from render.constants import WARP_FAST_FACTOR, WARP_SLOW_FRACTION
+from render.common.constants import WARP_FAST_FACTOR, WARP_SLOW_FRACTION
 from render.display import display_problem, scripted_driver
-from render.stats import RunStats
-from sim.presets import load_preset
+from render.media.stats import RunStats
+from sim.params.presets import load_preset
 from tests.window import SIZE, frames, press
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,8 +6,8 @@ import numpy as np
 import pygame
 import pytest
 
-from render.splat import DotSplatter
-from render.stamp import CODE_CLEFT, CODE_FAR, CODE_OUTSIDE, PaletteLayer
+from render.common.splat import DotSplatter
+from render.common.stamp import CODE_CLEFT, CODE_FAR, CODE_OUTSIDE, PaletteLayer
 
 COLORS = {code: (30 * code, 255 - 20 * code, (70 * code) % 256) for code in range(1, 8)}
 

@@ -8,10 +8,10 @@ import pygame
 import pytest
 
 from render.app import App
-from render.constants import MAX_FRAME_S
-from render.keys import action_for
-from render.tissue_mode import SYNAPSE_NOTE, TISSUE_NOTE, tissue_steps
-from sim.presets import load_preset
+from render.common.constants import MAX_FRAME_S
+from render.common.keys import action_for
+from render.tissue.mode import SYNAPSE_NOTE, TISSUE_NOTE, tissue_steps
+from sim.params.presets import load_preset
 from tests.window import SIZE, press
 
 
@@ -92,7 +92,7 @@ def test_key_m_shows_the_tissue_in_real_time_and_back_to_the_same_synapse(screen
 
 
 def test_the_tour_has_a_tissue_step_with_its_card_and_leaves_it_for_the_synapse(screen):
-    from render.tour import STEPS
+    from render.lecture.tour import STEPS
 
     app = App(load_preset("default"), seed=0, size=SIZE, scripted=True)
     i = next(k for k, s in enumerate(STEPS) if s.get("tissue"))

@@ -10,8 +10,8 @@ import pygame
 import pytest
 
 from render.app import App
-from render.tour import STEPS
-from sim.presets import load_preset
+from render.lecture.tour import STEPS
+from sim.params.presets import load_preset
 from tests.window import SIZE, press
 
 LIGHT = {"molecules_per_vesicle": 200}

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from sim import ParameterError, Parameters, StepSizeError, Synapse
-from sim import states as S
-from sim.pharmacology import SSRI_KI_NM, sert_occupancy
-from sim.presets import PresetError, available, load_preset, parse_override
+from sim.params.drugs import SSRI_KI_NM, sert_occupancy
+from sim.params.presets import PresetError, available, load_preset, parse_override
+from sim.synapse import states as S
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -206,7 +206,7 @@ def test_sim_never_imports_pygame_or_render():
             for mod in mods:
                 assert mod.split(".")[0] not in {"pygame", "render", "pygame_gui"}, path
     code = (
-        "import sys, sim, sim.headless, sim.bench, sim.analysis;"
+        "import sys, sim, sim.runs.headless, sim.bench.engine, sim.runs.analysis;"
         "assert 'pygame' not in sys.modules and 'render' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

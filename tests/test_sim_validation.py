@@ -11,7 +11,8 @@ import math
 
 import numpy as np
 
-from sim.analysis import (
+from sim.params.units import count_to_uM, kon_to_nm3_per_us
+from sim.runs.analysis import (
     FIRST_PASSAGE_WALL_SHIFT,
     binding_fraction,
     mean_first_passage_us,
@@ -20,7 +21,6 @@ from sim.analysis import (
     slab_uptake_rate,
     slab_uptake_roots,
 )
-from sim.units import count_to_uM, kon_to_nm3_per_us
 from tests.reduced import quiet_synapse
 
 N_SIGMA = 4.0

@@ -97,9 +97,9 @@ def storm(out_dir: Path, seed: int, n_frames: int) -> dict:
     import pygame
 
     from render.app import App
-    from render.keys import BINDINGS, PRESET_KEYS
-    from render.workers import close_all
-    from sim.presets import load_preset
+    from render.common.keys import BINDINGS, PRESET_KEYS
+    from render.common.workers import close_all
+    from sim.params.presets import load_preset
 
     pygame.display.init()
     pygame.font.init()

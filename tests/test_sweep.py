@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from sim.engine import Progress, stop_on_sigterm
-from sim.experiment import SUMMARY_FIELDS, from_options, parse_range, parse_vary
-from sim.params import ParameterError
-from sim.sweep import cli_sweep, plot, read_rows, run_experiment, run_one, summarise
+from sim.params.synapse import ParameterError
+from sim.runs.engine import Progress, stop_on_sigterm
+from sim.runs.experiment import SUMMARY_FIELDS, from_options, parse_range, parse_vary
+from sim.runs.sweep import cli_sweep, plot, read_rows, run_experiment, run_one, summarise
 
 ROOT = Path(__file__).resolve().parent.parent
 PRESET = "single-release"

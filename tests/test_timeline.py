@@ -9,10 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import main
-from sim.params import ParameterError
-from sim.pharmacology import SSRI_KI_NM
-from sim.presets import available, load_preset
-from sim.timeline import (
+from sim.course.timeline import (
     DAY_WINDOW_MS,
     MAX_FIRING_HZ,
     SlowParameters,
@@ -24,6 +21,9 @@ from sim.timeline import (
     slow_states,
     timeline_jobs,
 )
+from sim.params.drugs import SSRI_KI_NM
+from sim.params.presets import available, load_preset
+from sim.params.synapse import ParameterError
 
 CITALOPRAM_80_PERCENT_NM = 4.8  # 4 x Ki (1.2 nM, Tatsumi 1997): occupancy 0.8
 TINY_MS = 0.05  # a window that only checks that a day runs
@@ -215,7 +215,7 @@ def test_chronic_signal_exceeds_acute_and_stopping_falls_below_baseline():
     [("acute-ssri", 1), ("chronic-ssri", 21), ("discontinuation", 28)],
 )
 def test_scenario_presets_are_days_of_the_timeline(preset, day):
-    from sim.params import Parameters
+    from sim.params.synapse import Parameters
 
     state = slow_states(42, 0.8, 0, 28)[day]
     expected = day_overrides(Parameters(), state)

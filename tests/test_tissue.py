@@ -11,7 +11,8 @@ import math
 import numpy as np
 import pytest
 
-from sim.tissue import (
+from sim.params.tissue import AMBIENT_RANGE_NM, TissueParameters
+from sim.tissue.model import (
     Tissue,
     apparent_km_uM,
     calibrated_release_probability,
@@ -22,7 +23,6 @@ from sim.tissue import (
     steady_state_nM,
     uptake_rate_uM_per_s,
 )
-from sim.tissue_params import AMBIENT_RANGE_NM, TissueParameters
 
 QUIET = {"varicosity_density_per_um3": 0.0, "initial_nM": 0.0}
 """No varicosities and nothing at t = 0: only what a test injects."""

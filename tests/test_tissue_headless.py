@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from main import main
-from sim.presets import available, load_preset
-from sim.tissue import COLUMN_NAMES
+from sim.params.presets import available, load_preset
+from sim.tissue.model import COLUMN_NAMES
 
 CONTRACT_KEYS = (
     "time_ms",
@@ -112,7 +112,7 @@ def test_bad_tissue_input_is_one_line_and_exit_2(args, fragment, capsys):
 
 def _watch_tissue_frames(monkeypatch):
     """Record (tissue on, tissue ms, blockade, slider value, preset, feedback) at each frame."""
-    from render.tissue_mode import TissueMode
+    from render.tissue.mode import TissueMode
 
     seen, draw = [], TissueMode.draw
 
@@ -131,7 +131,7 @@ def test_a_scripted_window_run_of_a_tissue_preset_opens_on_the_tissue(tmp_path, 
                                                                       preset):  # fmt: skip
     import pygame
 
-    from render.tissue_mode import tissue_steps
+    from render.tissue.mode import tissue_steps
 
     seen = _watch_tissue_frames(monkeypatch)
     shot = tmp_path / "t.png"
@@ -158,7 +158,7 @@ def test_window_blockade_and_settings_go_to_the_tissue(tmp_path, monkeypatch):
 
 
 def test_a_treatment_day_on_the_tissue_is_a_pure_function_of_its_job():
-    from sim.tissue import run_tissue_day, steady_state_nM
+    from sim.tissue.model import run_tissue_day, steady_state_nM
 
     job = {"blockade": 0.8, "firing_rate_hz": 0.2, "autoreceptor_sensitivity": 0.5, "seed": 3,
            "duration_ms": 300.0, "overrides": {"cube_um": 10.0}}  # fmt: skip

@@ -6,14 +6,14 @@ import json
 import pytest
 
 from main import main
-from sim.params import ParameterError
-from sim.presets import load_preset
-from sim.tissue import steady_state_nM
-from sim.tissue_timeline import (
+from sim.course.tissue_timeline import (
     TERMINAL_SENSITIVITY,
     TISSUE_TIMELINE_COLUMNS,
     tissue_timeline_jobs,
 )
+from sim.params.presets import load_preset
+from sim.params.synapse import ParameterError
+from sim.tissue.model import steady_state_nM
 
 
 def _meanfield(job):

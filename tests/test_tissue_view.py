@@ -3,9 +3,9 @@
 import numpy as np
 import pygame
 
-from render.tissue_view import TissueView
-from sim.tissue import Tissue
-from sim.tissue_params import TissueParameters
+from render.tissue.view import TissueView
+from sim.params.tissue import TissueParameters
+from sim.tissue.model import Tissue
 
 
 def _brightness(surface, xy):

@@ -9,10 +9,10 @@ import pygame
 import pytest
 
 from render.app import App
-from render.tissue_mode import SCALE_CARD_S, ZOOM_PRESET, reading_order
-from render.tissue_trace import running_mean
-from sim.presets import load_preset
-from sim.tissue import Tissue
+from render.tissue.mode import SCALE_CARD_S, ZOOM_PRESET, reading_order
+from render.tissue.trace import running_mean
+from sim.params.presets import load_preset
+from sim.tissue.model import Tissue
 from tests.window import press
 
 
@@ -201,7 +201,7 @@ def _drawn_strings(app, surface, monkeypatch):
 
 
 def test_a_machine_too_slow_for_real_time_drops_tissue_time_and_says_the_pace(screen, monkeypatch):
-    from render.tissue_mode import CPU_SHARE
+    from render.tissue.mode import CPU_SHARE
 
     app, surface = tissue_app(scripted=False)
     tissue = app.tissue

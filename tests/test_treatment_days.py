@@ -1,6 +1,6 @@
 """The treatment chart's day values: the timeline command's numbers, two days at once, cached.
 
-The chart's point for a day is ``sim.timeline.run_day`` of the job
+The chart's point for a day is ``sim.course.timeline.run_day`` of the job
 ``main.py timeline`` runs for that day (same preset parameters, step,
 window and seed), divided by the drug-free baseline. So the tolerance for
 "agrees with the timeline" is float rounding, not the run-to-run spread;
@@ -20,12 +20,12 @@ import pytest
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
-import render.treatment as tr  # noqa: E402
-from render.treatment_chart import busy_text  # noqa: E402
-from render.workers import live_worker_pids  # noqa: E402
-from sim.pharmacology import sert_occupancy  # noqa: E402
-from sim.presets import load_preset  # noqa: E402
-from sim.timeline import run_day, run_timeline  # noqa: E402
+import render.lecture.treatment as tr  # noqa: E402
+from render.common.workers import live_worker_pids  # noqa: E402
+from render.lecture.treatment_chart import busy_text  # noqa: E402
+from sim.course.timeline import run_day, run_timeline  # noqa: E402
+from sim.params.drugs import sert_occupancy  # noqa: E402
+from sim.params.presets import load_preset  # noqa: E402
 
 WINDOW_MS = 0.3
 """A short day (one release standing for its interval): the same definition, quickly."""
@@ -152,7 +152,7 @@ def test_day_workers_run_below_the_window_from_their_start(monkeypatch, memory_c
 
 def test_the_spare_day_worker_gives_way_and_its_day_runs_again(monkeypatch, memory_cache):
     """Never more window workers than CPUs: the overlay's worker ends the spare day worker."""
-    import render.workers as rw
+    import render.common.workers as rw
 
     monkeypatch.setattr(tr, "DAY_WINDOW_MS", WINDOW_MS)
     monkeypatch.setattr(rw, "budget", lambda: 2)  # the 2-core lecture machine

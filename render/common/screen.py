@@ -1,0 +1,249 @@
+"""The screen and its layout: colour profile, fonts, and where the scene, panels and bar go.
+
+:class:`Screen` owns everything about the window's geometry: its size, the
+interface scale, the colour profile (default or projector), the fonts, the
+rectangles of the scene, side panel, control bar and tour card, and the two
+cameras (the model's and, in compare mode, the control's). The view keys
+(zoom, pan, labels, projector, help) act here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pygame
+
+from render.common.colors import theme as get_theme
+from render.common.constants import REFERENCE_SIZE_PX, ZOOM_STEP
+from render.common.text import Fonts
+from render.common.widgets import Widget
+from render.lecture.panels import banner_height
+from render.synapse.view import View
+
+BAR_MIN_SCALE = 0.8
+"""The control bar's text may shrink to this share of the interface scale to stay one row."""
+
+MIN_SIZE = (320, 240)
+MAX_SIZE = (7680, 4320)
+
+
+class Screen:
+    """Window geometry, colour profile, fonts and cameras.
+
+    Args:
+        app: the window (read for its widgets, tour card and compare state).
+        size: window size (width, height), px.
+        projector: start in the projector colour profile.
+    """
+
+    def __init__(self, app: Any, size: tuple[int, int], projector: bool = False) -> None:
+        self.app = app
+        self.projector = projector
+        self.theme = get_theme(projector)
+        self.show_labels = False
+        self.show_help = False
+        self.show_info = False
+        """X: the details for the curious (ids, step, raw factors, counters)."""
+        self.fullscreen_requested = False
+        self.size = (0, 0)
+        self.fonts = Fonts(1.0)
+        self.bar_fonts = Fonts(1.0)
+        """The control bar's fonts (a little smaller than ``fonts`` when that keeps it one row)."""
+        p = app.play.params
+        self.view = View(
+            p.cleft_width_nm, p.terminal_radius_nm, p.outer_radius_nm, pygame.Rect(0, 0, 640, 360)
+        )
+        self.control_view = View(
+            p.cleft_width_nm, p.terminal_radius_nm, p.outer_radius_nm, pygame.Rect(0, 0, 320, 360)
+        )
+        self.scene_rect = pygame.Rect(0, 0, 640, 360)
+        self.side_rect = pygame.Rect(0, 0, 0, 0)
+        self.bar_rect = pygame.Rect(0, 0, 0, 0)
+        self.card_rect: pygame.Rect | None = None
+        """The tour card or scenario caption below the scene (the scene is shrunk for it)."""
+        self.card_shown: tuple[str, str, str] | None = None
+        self.header_rects: list[pygame.Rect] = []
+        self._requested_size = size
+
+    # ------------------------------------------------------------ geometry
+    def set_geometry(self, params) -> None:
+        """Give both cameras the synapse's dimensions (a new model was built)."""
+        for v in (self.view, self.control_view):
+            v.width_nm = params.cleft_width_nm
+            v.terminal_radius_nm = params.terminal_radius_nm
+            v.outer_radius_nm = params.outer_radius_nm
+
+    def ui_scale(self, size: tuple[int, int]) -> float:
+        """Interface scale for a window size: 1 at 1280x720, times the profile's factor."""
+        w, h = size
+        base = min(w / REFERENCE_SIZE_PX[0], h / REFERENCE_SIZE_PX[1])
+        return float(np.clip(base, 0.7, 2.4)) * self.theme.ui_scale
+
+    def layout(self, size: tuple[int, int] | None = None, force: bool = False) -> None:
+        """Place the scene, the side panel and the control bar for a window ``size`` (px)."""
+        if size is None:
+            size = self._requested_size if self.size == (0, 0) else self.size
+        size = (max(MIN_SIZE[0], int(size[0])), max(MIN_SIZE[1], int(size[1])))
+        if size == self.size and not force:
+            return
+        self.size = size
+        w, h = size
+        s = self.ui_scale(size)
+        if force or abs(self.fonts.scale - s) > 1e-6:
+            self.fonts = Fonts(s)
+        controls = self.app.controls
+        for wd in controls.side_buttons:
+            wd.scale = s
+        side_w = int(min(max(300 * s, 0.23 * w), 0.45 * w))
+        scene_w = w - side_w
+        # Control bar across the whole width: one row if the widgets fit at down to
+        # BAR_MIN_SCALE of the interface scale, else flowed into rows (all kept).
+        need = sum(wd.preferred_width(self.fonts) + int(12 * s) for wd in controls.bar_widgets)
+        shrink = min(1.0, max(BAR_MIN_SCALE, (w - int(12 * s)) / max(need, 1)))
+        bs = s * shrink
+        if abs(self.bar_fonts.scale - bs) > 1e-6 or force:
+            self.bar_fonts = Fonts(bs)
+        bf = self.bar_fonts
+        for wd in controls.bar_widgets:
+            wd.scale = bs
+        cap_h = bf.line_height("small") + int(4 * bs)
+        wid_h = int(34 * bs)
+        row_h = cap_h + wid_h + int(10 * bs) + bf.line_height("small")
+        gap = int(12 * bs)
+        rows: list[list[tuple[Widget, int]]] = [[]]
+        x = gap
+        for wd in controls.bar_widgets:
+            pw = wd.preferred_width(bf)
+            if x + pw > w - gap and rows[-1]:  # wrap: every widget is kept
+                rows.append([])
+                x = gap
+            rows[-1].append((wd, pw))
+            x += pw + gap
+        bar_h = row_h * len(rows)
+        self.bar_rect = pygame.Rect(0, h - bar_h, w, bar_h)
+        for ri, row in enumerate(rows):
+            x = gap
+            y = self.bar_rect.top + ri * row_h + cap_h + int(2 * bs)
+            for wd, pw in row:
+                wd.rect = pygame.Rect(x, y, pw, wid_h)
+                x += pw + gap
+        self.side_rect = pygame.Rect(scene_w, 0, side_w, h - bar_h)
+        self.scene_rect = pygame.Rect(0, 0, scene_w, h - bar_h)
+        self.place_views()
+        # Side buttons: a 2 x 2 grid at the bottom of the side panel.
+        pad = int(10 * s)
+        bw = (side_w - 3 * pad) // 2
+        bh = int(32 * s)
+        for i, b in enumerate(controls.side_buttons):
+            col, row = i % 2, i // 2
+            b.rect = pygame.Rect(
+                scene_w + pad + col * (bw + pad),
+                self.side_rect.bottom - (2 - row) * (bh + pad),
+                bw,
+                bh,
+            )
+
+    def place_views(self) -> None:
+        """Scene rectangles: tour card or caption at the bottom, split screen in compare mode."""
+        r = pygame.Rect(self.scene_rect)
+        s = self.fonts.scale
+        m = int(8 * s)
+        self.card_rect = None
+        card = self.app.card_text()
+        self.card_shown = card
+        if card is not None:
+            h = banner_height(self.fonts, r.w - 2 * m, *card)
+            h = min(h, r.h // 2)
+            self.card_rect = pygame.Rect(r.left + m, r.bottom - h - m, r.w - 2 * m, h)
+            r.h -= h + 2 * m
+        self.header_rects = []
+        if self.app.compare.on:
+            head = self.fonts.line_height("big") + int(10 * s)
+            gap = max(4, int(6 * s))
+            half = (r.w - gap) // 2
+            left = pygame.Rect(r.left, r.top + head, half, r.h - head)
+            right = pygame.Rect(r.right - half, r.top + head, half, r.h - head)
+            self.header_rects = [
+                pygame.Rect(left.left, r.top, half, head),
+                pygame.Rect(right.left, r.top, half, head),
+            ]
+            self.control_view.set_rect(left)
+            self.view.set_rect(right)
+            self.control_view.copy_camera(self.view)
+        else:
+            self.view.set_rect(r)
+
+    def in_scene(self, pos: tuple[int, int]) -> bool:
+        """``pos`` (px) lies in a picture of the synapse."""
+        return self.view.rect.collidepoint(pos) or (
+            self.app.compare.on and self.control_view.rect.collidepoint(pos)
+        )
+
+    def wheel(self, pos: tuple[int, int], notches: float) -> None:
+        """Zoom by mouse-wheel ``notches`` at ``pos`` (the control's picture maps onto the model's)."""
+        if self.app.compare.on and self.control_view.rect.collidepoint(pos):
+            pos = (pos[0] + self.view.rect.left - self.control_view.rect.left, pos[1])
+        if not self.view.rect.collidepoint(pos):
+            pos = self.view.rect.center
+        self.view.zoom_at(ZOOM_STEP**notches, pos)
+
+    # ------------------------------------------------------------- actions
+    def do_zoom_in(self) -> None:
+        """Zoom in about the scene centre."""
+        self.view.zoom_at(ZOOM_STEP)
+
+    def do_zoom_out(self) -> None:
+        """Zoom out about the scene centre."""
+        self.view.zoom_at(1.0 / ZOOM_STEP)
+
+    def do_zoom_cleft(self) -> None:
+        """Fill the screen with the cleft (true scale), or go back."""
+        self.view.toggle_cleft()
+
+    def do_fit(self) -> None:
+        """Overview of the whole synapse."""
+        self.view.fit()
+
+    def do_pan_left(self) -> None:
+        """Look further left."""
+        self.view.pan_step(-1, 0)
+
+    def do_pan_right(self) -> None:
+        """Look further right."""
+        self.view.pan_step(1, 0)
+
+    def do_pan_up(self) -> None:
+        """Look further up (into the terminal)."""
+        self.view.pan_step(0, -1)
+
+    def do_pan_down(self) -> None:
+        """Look further down (into the postsynaptic cell)."""
+        self.view.pan_step(0, 1)
+
+    def do_labels(self) -> None:
+        """Structure names on / off."""
+        self.show_labels = not self.show_labels
+
+    def set_projector(self, on: bool) -> None:
+        """Switch to the projector profile (``on``) or the default one."""
+        self.projector = bool(on)
+        self.theme = get_theme(self.projector)
+        self.app.frame.scene.set_theme(self.theme)
+        self.layout(self.size, force=True)
+
+    def do_projector(self) -> None:
+        """Switch between the default and the projector profile."""
+        self.set_projector(not self.projector)
+
+    def do_fullscreen(self) -> None:
+        """Ask the window loop to toggle fullscreen."""
+        self.fullscreen_requested = True
+
+    def do_info(self) -> None:
+        """Details for the curious on / off: preset id, seed, step, raw factors, counters."""
+        self.show_info = not self.show_info
+
+    def do_help(self) -> None:
+        """Help overlay on / off."""
+        self.show_help = not self.show_help

@@ -1,0 +1,187 @@
+"""The treatment chart: one series that tells the delay at a glance.
+
+Receptor signal (the timeline command's mean bound receptors of each day)
+relative to the same synapse before the drug, day by day; the days on the
+SSRI shaded in the drug's colour; a dashed line at 1 ("before the drug");
+today marked. Points arrive as the background runs finish; a line above the
+chart (never on it) says which days are being computed. Reads the timeline
+and the runs; changes nothing.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pygame
+
+from render.common.colors import Theme, mix
+from render.common.text import Fonts, nice_ceil
+from render.lecture.panels import wrap_text
+from render.lecture.treatment import Treatment
+
+FOOTNOTE = "slow rates except desensitisation are model assumptions"
+
+
+def chart_height(fonts: Fonts) -> int:
+    """Least height :func:`draw_treatment` needs for a readable chart, px."""
+    s = fonts.scale
+    return (
+        fonts.line_height("big")
+        + 3 * fonts.line_height("small")
+        + int(90 * s)
+        + 3 * fonts.line_height("small")
+    )
+
+
+def busy_text(busy: tuple[int, ...] | int, today: int) -> str:
+    """What the chart says while days run: "computing day 7", "computing days 7 and 14", ...
+
+    ``busy`` holds the days running (-1: the drug-free reference); days after
+    ``today`` (computed ahead) are "the weeks ahead".
+    """
+    days = (busy,) if isinstance(busy, int) else tuple(busy)
+    parts = ["the drug-free reference"] if -1 in days else []
+    shown = sorted(d for d in days if 0 <= d <= today)
+    if shown:
+        label = "day" if len(shown) == 1 else "days"
+        listed = ", ".join(str(d) for d in shown[:-1])
+        parts.append(f"{label} {listed + ' and ' if listed else ''}{shown[-1]}")
+    if not parts and any(d > today for d in days):
+        parts.append("the weeks ahead")
+    return "computing " + " and ".join(parts) if parts else ""
+
+
+def draw_treatment(
+    surface: pygame.Surface,
+    rect: pygame.Rect,
+    theme: Theme,
+    fonts: Fonts,
+    treatment: Treatment,
+    computed: tuple[list[tuple[int, bool, float]], tuple[int, ...] | None] | None,
+) -> int:
+    """Day, drug status and the receptor-signal chart inside ``rect``; returns the bottom y.
+
+    Args:
+        surface: target surface.
+        rect: where to draw, px (nothing is drawn outside it).
+        theme: colour profile.
+        fonts: text renderer.
+        treatment: the timeline.
+        computed: :meth:`render.lecture.treatment.DayRuns.points` and the days being
+            computed (:meth:`~render.lecture.treatment.DayRuns.computing`: -1 is the
+            baseline; None: idle), or None when no runs exist (scripted runs).
+    """
+    s = fonts.scale
+    old = surface.get_clip()
+    surface.set_clip(rect)
+    states = treatment.states()
+    st = states[-1]
+    lh = fonts.line_height("small")
+    y = fonts.blit(surface, f"Day {st.day}", (rect.left, rect.top), "big", theme.text).bottom
+    if treatment.start_day is None:
+        status = "no drug yet (K starts the SSRI; D, W: days, weeks)"
+    elif st.on_drug:
+        status = (
+            f"on the SSRI since day {treatment.start_day}: "
+            f"{treatment.occupancy * 100:.0f}% of SERT blocked"
+        )
+    else:
+        status = f"SSRI stopped on day {treatment.stop_day}"
+    status += f"; autoreceptors {st.autoreceptor_sensitivity * 100:.0f}% sensitive"
+    for line in wrap_text(fonts, status, "small", rect.w):
+        fonts.blit(surface, line, (rect.left, y), "small", theme.text)
+        y += lh
+    points, busy = computed if computed is not None else ([], None)
+    points = [pt for pt in points if pt[0] <= st.day]  # days computed ahead wait their turn
+    if computed is None:
+        msg = "computed in the window"
+    elif busy:
+        msg = busy_text(busy, st.day)
+    elif not points:
+        msg = "D or W: the next days"
+    else:
+        msg = ""
+    # Its own line above the chart (kept when empty, so the chart does not jump): never on a point.
+    for line in wrap_text(fonts, msg, "small", rect.w) if msg else [""]:
+        if line:
+            fonts.blit(surface, line, (rect.left, y), "small", theme.text_dim)
+        y += lh
+    foot = wrap_text(fonts, FOOTNOTE, "small", rect.w)
+    legend_h = 3 * lh + int(4 * s)
+    area = pygame.Rect(
+        rect.left + int(36 * s),
+        y + int(6 * s),
+        rect.w - int(40 * s),
+        rect.bottom - y - int(6 * s) - lh - legend_h - len(foot) * lh - int(6 * s),
+    )
+    x_max = max(7, int(math.ceil((max([st.day, *(d for d, _, _ in points)]) + 1) / 7.0)) * 7)
+    if area.h >= int(30 * s):
+        _draw_chart(surface, area, theme, fonts, states, points, x_max, st.day)
+        y = area.bottom + 2
+        for wk in range(0, x_max + 1, 7):
+            x = area.left + wk / x_max * area.w
+            half = fonts.width(f"{wk}", "small") / 2
+            x = min(x, rect.right - half - 1)  # the last tick's label stays inside the rect
+            fonts.blit(surface, f"{wk}", (x, y), "small", theme.text_dim, "midtop")
+        fonts.blit(surface, "day", (rect.left, y), "small", theme.text_dim)
+        y += lh
+        y = _legend(surface, rect, y, theme, fonts)
+    for line in foot:
+        fonts.blit(surface, line, (rect.left, y), "small", theme.text_dim)
+        y += lh
+    surface.set_clip(old)
+    return y
+
+
+def _draw_chart(surface, area, theme, fonts, states, points, x_max, today) -> None:
+    s = fonts.scale
+    surface.fill(theme.plot_bg, area)
+    shade = mix(theme.plot_bg, theme.drug, 0.35)
+    for d, state in enumerate(states):
+        if state.on_drug:
+            x0 = area.left + d / x_max * area.w
+            x1 = area.left + (d + 1) / x_max * area.w
+            surface.fill(shade, pygame.Rect(int(x0), area.top, max(1, int(x1) - int(x0)), area.h))
+    for wk in range(0, x_max + 1, 7):
+        x = area.left + wk / x_max * area.w
+        pygame.draw.line(surface, theme.plot_grid, (x, area.top), (x, area.bottom), 1)
+    y_top = nice_ceil(max([2.0] + [v * 1.1 for _, _, v in points]))
+    y_one = area.bottom - area.h / y_top
+    for x in range(area.left, area.right, int(8 * s)):
+        pygame.draw.line(surface, theme.text_dim, (x, y_one), (x + int(4 * s), y_one), 1)
+    fonts.blit(surface, "1", (area.left - 4, y_one), "small", theme.text_dim, "midright")
+    fonts.blit(
+        surface, f"{y_top:g}", (area.left - 4, area.top), "small", theme.text_dim, "midright"
+    )
+    fonts.blit(surface, "0", (area.left - 4, area.bottom), "small", theme.text_dim, "midright")
+    xt = area.left + (today + 0.5) / x_max * area.w
+    pygame.draw.line(surface, theme.text, (xt, area.top), (xt, area.bottom), max(1, int(2 * s)))
+    pts = [
+        (area.left + (d + 0.5) / x_max * area.w, area.bottom - min(v / y_top, 1.0) * area.h)
+        for d, _, v in points
+    ]
+    if len(pts) >= 2:
+        pygame.draw.lines(surface, theme.plot_occupancy, False, pts, max(2, int(2 * s)))
+    r = max(3, int(4 * s))
+    for px, py in pts:
+        pygame.draw.circle(surface, theme.glyph_edge, (px, py), r + 1)
+        pygame.draw.circle(surface, theme.plot_occupancy, (px, py), r)
+    pygame.draw.rect(surface, theme.panel_edge, area, 1)
+
+
+def _legend(surface, rect, y, theme, fonts) -> int:
+    s = fonts.scale
+    lh = fonts.line_height("small")
+    sw = int(16 * s)
+    x = rect.left
+    pygame.draw.line(
+        surface, theme.plot_occupancy, (x, y + lh // 2), (x + sw, y + lh // 2), max(2, int(3 * s))
+    )
+    text = "receptor signal, relative to before the drug (dashed line: 1)"
+    for line in wrap_text(fonts, text, "small", rect.w - sw - int(6 * s)):
+        fonts.blit(surface, line, (x + sw + int(6 * s), y), "small", theme.text)
+        y += lh
+    box = pygame.Rect(x, y + int(2 * s), sw, lh - int(4 * s))
+    surface.fill(mix(theme.plot_bg, theme.drug, 0.35), box)
+    fonts.blit(surface, "days on the SSRI", (x + sw + int(6 * s), y), "small", theme.text)
+    return y + lh + int(4 * s)

@@ -1,0 +1,78 @@
+"""Compare mode: a drug-free control synapse beside the current settings, same seed and spikes.
+
+The control is built by :class:`render.synapse.playback.Playback` and stepped in
+lockstep with the model (both share one time axis). :class:`Lockstep` steps
+the control on one persistent worker thread while the caller's thread steps
+the model: the diffusion kernel releases the GIL, and the two synapses share
+no state (each has its own random streams), so the numbers are exactly those
+of stepping one after the other. :class:`Compare` holds the switch (C).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+M = TypeVar("M")
+
+
+class Lockstep:
+    """Advances two independent models by the same whole steps on two threads.
+
+    Invariant: between calls neither model is being stepped (:meth:`run`
+    waits for the worker before it returns or raises), so the caller may read
+    or command both freely. The worker thread starts on the first :meth:`run`
+    and ends at :meth:`close` (idempotent; a later :meth:`run` starts a new one).
+    """
+
+    def __init__(self) -> None:
+        self._pool: ThreadPoolExecutor | None = None
+
+    @property
+    def running(self) -> bool:
+        """A worker thread is held (between the first :meth:`run` and :meth:`close`)."""
+        return self._pool is not None
+
+    def run(self, step: Callable[[M, int], None], model: M, control: M, n: int) -> None:
+        """``step(control, n)`` on the worker thread while ``step(model, n)`` runs here; then join.
+
+        An exception from either side is raised here, after both have stopped.
+        """
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cleft-control")
+        job = self._pool.submit(step, control, n)
+        try:
+            step(model, n)
+        finally:
+            job.result()
+
+    def close(self) -> None:
+        """End the worker thread (waits for it: it is idle between calls)."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
+
+
+class Compare:
+    """The compare switch (C).
+
+    Args:
+        app: the window.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.on = False
+
+    def set(self, on: bool) -> None:
+        """Turn compare mode on or off; the synapses restart at t = 0 (same seed)."""
+        self.on = bool(on)
+        self.app.restart()
+        self.app.screen.place_views()
+
+    def do_compare(self) -> None:
+        """Split screen: a drug-free control (left) beside the current settings (right)."""
+        self.set(not self.on)
+        if self.on:
+            self.app.say("left: no drug; right: your settings. Same seed, same action potentials")

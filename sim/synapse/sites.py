@@ -1,0 +1,195 @@
+"""Membrane sites: binding, unbinding and SERT turnover, event-driven.
+
+A site (receptor, autoreceptor or SERT; see :mod:`sim.synapse.geometry` for where
+they sit) is free or holds one molecule. Capture is tested in the diffusion
+kernel (:mod:`sim.synapse.diffusion`) when a molecule's step crosses the membrane in
+the site's tile: it is taken with the per-crossing probability of
+:mod:`sim.synapse.capture` (Andrews 2009) for the site's reactivity
+kappa = kon / tile area. At binding the site draws how many steps it will
+hold the molecule (geometric, per-step p = 1 - exp(-k_leave*dt): the same
+process as a per-step coin, drawn once) and, for SERT, whether it carries the
+molecule inward (probability kcat/(kcat + koff)) or lets it go back.
+
+:class:`SiteTable` holds the per-site arrays the kernels read and write;
+the njit functions here are called from the diffusion kernel.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from sim.params.units import kon_to_nm3_per_us
+from sim.synapse import states as S
+from sim.synapse.capture import capture_probability
+
+NEVER = np.iinfo(np.int64).max
+"""``leave_step`` of a site that holds nothing or never lets go."""
+
+UNBIND_OFFSET_SIGMAS = 0.6267
+"""Released molecules start this many step lengths off the surface (science.md section 3)."""
+
+STATE_OF_KIND = np.array([S.RECEPTOR, S.AUTORECEPTOR, S.SERT], dtype=np.int8)
+"""Molecule state of a molecule held by a site of each kind (indexed by site kind)."""
+
+
+KON_NAMES = ("receptor_kon_per_M_s", "autoreceptor_kon_per_M_s", "sert_kon_per_M_s")
+"""The association-rate parameter of each site kind (indexed by site kind)."""
+
+
+class CaptureError(ValueError):
+    """A site's reactivity is more than a step of this length can realise."""
+
+
+class SiteTable:
+    """Per-site rates and occupancy, as arrays indexed by site id.
+
+    Attributes:
+        kappa_nm_per_us: surface reactivity kon / tile area of each site.
+        p_capture: per-crossing capture probability (Andrews 2009).
+        log1m_p_leave: log(1 - p_leave) per step, 0 where the site never lets go.
+        frac_inward: chance a SERT cycle ends inward (kcat/(kcat+koff)); 0 for receptors.
+        p_now: capture probability now (0 while occupied or drug-blocked), with
+            one extra sentinel entry (always 0) for tiles without a site.
+        occupant: molecule id held, -1 if free.
+        leave_step: step index at which the occupant leaves (NEVER if none).
+        inward: whether the current SERT cycle ends inward.
+        occupied: dense list (first ``n_occupied`` entries) of occupied sites;
+            ``slot[sid]`` is a site's index in it (-1 if free).
+    """
+
+    def __init__(self, sites, params, dt_us: float, d_nm2_per_us: float) -> None:
+        p, kind = params, sites.kind
+        self.sites = sites
+        self.count = n = sites.count
+        kon = np.select(
+            [kind == S.SITE_RECEPTOR, kind == S.SITE_AUTORECEPTOR, kind == S.SITE_SERT],
+            [p.receptor_kon_per_M_s, p.autoreceptor_kon_per_M_s, p.sert_kon_per_M_s],
+        ).astype(np.float64)
+        self.kappa_nm_per_us = kon * kon_to_nm3_per_us(1.0) / p.tile_nm**2
+        self.p_capture = np.zeros(n)
+        for value in np.unique(self.kappa_nm_per_us):
+            of_value = self.kappa_nm_per_us == value
+            try:
+                prob = capture_probability(float(value), dt_us, d_nm2_per_us)
+            except ValueError as exc:
+                name = KON_NAMES[int(kind[of_value][0])]
+                raise CaptureError(
+                    f"{name} = {getattr(p, name):g} at dt_ns = {p.dt_ns:g} and tile_nm = "
+                    f"{p.tile_nm:g}: {exc}; lower {name} or dt_ns"
+                ) from None
+            self.p_capture[of_value] = prob
+        koff_per_us = np.select(
+            [kind == S.SITE_RECEPTOR, kind == S.SITE_AUTORECEPTOR, kind == S.SITE_SERT],
+            [
+                p.receptor_kon_per_M_s * p.receptor_kd_uM * 1e-12,
+                p.autoreceptor_kon_per_M_s * p.autoreceptor_kd_uM * 1e-12,
+                (p.sert_koff_per_ms + p.sert_kcat_per_ms) / 1000.0,
+            ],
+        ).astype(np.float64)
+        self.p_leave = -np.expm1(-koff_per_us * dt_us)
+        self.log1m_p_leave = np.where(self.p_leave > 0, -koff_per_us * dt_us, 0.0)
+        back_per_us = np.where(kind == S.SITE_SERT, p.sert_koff_per_ms / 1000.0, koff_per_us)
+        self.p_return = -np.expm1(-back_per_us * dt_us)
+        total = p.sert_koff_per_ms + p.sert_kcat_per_ms
+        frac = p.sert_kcat_per_ms / total if total > 0 else 0.0
+        self.frac_inward = np.where(kind == S.SITE_SERT, frac, 0.0)
+        self.kind = kind.astype(np.int8)
+        self.plane = sites.plane.astype(np.int8)
+        self.x = sites.x.astype(np.float32)
+        self.y = sites.y.astype(np.float32)
+        self.occupant = np.full(n, -1, dtype=np.int64)
+        self.leave_step = np.full(n, NEVER, dtype=np.int64)
+        self.inward = np.zeros(n, dtype=np.bool_)
+        self.occupied = np.zeros(n, dtype=np.int64)
+        self.slot = np.full(n, -1, dtype=np.int64)
+        self.n_occupied = 0
+        self.blocked = np.zeros(n, dtype=np.bool_)
+        self.p_now = np.zeros(n + 1, dtype=np.float64)
+        self.refresh()
+        grid = sites.grid
+        side = grid.shape[1]
+        padded = np.full((2, side + 1, side + 1), n, dtype=np.int64)
+        sel = grid >= 0
+        padded[:, :side, :side][sel] = grid[sel]
+        self.grid_flat = padded.ravel()
+        self.grid_side = side + 1
+
+    def refresh(self) -> None:
+        """Recompute ``p_now`` from occupancy and blockade."""
+        available = (self.occupant < 0) & ~self.blocked
+        self.p_now[: self.count] = np.where(available, self.p_capture, 0.0)
+        self.p_now[self.count] = 0.0
+
+    def set_blocked(self, blocked: np.ndarray) -> None:
+        """Mark drug-occupied SERT (a SERT already carrying a molecule finishes its cycle)."""
+        self.blocked = blocked.astype(np.bool_)
+        self.refresh()
+
+    def occupancy(self, site_kind: int) -> float:
+        """Fraction of sites of ``site_kind`` that hold a molecule."""
+        of_kind = self.kind == site_kind
+        n = int(of_kind.sum())
+        return float(np.count_nonzero(self.occupant[of_kind] >= 0)) / n if n else 0.0
+
+    def max_probabilities(self) -> dict[str, float]:
+        """Largest per-step capture and return probabilities (for the step check)."""
+        return {
+            "capture": float(self.p_capture.max(initial=0.0)),
+            "unbinding": float(self.p_return.max(initial=0.0)),
+        }
+
+
+@njit(cache=True, inline="always")
+def bind(
+    sid,
+    mol,
+    step,
+    u_dwell,
+    u_inward,
+    occupant,
+    leave_step,
+    inward,
+    occupied,
+    slot,
+    n_occ,
+    p_now,
+    log1m_p_leave,
+    frac_inward,
+):
+    """Site ``sid`` takes molecule ``mol`` at ``step``; returns the new occupied count.
+
+    ``u_dwell`` and ``u_inward`` are uniforms on [0, 1): the dwell is
+    geometric (1 + floor(log(1 - u)/log(1 - p)) steps, counting this one) and
+    a SERT cycle ends inward when ``u_inward < frac_inward``.
+    """
+    occupant[sid] = mol
+    p_now[sid] = 0.0
+    if log1m_p_leave[sid] < 0.0:
+        leave_step[sid] = step + np.int64(np.floor(np.log1p(-u_dwell) / log1m_p_leave[sid]))
+    else:
+        leave_step[sid] = NEVER
+    inward[sid] = u_inward < frac_inward[sid]
+    occupied[n_occ] = sid
+    slot[sid] = n_occ
+    return n_occ + 1
+
+
+@njit(cache=True, inline="always")
+def unbind_slot(k, occupant, leave_step, occupied, slot, n_occ, p_now, p_capture, blocked):
+    """Free the site at position ``k`` of the occupied list; returns the new occupied count."""
+    sid = occupied[k]
+    occupant[sid] = -1
+    leave_step[sid] = NEVER
+    p_now[sid] = 0.0 if blocked[sid] else p_capture[sid]
+    last = n_occ - 1
+    moved = occupied[last]
+    occupied[k] = moved
+    slot[moved] = k
+    slot[sid] = -1
+    return last
+
+
+def unbind_offset_nm(sigma_nm: float) -> float:
+    """Distance off the membrane at which a let-go molecule is placed, nm."""
+    return UNBIND_OFFSET_SIGMAS * sigma_nm

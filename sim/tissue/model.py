@@ -1,0 +1,645 @@
+"""The tissue scale: serotonin volume transmission in a cube of neuropil, in real units.
+
+Every free 5-HT molecule in the extracellular space of a cube of tissue
+(default 20 um, about 58,000 molecules at the ambient level) is an agent.
+The extracellular space is homogenised (science.md sections 2 and 5): volume
+fraction alpha, tortuosity lambda, effective diffusion D* = D / lambda^2. The
+kernel (:mod:`sim.tissue.kernels`) does the work; this module builds the
+geometry, owns the state and the clock, records, and states the theory the
+tests compare with.
+
+Choices, and why:
+
+* **Periodic faces.** The cube stands for bulk neuropil, which continues with
+  the same varicosities and SERT on every side: a molecule leaving one face
+  enters the opposite one. Reflecting faces would model a cube in a box.
+* **Long steps.** Without walls a free Gaussian step of any length is the
+  exact propagator, so the step is 1 ms (not 10 ns as at the synapse); uptake
+  per step is an exact exponential, 1 - exp(-k*dt), p < 0.3% per ms.
+* **Local Michaelis-Menten uptake on a coarse grid.** SERT is spread through
+  the tissue, so each molecule is taken up at k = Vmax/(Km_app + C) with C
+  its 2 um voxel's extracellular concentration at the start of the step
+  (uptake saturates where a vesicle has just been emptied; a volume mean
+  would miss that). The same grid gives each varicosity's autoreceptor its
+  local concentration and the view its concentration map. Voxel counts of ~58
+  molecules at the ambient level bias the rate by (sd/(Km+C))^2 < 0.2%.
+* **The SSRI is a competitive inhibitor.** SSRIs bind SERT's central
+  substrate site (Andersen et al. 2010, J Biol Chem 285:2051: competitive
+  inhibitors of transport; Coleman & Gouaux 2018, Nat Struct Mol Biol 25:170:
+  X-ray structures with the drugs in the central site), so drug and 5-HT
+  compete for the same transporters: uptake = Vmax*C/(Km_app + C) with
+  Km_app = Km*(1 + I/Ki) = Km/(1 - f), where the blockade f = I/(I + Ki) is
+  the fraction of SERT the drug holds with no 5-HT about (what PET
+  occupancy measures). At C << Km this removes the fraction f of the uptake
+  capacity Vmax/Km, and at any C it multiplies the steady state of a fixed
+  release by exactly 1/(1 - f) (science.md sections 4.5 and 5). Removing
+  Vmax instead (a non-competitive drug) would leave less capacity than the
+  calibrated release at f = 0.8, and the level would climb without limit.
+* **Fibres.** Varicosities (5.8e-3 per um^3, Audet et al. 1989) sit at random
+  along straight fibres (axons) crossing the cube, ``varicosities_per_fibre``
+  on each; a fibre fires regularly at the tonic rate with a random phase, and
+  one action potential invades all its varicosities. Each docked vesicle of a
+  varicosity fuses with the release probability (lowered by the varicosity's
+  5-HT1B occupancy) and empties its 4,700 molecules at the varicosity.
+
+Invariant at every step: alive + taken up = initial + injected + released
+(:meth:`Tissue.conservation_error` is 0). Same seed and parameters give the
+same numbers however the run is split into calls.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import IO, Any
+
+import numpy as np
+
+from sim.common.rng import normal_table, seed_state
+from sim.params.presets import load_preset
+from sim.params.synapse import ParameterError
+from sim.params.tissue import AMBIENT_RANGE_NM, TissueParameters
+from sim.params.units import MOLECULES_PER_UM3_PER_UM
+from sim.synapse.recorder import CSV_FORMAT
+from sim.tissue.kernels import COUNTER_NAMES, advance, voxel_index
+
+MAX_MOLECULES = 20_000_000
+"""Most free molecules a tissue may hold (320 MB of positions and voxels); beyond it, one line."""
+
+MAX_VOXELS = 2_000_000
+"""Most voxels of the concentration grid (64 MB of per-voxel arrays)."""
+
+
+def n_varicosities(p: TissueParameters) -> int:
+    """Varicosities in the cube: density x volume, rounded to a whole number."""
+    return int(round(p.varicosity_density_per_um3 * p.cube_um**3))
+
+
+def molecules_per_uM(p: TissueParameters) -> float:
+    """Free molecules in the cube's extracellular space at 1 uM (alpha * V * 602.2)."""
+    return p.volume_fraction * p.cube_um**3 * MOLECULES_PER_UM3_PER_UM
+
+
+def effective_diffusion_um2_per_ms(p: TissueParameters) -> float:
+    """D* = D / lambda^2, um^2/ms."""
+    return p.diffusion_um2_per_ms / p.tortuosity**2
+
+
+def held_occupancy(p: TissueParameters) -> float:
+    """Autoreceptor occupancy at the calibration target: the signal held when feedback is off."""
+    c = p.ambient_target_nM
+    return c / (c + p.autoreceptor_kd_nM)
+
+
+def release_rate_uM_per_s(p: TissueParameters, occupancy: float) -> float:
+    """Mean release into the extracellular space at a given autoreceptor occupancy, uM/s.
+
+    R = varicosities x rate x docked x p_release x (1 - inhibition*sensitivity*occupancy)
+    x molecules per vesicle / (alpha * V * 602.2).
+    """
+    inhibition = p.autoreceptor_max_inhibition * p.autoreceptor_sensitivity
+    vesicles_per_s = (
+        n_varicosities(p)
+        * p.firing_rate_hz
+        * p.docked_vesicles
+        * p.release_probability
+        * (1.0 - inhibition * occupancy)
+    )
+    return vesicles_per_s * p.molecules_per_vesicle / molecules_per_uM(p)
+
+
+def apparent_km_uM(p: TissueParameters, blockade: float | None = None) -> float:
+    """SERT's apparent Km with the competitive SSRI at blockade f, uM: Km / (1 - f) (inf at f = 1)."""
+    f = p.blockade if blockade is None else blockade
+    return p.sert_km_uM / (1.0 - f) if f < 1.0 else math.inf
+
+
+def uptake_rate_uM_per_s(p: TissueParameters, c_uM: float) -> float:
+    """Michaelis-Menten uptake with the competitive SSRI, Vmax*C/(Km/(1 - f) + C), uM/s."""
+    km = apparent_km_uM(p)
+    return 0.0 if math.isinf(km) else p.sert_vmax_uM_per_s * c_uM / (km + c_uM)
+
+
+def steady_state_nM(p: TissueParameters) -> float:
+    """Mean-field steady ambient level, nM: release(C) = uptake(C); ``inf`` if none exists.
+
+    With feedback the release falls with the occupancy C/(C + Kd); without,
+    it stays at its value for the calibration target. Without a steady state
+    (release above the remaining uptake capacity at every C) the level climbs
+    without limit.
+    """
+    kd = p.autoreceptor_kd_nM / 1000.0
+
+    def excess(c: float) -> float:
+        occ = c / (c + kd) if p.autoreceptor_feedback else held_occupancy(p)
+        return release_rate_uM_per_s(p, occ) - uptake_rate_uM_per_s(p, c)
+
+    if excess(0.0) <= 0.0:
+        return 0.0
+    hi = 1.0
+    while excess(hi) > 0.0:
+        hi *= 4.0
+        if hi > 1.0e6:
+            return math.inf
+    lo = 0.0
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if excess(mid) > 0.0 else (lo, mid)
+    return 1000.0 * 0.5 * (lo + hi)
+
+
+def calibrated_release_probability(p: TissueParameters) -> float:
+    """The release probability that puts the mean-field steady state at the target (feedback on)."""
+    c = p.ambient_target_nM / 1000.0
+    needed = p.sert_vmax_uM_per_s * c / (p.sert_km_uM + c)
+    per_unit = release_rate_uM_per_s(p.with_overrides(release_probability=1.0), held_occupancy(p))
+    return needed / per_unit if per_unit > 0 else math.nan
+
+
+def _fibres(p: TissueParameters, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+    """Fibre segments (start, direction, length, um) and varicosities along them."""
+    n_var = n_varicosities(p)
+    per = p.varicosities_per_fibre
+    n_fib = -(-n_var // per) if n_var else 0
+    count = np.full(n_fib, per, dtype=np.int64)
+    if n_fib:
+        count[-1] = n_var - per * (n_fib - 1)
+    first = np.concatenate([[0], np.cumsum(count)[:-1]]).astype(np.int64)
+    centre = rng.uniform(0.0, p.cube_um, size=(n_fib, 3))
+    direction = rng.normal(size=(n_fib, 3))
+    direction /= np.linalg.norm(direction, axis=1, keepdims=True)
+    length = np.full(n_fib, p.cube_um)
+    start = centre - 0.5 * length[:, None] * direction
+    along = rng.uniform(0.0, 1.0, size=n_var) * np.repeat(length, count)
+    var = np.repeat(start, count, axis=0) + along[:, None] * np.repeat(direction, count, axis=0)
+    var = np.mod(var, p.cube_um).astype(np.float32)
+    phase = rng.uniform(0.0, 1.0, size=n_fib)
+    return start, direction, length, first, count, np.ascontiguousarray(var.T), phase
+
+
+class Tissue:
+    """A periodic cube of neuropil: varicosities on fibres release 5-HT; SERT takes it up.
+
+    Args:
+        params: validated tissue parameters.
+        seed: seed of all random streams.
+
+    Attributes:
+        step_index: completed steps; time is ``step_index * dt_ms``.
+        counters: cumulative counts (released, taken_up, injected, action_potentials,
+            vesicles_released, initial).
+        recorder: the time series (:class:`TissueRecorder`).
+    """
+
+    def __init__(self, params: TissueParameters, seed: int = 0) -> None:
+        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+            raise ParameterError(f"seed = {seed!r} must be a whole number >= 0")
+        self.params = p = params
+        self.seed = seed
+        geo_seq, kernel_seq = np.random.SeedSequence(seed).spawn(2)
+        geo = np.random.Generator(np.random.PCG64(geo_seq))
+        self._rng = seed_state(kernel_seq)
+        self.dt_ms = p.dt_ms
+        self.side_um = p.cube_um
+        self.n_side = max(1, int(round(p.cube_um / p.grid_um)))
+        if self.n_side**3 > MAX_VOXELS:
+            raise ParameterError(
+                f"cube_um = {p.cube_um} with grid_um = {p.grid_um} makes {self.n_side**3:,} "
+                f"voxels (limit {MAX_VOXELS:,}); raise grid_um"
+            )
+        self.cell_um = p.cube_um / self.n_side
+        self.d_star = effective_diffusion_um2_per_ms(p)
+        self.sigma_um = math.sqrt(2.0 * self.d_star * self.dt_ms)
+        self._table = normal_table(self.sigma_um)
+        self.per_uM = molecules_per_uM(p)
+        self.uM_per_count = 1.0 / (p.volume_fraction * self.cell_um**3 * MOLECULES_PER_UM3_PER_UM)
+        (self.fibre_start, self.fibre_direction, self.fibre_length, self._fib_first,
+         self.fibre_count, self.varicosity_xyz, self._phase) = _fibres(p, geo)  # fmt: skip
+        self.varicosity_voxel = self._voxels(self.varicosity_xyz)
+        self.step_index = 0
+        self.blockade = p.blockade
+        self.firing_rate_hz = p.firing_rate_hz
+        self.feedback = p.autoreceptor_feedback
+        self.autoreceptor_sensitivity = p.autoreceptor_sensitivity
+        self.counters = {name: 0 for name in (*COUNTER_NAMES, "injected", "initial")}
+        self._counts = np.zeros(len(COUNTER_NAMES), dtype=np.int64)
+        n0 = int(round(p.initial_nM / 1000.0 * self.per_uM))
+        if n0 > MAX_MOLECULES:
+            raise ParameterError(
+                f"initial_nM = {p.initial_nM} in a {p.cube_um} um cube is {n0:,} molecules "
+                f"(limit {MAX_MOLECULES:,}); lower initial_nM or cube_um"
+            )
+        self.xyz = np.zeros((3, max(1024, 2 * n0)), dtype=np.float32)
+        self._vox = np.zeros(self.xyz.shape[1], dtype=np.int32)
+        self.n = 0
+        self.grid = np.zeros(self.n_side**3, dtype=np.int64)
+        self._grid_next = np.zeros_like(self.grid)
+        self._add(geo.uniform(0.0, p.cube_um, size=(3, n0)))
+        self.counters["initial"] = n0
+        self._thr_int = np.zeros(self.grid.shape[0], dtype=np.int64)
+        self._thr_frac = np.zeros(self.grid.shape[0], dtype=np.float64)
+        c0 = p.initial_nM
+        self.theta = np.full(self.varicosity_voxel.shape[0], c0 / (c0 + p.autoreceptor_kd_nM))
+        self.p_now = np.zeros_like(self.theta)
+        self.p_now[:] = self._release_probability(self.theta)
+        self._sample_every = max(1, int(round(p.sample_interval_ms / self.dt_ms)))
+        self.recorder = TissueRecorder(self)
+        self.recorder.sample()
+
+    # ------------------------------------------------------------- geometry
+    def _voxels(self, xyz: np.ndarray) -> np.ndarray:
+        idx = np.clip((xyz / self.cell_um).astype(np.int64), 0, self.n_side - 1)
+        return (idx[0] * self.n_side + idx[1]) * self.n_side + idx[2]
+
+    def _release_probability(self, theta: np.ndarray) -> np.ndarray:
+        p = self.params
+        held = theta if self.feedback else np.full_like(theta, held_occupancy(p))
+        inhibition = p.autoreceptor_max_inhibition * self.autoreceptor_sensitivity
+        return p.release_probability * (1.0 - inhibition * held)
+
+    # ----------------------------------------------------------------- clock
+    @property
+    def time_ms(self) -> float:
+        """Simulated time, ms (an exact multiple of the step)."""
+        return self.step_index * self.dt_ms
+
+    @property
+    def time_s(self) -> float:
+        """Simulated time, s."""
+        return self.time_ms / 1000.0
+
+    def run(self, duration_ms: float) -> None:
+        """Advance by ``duration_ms`` (rounded to whole steps)."""
+        if not (isinstance(duration_ms, (int, float)) and math.isfinite(duration_ms)):
+            raise ParameterError(f"duration_ms = {duration_ms!r} must be a finite number >= 0")
+        if duration_ms < 0:
+            raise ParameterError(f"duration_ms = {duration_ms} must be >= 0")
+        self.run_steps(int(round(duration_ms / self.dt_ms)))
+
+    def step(self) -> None:
+        """Advance one step."""
+        self.run_steps(1)
+
+    def run_steps(self, n: int) -> None:
+        """Advance ``n`` whole steps, sampling the recorder every ``sample_interval_ms``."""
+        end = self.step_index + int(n)
+        every = self._sample_every
+        while self.step_index < end:
+            k = min(end - self.step_index, every - self.step_index % every)
+            self._advance(k)
+            if self.step_index % every == 0:
+                self.recorder.sample()
+
+    def _advance(self, k: int) -> None:
+        p = self.params
+        inhibition = p.autoreceptor_max_inhibition * self.autoreceptor_sensitivity
+        dphase = self.firing_rate_hz * self.dt_ms / 1000.0
+        counts = self._counts
+        while k > 0:
+            counts[:] = 0
+            self.n, done, need = advance(
+                k, self.xyz, self._vox, self.n, self.grid, self._grid_next, self.n_side,
+                np.float32(1.0 / self.cell_um), np.float32(self.side_um), self._table, self._rng,
+                self._thr_int, self._thr_frac, p.sert_vmax_uM_per_s,
+                apparent_km_uM(p, self.blockade), self.uM_per_count, self.dt_ms / 1000.0,
+                self._phase, dphase, self._fib_first, self.fibre_count,
+                self.varicosity_xyz, self.varicosity_voxel, self.theta, held_occupancy(p),
+                p.autoreceptor_kd_nM / 1000.0, p.autoreceptor_kon_per_uM_per_s, self.feedback,
+                p.release_probability, inhibition, self.p_now, p.docked_vesicles,
+                p.molecules_per_vesicle, counts,
+            )  # fmt: skip
+            for name, value in zip(COUNTER_NAMES, counts, strict=True):
+                self.counters[name] += int(value)
+            self.step_index += done
+            k -= done
+            if k > 0:
+                self._reserve(int(need))
+
+    def _reserve(self, needed: int) -> None:
+        cap = self.xyz.shape[1]
+        if needed <= cap:
+            return
+        if needed > MAX_MOLECULES:
+            raise ParameterError(
+                f"the tissue would hold {needed:,} free molecules (limit {MAX_MOLECULES:,}); "
+                "lower the release, the blockade or cube_um"
+            )
+        grown = np.zeros((3, max(needed, 2 * cap)), dtype=np.float32)
+        grown[:, : self.n] = self.xyz[:, : self.n]
+        self.xyz = grown
+        vox = np.zeros(grown.shape[1], dtype=np.int32)
+        vox[: self.n] = self._vox[: self.n]
+        self._vox = vox
+
+    # -------------------------------------------------------------- commands
+    def set_blockade(self, fraction: float) -> None:
+        """SSRI: block ``fraction`` of the uptake capacity from the next step on."""
+        _check_fraction("blockade", fraction)
+        self.blockade = float(fraction)
+
+    def set_firing_rate(self, rate_hz: float) -> None:
+        """Tonic firing rate of every fibre from the next step on, Hz."""
+        if not (isinstance(rate_hz, (int, float)) and math.isfinite(rate_hz) and rate_hz >= 0):
+            raise ParameterError(f"firing_rate_hz = {rate_hz!r} must be a finite number >= 0")
+        self.firing_rate_hz = float(rate_hz)
+
+    def set_feedback(self, on: bool) -> None:
+        """Switch the autoreceptor feedback on or off from the next step on."""
+        self.feedback = bool(on)
+        self.p_now[:] = self._release_probability(self.theta)
+
+    def set_autoreceptor_sensitivity(self, value: float) -> None:
+        """Scale the autoreceptor inhibition (1 naive, lower when desensitised)."""
+        _check_fraction("autoreceptor_sensitivity", value)
+        self.autoreceptor_sensitivity = float(value)
+        self.p_now[:] = self._release_probability(self.theta)
+
+    def inject(self, count: int, x_um: float, y_um: float, z_um: float) -> None:
+        """Add ``count`` free molecules at one point (um, wrapped into the cube)."""
+        pts = np.repeat(np.array([[x_um], [y_um], [z_um]], dtype=np.float64), count, axis=1)
+        self.inject_points(pts)
+
+    def inject_uniform(self, count: int, rng: np.random.Generator) -> None:
+        """Add ``count`` free molecules spread uniformly through the cube."""
+        self.inject_points(rng.uniform(0.0, self.side_um, size=(3, count)))
+
+    def inject_points(self, xyz_um: np.ndarray) -> None:
+        """Add one free molecule at each column of ``xyz_um`` (3 x k, um; wrapped)."""
+        self.counters["injected"] += self._add(xyz_um)
+
+    def _add(self, xyz_um: np.ndarray) -> int:
+        k = xyz_um.shape[1]
+        self._reserve(self.n + k)
+        pts = np.mod(np.asarray(xyz_um, dtype=np.float64), self.side_um).astype(np.float32)
+        pts[pts >= self.side_um] = 0.0
+        self.xyz[:, self.n : self.n + k] = pts
+        voxel_index(self.xyz, self.n, self.n + k, self.n_side, np.float32(1.0 / self.cell_um),
+                    self._vox, self.grid)  # fmt: skip
+        self.n += k
+        return k
+
+    # ----------------------------------------------------------- observables
+    @property
+    def fibre_phase(self) -> np.ndarray:
+        """Each fibre's firing phase in [0, 1) (a copy); it wraps at an action potential."""
+        return self._phase.copy()
+
+    def fibre_of_varicosity(self) -> np.ndarray:
+        """Index of the fibre each varicosity sits on."""
+        return np.repeat(np.arange(self.fibre_count.shape[0]), self.fibre_count)
+
+    def free_positions(self) -> np.ndarray:
+        """(3, n) float32 view of the free molecules' positions, um in [0, cube)."""
+        return self.xyz[:, : self.n]
+
+    def ambient_nM(self) -> float:
+        """Mean extracellular 5-HT over the cube, nM."""
+        return 1000.0 * self.n / self.per_uM
+
+    def concentration_map_nM(self) -> np.ndarray:
+        """Extracellular 5-HT per voxel, nM, shape (n_side, n_side, n_side) indexed [x, y, z]."""
+        grid = self.grid.reshape(self.n_side, self.n_side, self.n_side)
+        return grid * (1000.0 * self.uM_per_count)
+
+    def uptake_nM_per_s(self) -> float:
+        """Present uptake flux over the cube (sum of the voxels' Michaelis-Menten rates), nM/s."""
+        p = self.params
+        c = np.maximum(self.grid - 1, 0) * self.uM_per_count  # as the kernel: the others
+        rate = p.sert_vmax_uM_per_s / (apparent_km_uM(p, self.blockade) + c)
+        return 1000.0 * float(np.sum(self.grid * rate)) / self.per_uM
+
+    def autoreceptor_occupancy(self) -> float:
+        """Mean 5-HT1B occupancy over the varicosities (fraction)."""
+        return float(self.theta.mean()) if self.theta.size else 0.0
+
+    def vesicles_per_action_potential(self) -> float:
+        """Mean vesicles a varicosity releases per action potential at present."""
+        return float(self.p_now.mean()) * self.params.docked_vesicles if self.p_now.size else 0.0
+
+    def conservation_error(self) -> int:
+        """Free molecules + taken up - (initial + injected + released): 0 unless one leaked."""
+        c = self.counters
+        return self.n + c["taken_up"] - (c["initial"] + c["injected"] + c["released"])
+
+
+def _check_fraction(name: str, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise ParameterError(f"{name} = {value!r} must be a fraction in [0, 1]")
+
+
+COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("time_ms", "ms", "simulated time"),
+    ("n_free", "molecules", "free 5-HT in the cube"),
+    ("ambient_nM", "nM", "mean extracellular 5-HT"),
+    ("peak_voxel_nM", "nM", "highest voxel concentration"),
+    ("uptake_nM_per_s", "nM/s", "present SERT uptake flux"),
+    ("autoreceptor_occupancy", "fraction", "mean 5-HT1B occupancy over varicosities"),
+    ("vesicles_per_ap", "vesicles", "mean vesicles per varicosity per action potential"),
+    ("released", "molecules", "cumulative released"),
+    ("taken_up", "molecules", "cumulative taken up by SERT"),
+    ("injected", "molecules", "cumulative injected"),
+    ("action_potentials", "count", "cumulative action potentials (fibres)"),
+    ("vesicles_released", "count", "cumulative vesicles emptied"),
+    ("blockade", "fraction", "SERT fraction blocked by the SSRI"),
+)
+"""The tissue recorder's columns: (name, unit, description)."""
+
+COLUMN_NAMES = tuple(c[0] for c in COLUMNS)
+
+
+class TissueRecorder:
+    """Time series of :data:`COLUMNS`, one row per sample (the synapse recorder's API subset).
+
+    Rows are kept in memory (104 bytes each: 10 s at 10 ms sampling is 100 kB);
+    after :meth:`stream_to` each row is also written to a CSV as it is sampled,
+    so a CSV is the same whether it was streamed or written at the end.
+    """
+
+    names = COLUMN_NAMES
+
+    def __init__(self, model: Tissue) -> None:
+        self._model = model
+        self._data = np.empty((1024, len(COLUMNS)), dtype=np.float64)
+        self.n = 0
+        self.streaming = False
+        self._sink: IO[str] | None = None
+
+    def sample(self) -> None:
+        """Append one row with the model's current observables."""
+        m = self._model
+        c = m.counters
+        row = (
+            m.time_ms, m.n, m.ambient_nM(), float(m.grid.max()) * 1000.0 * m.uM_per_count,
+            m.uptake_nM_per_s(), m.autoreceptor_occupancy(), m.vesicles_per_action_potential(),
+            c["released"], c["taken_up"], c["injected"], c["action_potentials"],
+            c["vesicles_released"], m.blockade,
+        )  # fmt: skip
+        if self.n == self._data.shape[0]:
+            self._data = np.concatenate([self._data, np.empty_like(self._data)])
+        self._data[self.n] = row
+        self.n += 1
+        if self._sink is not None:
+            self._sink.write(_csv_row(self._data[self.n - 1]))
+
+    def stream_to(self, sink: IO[str] | None, tail_rows: int = 0) -> None:
+        """From now on write each row to ``sink`` as CSV (the header and rows so far first)."""
+        if self.streaming:
+            raise RuntimeError("the recorder is already streaming")
+        self.streaming = True
+        self._sink = sink
+        if sink is not None:
+            sink.write(self.csv_text())
+
+    def column(self, name: str) -> np.ndarray:
+        """One column over all samples (a copy)."""
+        return self._data[: self.n, COLUMN_NAMES.index(name)].copy()
+
+    def table(self) -> np.ndarray:
+        """All samples, shape (n, len(COLUMNS))."""
+        return self._data[: self.n]
+
+    def csv_text(self) -> str:
+        """Header and every row so far as CSV (the synapse's number format)."""
+        return ",".join(COLUMN_NAMES) + "\n" + "".join(_csv_row(r) for r in self.table())
+
+
+def _csv_row(row: np.ndarray) -> str:
+    return ",".join(format(float(v), CSV_FORMAT) for v in row) + "\n"
+
+
+def ambient_window(model: Tissue) -> dict[str, float]:
+    """Ambient level over the last third of the run: mean, sd and slope (nM, nM/s)."""
+    t = model.recorder.column("time_ms")
+    c = model.recorder.column("ambient_nM")
+    keep = t >= t[-1] * 2.0 / 3.0
+    t, c = t[keep], c[keep]
+    slope = float(np.polyfit(t / 1000.0, c, 1)[0]) if len(t) >= 3 else 0.0
+    sd = float(np.std(c, ddof=1)) if len(c) > 1 else 0.0
+    return {"mean": float(np.mean(c)), "sd": sd, "slope": slope, "start_ms": float(t[0])}
+
+
+def tissue_summary(preset: Any, model: Tissue) -> dict[str, Any]:
+    """The JSON summary of a tissue run: the synapse's keys where they apply, plus the tissue's."""
+    c = model.counters
+    w = ambient_window(model)
+    ss = steady_state_nM(model.params.with_overrides(blockade=model.blockade))
+    lo, hi = AMBIENT_RANGE_NM
+    return {
+        "model": "tissue",
+        "time_ms": round(model.time_ms, 9),
+        "seed": model.seed,
+        "preset": preset.name,
+        "blockade": model.blockade,
+        "dt_ns": round(model.dt_ms * 1.0e6, 6),
+        "counts": {"free": model.n, "taken_up": c["taken_up"]},
+        "released": c["released"],
+        "taken_up": c["taken_up"],
+        "injected": c["injected"],
+        "initial": c["initial"],
+        "action_potentials": c["action_potentials"],
+        "vesicles_fused": c["vesicles_released"],
+        "autoreceptor_occupancy_mean": float(
+            np.mean(model.recorder.column("autoreceptor_occupancy"))
+        ),
+        "ambient_nM": w["mean"],
+        "ambient_nM_sd": w["sd"],
+        "ambient_slope_nM_per_s": w["slope"],
+        "ambient_window_ms": [w["start_ms"], round(model.time_ms, 9)],
+        "measured_range_nM": [lo, hi],
+        "steady_state_nM_meanfield": None if math.isinf(ss) else ss,
+        "varicosities": int(model.varicosity_voxel.shape[0]),
+        "fibres": int(model.fibre_count.shape[0]),
+        "conservation_error": model.conservation_error(),
+        "parameters": model.params.as_dict(),
+    }
+
+
+def tissue_human_summary(s: dict[str, Any]) -> str:
+    """A few lines for the terminal."""
+    ss = s["steady_state_nM_meanfield"]
+    ss_text = "none (release exceeds the remaining uptake)" if ss is None else f"{ss:.1f} nM"
+    lo, hi = s["measured_range_nM"]
+    return "\n".join(
+        [
+            f"Cleft tissue: preset '{s['preset']}', seed {s['seed']}, {s['time_ms'] / 1000:g} s "
+            f"simulated (dt {s['dt_ns'] / 1e6:g} ms), SSRI blockade {s['blockade']:.0%}",
+            f"  {s['varicosities']} varicosities on {s['fibres']} fibres; action potentials "
+            f"{s['action_potentials']}, vesicles {s['vesicles_fused']}",
+            f"  released {s['released']}, taken up {s['taken_up']}, free now {s['counts']['free']}",
+            f"  ambient 5-HT {s['ambient_nM']:.1f} nM (sd {s['ambient_nM_sd']:.1f}, slope "
+            f"{s['ambient_slope_nM_per_s']:+.1f} nM/s) over the last third; measured "
+            f"{lo:g}-{hi:g} nM; mean-field steady state {ss_text}",
+            f"  mean autoreceptor occupancy {s['autoreceptor_occupancy_mean']:.3f}",
+        ]
+    )
+
+
+def tissue_bench(seconds: float = 1.0, seed: int = 0) -> list[str]:
+    """Wall time per tissue second at the default parameters (a printed figure, not a test)."""
+    model = Tissue(TissueParameters(), seed=seed)
+    model.run(10.0)  # compile (cached) and warm up
+    n0 = model.n
+    t0 = time.perf_counter()
+    model.run(seconds * 1000.0)
+    wall = time.perf_counter() - t0
+    steps = int(round(seconds * 1000.0 / model.dt_ms))
+    mol_steps = 0.5 * (n0 + model.n) * steps
+    return [
+        f"tissue: {seconds:g} s of tissue time, {0.5 * (n0 + model.n):,.0f} free molecules, "
+        f"dt {model.dt_ms:g} ms: {wall:.2f} s wall ({wall / seconds:.2f} s per tissue second, "
+        f"{wall * 1e9 / mol_steps:.1f} ns per molecule-step)"
+    ]
+
+
+DAY_KEYS = ("blockade", "firing_rate_hz", "autoreceptor_sensitivity")
+"""What a treatment day sets on the tissue (the timeline's slow state, in tissue parameters)."""
+
+
+def run_tissue_day(job: dict[str, Any]) -> dict[str, Any]:
+    """One day of a treatment course on the tissue model: a pure function of ``job`` (picklable).
+
+    For :mod:`sim.course.timeline`, so that each day's state is told in nanomolar.
+
+    Args:
+        job: ``blockade`` (SERT occupancy that day, 0..1), ``firing_rate_hz``
+            (the day's tonic rate, Hz: the drug-free rate times the raphe
+            firing factor), ``autoreceptor_sensitivity`` (1 naive, lower when
+            desensitised; applied to the terminal 5-HT1B feedback, an
+            assumption), ``seed``; optional ``duration_ms`` (default 10,000),
+            ``preset`` (default "tissue") and ``overrides`` (tissue parameters).
+            The run starts at the day's mean-field steady state (or at the
+            preset's ``initial_nM`` when there is none), so the last third
+            measures the day's level rather than the approach to it (the
+            relaxation takes seconds at a high blockade).
+
+    Returns:
+        The day's numbers: ``ambient_nM``, ``ambient_nM_sd`` and
+        ``ambient_slope_nM_per_s`` over the last third of the run,
+        ``steady_state_nM_meanfield`` (None if the level has no steady
+        state), ``autoreceptor_occupancy_mean``, ``vesicles_per_ap_mean``,
+        ``released``, ``taken_up``, ``time_ms``, and the three inputs.
+    """
+    preset = load_preset(job.get("preset", "tissue"), dict(job.get("overrides", {})))
+    if preset.model != "tissue":
+        raise ParameterError(f"preset {preset.name!r} is not a tissue preset")
+    day = {key: job[key] for key in DAY_KEYS}
+    params = preset.params.with_overrides(**day)
+    ss = steady_state_nM(params)
+    if math.isfinite(ss):
+        params = params.with_overrides(initial_nM=ss)
+    model = Tissue(params, seed=int(job["seed"]))
+    model.run(float(job.get("duration_ms", 10_000.0)))
+    w = ambient_window(model)
+    rec = model.recorder
+    return {
+        **day,
+        "time_ms": model.time_ms,
+        "ambient_nM": w["mean"],
+        "ambient_nM_sd": w["sd"],
+        "ambient_slope_nM_per_s": w["slope"],
+        "steady_state_nM_meanfield": None if math.isinf(ss) else ss,
+        "autoreceptor_occupancy_mean": float(np.mean(rec.column("autoreceptor_occupancy"))),
+        "vesicles_per_ap_mean": float(np.mean(rec.column("vesicles_per_ap"))),
+        "released": model.counters["released"],
+        "taken_up": model.counters["taken_up"],
+    }
