@@ -542,7 +542,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         for line in tissue_bench():  # wall time per second of tissue time
             print(line, flush=True)
     if not args.no_render and not args.capture:
-        from render.media.bench import frame_bench
+        from render.frame_bench import frame_bench
 
         # prints each line as it is measured
         frame_bench(sizes=(2000,), frames=2) if args.quick else frame_bench()

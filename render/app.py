@@ -10,11 +10,11 @@ a video).
 Each part owns its state (a newcomer looks here first, then in the room):
 
 * :mod:`render.synapse.playback` the model(s), the fixed-step clock, pause and speed;
-* :mod:`render.common.screen` window size, layout, colour profile, fonts, cameras, view keys;
+* :mod:`render.screen` window size, layout, colour profile, fonts, cameras, view keys;
 * :mod:`render.controls` the widgets and the event handler (keys, mouse);
 * the lecture layer: :mod:`render.lecture.guide` (tour), :mod:`render.lecture.course`
   (treatment timeline), :mod:`render.synapse.compare`, :mod:`render.lecture.follow`;
-* :mod:`render.frame` and :mod:`render.synapse.sidepanel` draw a frame.
+* :mod:`render.frame` and :mod:`render.sidepanel` draw a frame.
 
 The App itself keeps what crosses rooms (loading a scenario, blockade and
 firing rate, messages) and the things that start
@@ -47,7 +47,6 @@ from render.common.constants import (
 )
 from render.common.keys import PRESET_KEYS
 from render.common.plots import plot_window_us
-from render.common.screen import MAX_SIZE, MIN_SIZE, Screen
 from render.controls import Controls
 from render.display import display_problem, quiet_stderr, scripted_driver
 from render.frame import FrameDrawer
@@ -58,6 +57,7 @@ from render.lecture.overlay import MeanFieldOverlay
 from render.lecture.treatment import DayRuns
 from render.media.recording import SUFFIXES, RecordingError, VideoRecorder, next_free_path
 from render.media.stats import RunStats
+from render.screen import MAX_SIZE, MIN_SIZE, Screen
 from render.synapse.compare import Compare
 from render.synapse.playback import Playback
 from render.tissue.mode import TissueMode

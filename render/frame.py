@@ -11,14 +11,15 @@ from typing import Any
 
 import pygame
 
+from render.common import banner
 from render.common.constants import AP_FLASH_S, CAPTURE_FLASH_S, TOAST_S
 from render.common.keyhelp import draw_help
 from render.lecture import panels
+from render.sidepanel import SidePanel
 from render.synapse import hud
 from render.synapse.info import draw_info, info_rows
 from render.synapse.labels import draw_labels, layout_labels
 from render.synapse.scene import SceneRenderer, glyph_size_px
-from render.synapse.sidepanel import SidePanel
 
 
 class FrameDrawer:
@@ -130,7 +131,7 @@ class FrameDrawer:
         self.side.draw(surface)
         self._draw_bar(surface)
         if screen.card_rect is not None and screen.card_shown is not None:
-            panels.draw_banner(surface, screen.card_rect, th, fonts, *screen.card_shown)
+            banner.draw_banner(surface, screen.card_rect, th, fonts, *screen.card_shown)
         if screen.show_info:
             draw_info(surface, screen.view.rect, th, fonts, info_rows(app))
         if screen.show_help:

@@ -325,7 +325,7 @@ def test_run_app_rejects_unknown_preset():
 
 
 def test_frame_bench_returns_figures():
-    from render.media.bench import frame_bench
+    from render.frame_bench import frame_bench
 
     lines = frame_bench(sizes=(2000,), frames=2)
     assert len(lines) == 1 and "ms" in lines[0]

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pygame
 
 from render.common.colors import Theme
-from render.common.keys import GROUPS, MOUSE_HELP, help_rows
+from render.common.keys import GROUPS, MOUSE_HELP, TISSUE_GROUP, TISSUE_HELP, help_rows
+from render.common.legend import draw_legend, legend_height
 from render.common.text import Fonts
-from render.synapse.legend import draw_legend, legend_height
-from render.tissue.help import TISSUE_GROUP, TISSUE_HELP
 
 
 def draw_help(
@@ -23,7 +22,7 @@ def draw_help(
     """Full-screen keyboard help generated from :data:`render.common.keys.BINDINGS`.
 
     Sections (one per key group, then the mouse, the tissue view's own clicks
-    and keys (:mod:`render.tissue.help`), then the key to the symbols
+    and keys (:data:`render.common.keys.TISSUE_HELP`), then the key to the symbols
     when ``glyphs`` are given) flow top to bottom into as few columns as fit
     (:func:`_pack`), each as wide as its own widest row; the text shrinks
     until every section fits between the title and the caption, so nothing

@@ -214,3 +214,18 @@ def action_for(key: int, mod: int) -> str | None:
 def help_rows() -> list[tuple[str, str, str]]:
     """(group, keys label, description) for every binding, grouped in ``GROUPS`` order."""
     return [(g, b.label, b.description) for g in GROUPS for b in BINDINGS if b.group == g]
+
+
+# The tissue view's own clicks and keys. They are not in BINDINGS: they act only while the
+# tissue view is shown and need the pointer or the selection
+# (render.tissue.mode.TissueMode.handle_event reads them); the help overlay lists them apart.
+TISSUE_GROUP = "Tissue view"
+"""The help overlay's heading for these rows."""
+
+TISSUE_HELP: tuple[tuple[str, str], ...] = (
+    ("Click", "on a varicosity: zoom onto its synapse"),
+    ("Tab / Shift+Tab", "select the next / previous varicosity"),
+    ("Enter", "zoom onto the selected varicosity's synapse"),
+    ("M", "from the synapse back out to the tissue (its clock continues)"),
+)
+"""(keys, what they do) in the tissue view."""

@@ -14,9 +14,9 @@ import math
 
 import pygame
 
+from render.common.banner import wrap_text
 from render.common.colors import Theme, mix
 from render.common.text import Fonts, nice_ceil
-from render.lecture.panels import wrap_text
 from render.lecture.treatment import Treatment
 
 FOOTNOTE = "slow rates except desensitisation are model assumptions"

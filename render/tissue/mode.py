@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 import pygame
 
+from render.common import banner
 from render.common.constants import (
     MAX_FRAME_S,
     NOMINAL_FPS,
@@ -47,7 +48,6 @@ from render.common.constants import (
     WARP_SLOW_FRACTION,
 )
 from render.common.keyhelp import draw_help
-from render.lecture import panels
 from render.synapse import hud
 from render.tissue.view import TissueView
 from sim.params.presets import Preset, load_preset
@@ -404,7 +404,7 @@ class TissueMode:
         card = app.card_text()  # the tour's, or the one saying that the scale changed
         if card is not None:  # under the tissue, not over it (the synapse's layout is untouched)
             m = int(8 * fonts.scale)
-            h = min(panels.banner_height(fonts, body.w - 2 * m, *card), body.h // 2)
+            h = min(banner.banner_height(fonts, body.w - 2 * m, *card), body.h // 2)
             body.h -= h + m
             out["card"] = pygame.Rect(body.x + m, body.bottom, body.w - 2 * m, h)
         self.card_shown = card
@@ -438,7 +438,7 @@ class TissueMode:
         self.view.pace = self.pace
         self.view.draw(surface, boxes["body"], self.model)
         if "card" in boxes:
-            panels.draw_banner(surface, boxes["card"], th, fonts, *self.card_shown)
+            banner.draw_banner(surface, boxes["card"], th, fonts, *self.card_shown)
         toast = app.toast
         if toast and app.play.screen_time_s - toast[1] < TOAST_S:
             zone = pygame.Rect(strip.centerx, strip.y, strip.w // 2, strip.h)  # off the clock

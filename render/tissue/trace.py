@@ -18,9 +18,9 @@ from __future__ import annotations
 import numpy as np
 import pygame
 
+from render.common.banner import wrap_text
 from render.common.colors import Theme, mix
 from render.common.text import Fonts, nice_125, nice_ceil
-from render.lecture.panels import wrap_text
 from sim.params.tissue import AMBIENT_RANGE_NM
 from sim.tissue.model import COLUMN_NAMES, Tissue
 

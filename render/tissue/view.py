@@ -29,9 +29,9 @@ import math
 import numpy as np
 import pygame
 
+from render.common.banner import wrap_text
 from render.common.colors import OI_BLUE, OI_SKY, OI_WHITE, OI_YELLOW, Theme, mix, theme
 from render.common.text import Fonts, nice_125
-from render.lecture.panels import wrap_text
 from render.tissue import trace as tissue_trace
 from sim.params.tissue import AMBIENT_RANGE_NM
 from sim.tissue.model import Tissue

@@ -14,11 +14,11 @@ from typing import Any
 import numpy as np
 import pygame
 
+from render.common.banner import banner_height
 from render.common.colors import theme as get_theme
 from render.common.constants import REFERENCE_SIZE_PX, ZOOM_STEP
 from render.common.text import Fonts
 from render.common.widgets import Widget
-from render.lecture.panels import banner_height
 from render.synapse.view import View
 
 BAR_MIN_SCALE = 0.8

@@ -25,11 +25,11 @@ from typing import Any
 import numpy as np
 import pygame
 
+from render.common.legend import draw_legend, legend_height
 from render.common.plots import Series, draw_plot
 from render.common.text import fmt_duration_us, fmt_time_us, nice_ceil
 from render.lecture.treatment_chart import chart_height, draw_treatment
 from render.synapse import hud
-from render.synapse.legend import draw_legend, legend_height
 from sim.synapse import states as S
 
 LOG_FLOOR_UM = 1.0

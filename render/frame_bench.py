@@ -3,7 +3,7 @@
 A printed figure, never a timed test. Runs under ``SDL_VIDEODRIVER=dummy``
 (set here if no driver is chosen), so it needs no display::
 
-    python -m render.media.bench
+    python -m render.frame_bench
 """
 
 from __future__ import annotations
