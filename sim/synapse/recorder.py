@@ -24,14 +24,36 @@ pairwise sums).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import IO, TYPE_CHECKING
+from typing import IO, Protocol
 
 import numpy as np
 
 from sim.synapse import states as S
+from sim.synapse.pool import FreePool
 
-if TYPE_CHECKING:
-    from sim.synapse.model import Synapse
+
+class Synapse(Protocol):
+    """What the recorder reads from a :class:`sim.synapse.model.Synapse`."""
+
+    state_counts: np.ndarray
+    counters: dict[str, int]
+    free: FreePool
+    autoreceptor_signal: float
+    blockade: float
+    spike_log: list[tuple[float, int, float]]
+
+    @property
+    def time_ms(self) -> float:
+        """Simulated time, ms."""
+
+    def free_in_cleft(self) -> int:
+        """Free molecules inside the synaptic disc."""
+
+    def cleft_concentration_uM(self) -> float:
+        """Free 5-HT concentration in the cleft disc, uM."""
+
+    def occupancy(self, site_kind: int) -> float:
+        """Fraction of the sites of one kind that hold a molecule."""
 
 
 def _state(code: int) -> Callable[[Synapse], float]:
