@@ -187,9 +187,6 @@ MOUSE_HELP: tuple[tuple[str, str], ...] = (
 )
 """Mouse hints shown under the key table in the help overlay."""
 
-RESERVED_KEYS: tuple[int, ...] = ()
-"""Keys kept free for a later issue (none: issue 4 bound the last ones)."""
-
 _MOD_MASK = SHIFT | CTRL
 
 

@@ -227,8 +227,8 @@ def day_plan(rate_hz: float, window_ms: float, tonic: bool = True) -> DayPlan:
         return DayPlan(window_ms, window_ms, -1.0)
     isi_ms = 1000.0 / rate_hz
     whole = math.floor(window_ms / isi_ms + 1e-9)
-    if whole >= 1:
-        run = whole * isi_ms
+    if whole >= 1:  # the 1e-9 absorbs rounding; the run never exceeds the window
+        run = min(whole * isi_ms, window_ms)
         return DayPlan(run, run, 0.0)
     return DayPlan(window_ms, isi_ms, 0.0)
 
