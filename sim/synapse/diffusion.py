@@ -22,12 +22,24 @@ Steps 1-3 are one tight loop over all free molecules, which lists the few
 rows that crossed a membrane or left the sheet; step 4 walks that list in
 row order. Captured and lost rows are then removed from the pool in
 descending order, each hole filled from the tail. Molecules let go are
-appended and move from the next step on. The result depends only on the state and the random stream, never
-on how many steps one call runs (so not on the frame rate).
+appended and move from the next step on. The result depends only on the
+state and the random stream, never on how many steps one call runs (so not
+on the frame rate).
 
-:func:`advance_nogil` enters the kernel without the GIL: it touches only the
-arrays it is given, so two models (compare mode) can advance on two threads
-at once; one model must never be advanced from two threads at the same time.
+With ``release_gil``, :func:`advance` enters the kernel without the GIL: it
+touches only the arrays it is given, so two models (compare mode) can
+advance on two threads at once; one model must never be advanced from two
+threads at the same time.
+
+The inputs come in named groups (:class:`Cleft`, :class:`Lattice`,
+:class:`FreeRows`, :class:`Books`, :class:`SiteRates`, :class:`SiteOccupancy`,
+:class:`Outputs`, :class:`Watch`), each field documented with its unit;
+:func:`advance` spreads them over the compiled body's parameters, which are
+the groups' fields in order. The groups stay on the Python side because
+numba's dispatcher types named tuples slowly: a call with 40 arrays took
+8.6 us as 40 arguments and 28 us as five named tuples of 8 (``timeit``,
+best of 7, on the 2-core development machine), which would double the cost
+of a single ``step()`` at 1,000 molecules.
 
 Molecules carried inward are listed in ``taken`` (their state is already
 ``CYTOSOL``); the caller gives them a place in the terminal. Events of the
@@ -39,6 +51,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit, uint64
@@ -68,6 +81,123 @@ EVENT_TEXT = (
     "lost at the edge of the sheet",
 )
 """Text of the tracked molecule's events, indexed by the kernel's event code."""
+
+
+class Cleft(NamedTuple):
+    """The space the molecules move in and the size of their steps."""
+
+    width_nm: float
+    """Membrane to membrane (presynaptic z = 0, postsynaptic z = width), nm."""
+    outer_radius_nm: float
+    """Radius of the extracellular sheet, nm."""
+    absorbing: bool
+    """The outer edge removes molecules (else it mirrors them back)."""
+    step_table_nm: np.ndarray
+    """float32[65536]: normal deviates of standard deviation sqrt(2 D dt), nm."""
+    unbind_offset_nm: float
+    """A molecule let go starts this far off its membrane, nm."""
+    dt_us: float
+    """The time step, us."""
+
+
+class Lattice(NamedTuple):
+    """The membrane tiles: which site owns the tile a crossing lands in."""
+
+    grid_flat: np.ndarray
+    """int64, (2, side, side) flattened: site id per plane, row, column; ``n_sites`` if none."""
+    grid_side: int
+    """Tiles per row, including one padding tile."""
+    half_extent_nm: float
+    """The lattice spans [-half, half) nm in x and y."""
+    inv_tile_per_nm: float
+    """1 / tile side, 1/nm."""
+
+
+class FreeRows(NamedTuple):
+    """The dense block of free molecules (:class:`sim.synapse.pool.FreePool`), rows ``[0, n_free)``."""
+
+    ids: np.ndarray
+    """int64: molecule id of each row."""
+    xyz_nm: np.ndarray
+    """float32, (3, capacity): x, y, z of each row, nm."""
+
+
+class Books(NamedTuple):
+    """Every molecule's state and the counts of each state."""
+
+    state: np.ndarray
+    """int8 per molecule id (:mod:`sim.synapse.states`)."""
+    site: np.ndarray
+    """int64 per molecule id: the site holding it, -1 if none."""
+    state_counts: np.ndarray
+    """int64 per state: molecules in it."""
+
+
+class SiteRates(NamedTuple):
+    """What each site is and how it reacts (fixed for the life of a model); arrays by site id."""
+
+    kind: np.ndarray
+    """int8: SITE_RECEPTOR, SITE_AUTORECEPTOR or SITE_SERT."""
+    plane: np.ndarray
+    """int8: PLANE_PRE (z = 0) or PLANE_POST (z = width)."""
+    x_nm: np.ndarray
+    """float32: tile-centre x, nm."""
+    y_nm: np.ndarray
+    """float32: tile-centre y, nm."""
+    state_of_kind: np.ndarray
+    """int8 per site kind: the state of a molecule it holds."""
+    p_capture: np.ndarray
+    """float64: per-crossing capture probability (Andrews 2009)."""
+    log1m_p_leave: np.ndarray
+    """float64: log(1 - per-step leave probability), 0 if it never lets go."""
+    frac_inward: np.ndarray
+    """float64: chance a SERT cycle ends inward, kcat/(kcat + koff); 0 for receptors."""
+
+
+class SiteOccupancy(NamedTuple):
+    """Which sites hold a molecule and until when; arrays by site id (:class:`sim.synapse.sites.SiteTable`)."""
+
+    p_now: np.ndarray
+    """float64 (n_sites + 1): capture probability now, 0 while occupied or blocked."""
+    blocked: np.ndarray
+    """bool: drug-occupied SERT."""
+    occupant: np.ndarray
+    """int64: molecule held, -1 if free."""
+    leave_step: np.ndarray
+    """int64: step index at which the occupant leaves (NEVER if none)."""
+    inward: np.ndarray
+    """bool: the current SERT cycle ends inward."""
+    occupied: np.ndarray
+    """int64: dense list of occupied sites, first ``n_occupied`` entries."""
+    slot: np.ndarray
+    """int64: each site's index in ``occupied``, -1 if free."""
+
+
+class Outputs(NamedTuple):
+    """What a call reports, and its scratch."""
+
+    counts: np.ndarray
+    """int64 per :data:`COUNTER_NAMES`: events in this call (the caller zeroes it)."""
+    taken: np.ndarray
+    """int64: molecules carried into the terminal (room for n_free + n_occupied)."""
+    events: np.ndarray
+    """int64 scratch: crossings of one step (room for n_free + n_occupied)."""
+
+
+class Watch(NamedTuple):
+    """What is followed: one molecule's events and the first postsynaptic hits."""
+
+    tracked_id: int
+    """The followed molecule, -1 if none."""
+    log_step: np.ndarray
+    """int64: step index of each logged event."""
+    log_code: np.ndarray
+    """int64: :data:`EVENT_TEXT` index of each logged event."""
+    record_first_hits: bool
+    """Fill ``first_post_hit_us``."""
+    first_post_hit_us: np.ndarray
+    """float64 per molecule id: time of the first crossing to the postsynaptic membrane, us."""
+
 
 _C_SERT_UNBIND, _C_LOST, _C_TAKEN = 3, 4, 5
 _E_LET_GO, _E_INWARD, _E_LOST = 3, 6, 7
@@ -101,25 +231,23 @@ def _earliest_leave(occupied, leave_step, n_occ):
 
 
 @njit(cache=True)
-def advance(
-    n_steps, step0, w, r_out, absorbing,
-    ids, xyz, n_free, state, site, state_counts, counts, table, rng, events,
-    grid_flat, grid_side, half, inv_tile,
-    kind, plane, sx, sy, state_of_kind,
-    p_now, p_capture, blocked, log1m_p_leave, frac_inward,
-    occupant, leave_step, inward, occupied, slot, n_occ, unbind_off,
-    taken, n_taken, tracked, log_step, log_code, n_log,
-    first_hit, record_first, dt_us,
+def _advance(
+    n_steps, step0, n_free, n_occ, rng,
+    width_nm, outer_radius_nm, absorbing, step_table_nm, unbind_offset_nm, dt_us,
+    grid_flat, grid_side, half_extent_nm, inv_tile_per_nm,
+    ids, xyz_nm,
+    state, site, state_counts,
+    kind, plane, x_nm, y_nm, state_of_kind, p_capture, log1m_p_leave, frac_inward,
+    p_now, blocked, occupant, leave_step, inward, occupied, slot,
+    counts, taken, events,
+    tracked_id, log_step, log_code, record_first_hits, first_post_hit_us,
 ):  # fmt: skip
-    """Advance ``n_steps`` steps from step index ``step0`` (see the module doc).
-
-    Returns the new (n_free, n_occupied, n_taken, n_log). The caller must
-    give ``ids``/``xyz``, ``events`` and ``taken`` room for
-    ``n_free + n_occupied`` rows.
-    """
-    w32 = np.float32(w)
-    r_out2 = np.float32(r_out * r_out)
-    two_r = np.float32(2.0 * r_out)
+    """The compiled body of :func:`advance`: the groups' fields as parameters, in order."""
+    n_taken = 0
+    n_log = 0
+    w32 = np.float32(width_nm)
+    r_out2 = np.float32(outer_radius_nm * outer_radius_nm)
+    two_r = np.float32(2.0 * outer_radius_nm)
     zero = np.float32(0.0)
     s0, s1, s2, s3 = rng[0], rng[1], rng[2], rng[3]
     next_leave = _earliest_leave(occupied, leave_step, n_occ)
@@ -129,11 +257,11 @@ def advance(
         n_ev = 0
         for i in range(n_free):
             bits, s0, s1, s2, s3 = step_state(s0, s1, s2, s3)
-            x = xyz[0, i] + table[np.int64(bits & _MASK16)]
-            y = xyz[1, i] + table[np.int64((bits >> uint64(16)) & _MASK16)]
-            z = xyz[2, i] + table[np.int64((bits >> uint64(32)) & _MASK16)]
+            x = xyz_nm[0, i] + step_table_nm[np.int64(bits & _MASK16)]
+            y = xyz_nm[1, i] + step_table_nm[np.int64((bits >> uint64(16)) & _MASK16)]
+            z = xyz_nm[2, i] + step_table_nm[np.int64((bits >> uint64(32)) & _MASK16)]
             # Branchless mirror at both membranes (crossings are ~13% of steps and
-            # unpredictable): w - |w - |z|| reflects once at each wall.
+            # unpredictable): width_nm - |width_nm - |z|| reflects once at each wall.
             below = z < zero
             above = z > w32
             z = w32 - abs(w32 - abs(z))
@@ -151,9 +279,9 @@ def advance(
                     scale = max(two_r - r, zero) / r
                     x = x * scale
                     y = y * scale
-            xyz[0, i] = x
-            xyz[1, i] = y
-            xyz[2, i] = z
+            xyz_nm[0, i] = x
+            xyz_nm[1, i] = y
+            xyz_nm[2, i] = z
             events[n_ev] = 4 * i + code
             n_ev += flag
         # Pass 2: first hits, losses and capture tests, in row order.
@@ -162,19 +290,19 @@ def advance(
             i = events[e] >> 2
             code = events[e] & 3
             mol = ids[i]
-            if code == 1 and record_first and np.isnan(first_hit[mol]):
-                first_hit[mol] = (step + 1) * dt_us
+            if code == 1 and record_first_hits and np.isnan(first_post_hit_us[mol]):
+                first_post_hit_us[mol] = (step + 1) * dt_us
             if code == 2:
                 state[mol] = S.LOST
                 state_counts[S.FREE] -= 1
                 state_counts[S.LOST] += 1
                 counts[_C_LOST] += 1
-                n_log = _log(tracked, mol, step, _E_LOST, log_step, log_code, n_log)
+                n_log = _log(tracked_id, mol, step, _E_LOST, log_step, log_code, n_log)
                 events[n_gone] = i
                 n_gone += 1
                 continue
-            ix = np.int64((xyz[0, i] + half) * inv_tile)
-            iy = np.int64((xyz[1, i] + half) * inv_tile)
+            ix = np.int64((xyz_nm[0, i] + half_extent_nm) * inv_tile_per_nm)
+            iy = np.int64((xyz_nm[1, i] + half_extent_nm) * inv_tile_per_nm)
             sid = grid_flat[(code * grid_side + iy) * grid_side + ix]
             pc = p_now[sid]
             if pc <= 0.0:
@@ -191,7 +319,7 @@ def advance(
             state_counts[S.FREE] -= 1
             state_counts[new_state] += 1
             counts[k] += 1
-            n_log = _log(tracked, mol, step, k, log_step, log_code, n_log)
+            n_log = _log(tracked_id, mol, step, k, log_step, log_code, n_log)
             n_occ = bind(
                 sid, mol, step, word_to_uniform(u_dwell), word_to_uniform(u_inward),
                 occupant, leave_step, inward, occupied, slot, n_occ,
@@ -205,9 +333,9 @@ def advance(
             i = events[g]
             n_free -= 1
             ids[i] = ids[n_free]
-            xyz[0, i] = xyz[0, n_free]
-            xyz[1, i] = xyz[1, n_free]
-            xyz[2, i] = xyz[2, n_free]
+            xyz_nm[0, i] = xyz_nm[0, n_free]
+            xyz_nm[1, i] = xyz_nm[1, n_free]
+            xyz_nm[2, i] = xyz_nm[2, n_free]
         # Sites whose dwell ends now let go (the occupied list shrinks in place).
         if step < next_leave:
             continue
@@ -231,18 +359,18 @@ def advance(
                 counts[_C_TAKEN] += 1
                 taken[n_taken] = mol
                 n_taken += 1
-                n_log = _log(tracked, mol, step, _E_INWARD, log_step, log_code, n_log)
+                n_log = _log(tracked_id, mol, step, _E_INWARD, log_step, log_code, n_log)
             else:
                 state[mol] = S.FREE
                 state_counts[S.FREE] += 1
                 if kind[sid] == 2:
                     counts[_C_SERT_UNBIND] += 1
                 code = _E_LET_GO + kind[sid]
-                n_log = _log(tracked, mol, step, code, log_step, log_code, n_log)
+                n_log = _log(tracked_id, mol, step, code, log_step, log_code, n_log)
                 ids[n_free] = mol
-                xyz[0, n_free] = sx[sid]
-                xyz[1, n_free] = sy[sid]
-                xyz[2, n_free] = unbind_off if plane[sid] == 0 else w32 - unbind_off
+                xyz_nm[0, n_free] = x_nm[sid]
+                xyz_nm[1, n_free] = y_nm[sid]
+                xyz_nm[2, n_free] = unbind_offset_nm if plane[sid] == 0 else w32 - unbind_offset_nm
                 n_free += 1
         next_leave = _earliest_leave(occupied, leave_step, n_occ)
     rng[0], rng[1], rng[2], rng[3] = s0, s1, s2, s3
@@ -250,15 +378,54 @@ def advance(
 
 
 @njit(cache=True, nogil=True)
-def advance_nogil(*args):
-    """:func:`advance` (the same arguments), entered without the GIL, for a thread of its own.
+def _advance_nogil(*args):
+    """:func:`_advance` (the same arguments), entered without the GIL, for a thread of its own.
 
     Compiling the kernel's own body with ``nogil`` made it ~65% slower per
     molecule-step (measured: 4.4 against 7.5 ns at 10k molecules), so the
-    body stays compiled as :func:`advance` and only this entry point lets
+    body stays compiled as :func:`_advance` and only this entry point lets
     the GIL go; the numbers are the same.
     """
-    return advance(*args)
+    return _advance(*args)
+
+
+GROUPS = (Cleft, Lattice, FreeRows, Books, SiteRates, SiteOccupancy, Outputs, Watch)
+"""The groups :func:`advance` takes, in the order of the compiled body's parameters."""
+
+
+def advance(
+    n_steps: int,
+    step0: int,
+    n_free: int,
+    n_occupied: int,
+    rng: np.ndarray,
+    groups: tuple[Cleft, Lattice, FreeRows, Books, SiteRates, SiteOccupancy, Outputs, Watch],
+    release_gil: bool = False,
+) -> tuple[int, int, int, int]:
+    """Advance ``n_steps`` steps from step index ``step0`` (see the module doc).
+
+    Args:
+        n_steps: whole steps to run.
+        step0: step index of the first of them.
+        n_free: rows of ``FreeRows`` in use.
+        n_occupied: entries of ``SiteOccupancy.occupied`` in use.
+        rng: the kernel's xoshiro256** state (uint64[4]), advanced in place.
+        groups: one of each of :data:`GROUPS`, in that order.
+        release_gil: enter through :func:`_advance_nogil` (other threads may
+            run meanwhile; the same numbers).
+
+    Returns:
+        The new (n_free, n_occupied, n_taken, n_log): rows of ``FreeRows``,
+        occupied sites, molecules listed in ``Outputs.taken``, events logged
+        in ``Watch.log_step``/``log_code``. ``FreeRows``, ``Outputs.events``
+        and ``Outputs.taken`` need room for ``n_free + n_occupied`` rows.
+    """
+    cleft, lattice, free, books, rates, occupancy, out, watch = groups
+    kernel = _advance_nogil if release_gil else _advance
+    return kernel(
+        n_steps, step0, n_free, n_occupied, rng,
+        *cleft, *lattice, *free, *books, *rates, *occupancy, *out, *watch,
+    )  # fmt: skip
 
 
 def announce_first_compile() -> None:
@@ -266,10 +433,10 @@ def announce_first_compile() -> None:
 
     Private numba attributes are read defensively: if they move, nothing is said.
     """
-    if advance.signatures or not sys.stderr.isatty():
+    if _advance.signatures or not sys.stderr.isatty():
         return
     try:
-        index = advance._cache._cache_file._index_path
+        index = _advance._cache._cache_file._index_path
     except AttributeError:
         return
     if not os.path.exists(index):

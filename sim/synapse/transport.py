@@ -14,7 +14,19 @@ import numpy as np
 from sim.common.rng import normal_table, seed_state
 from sim.params.synapse import Parameters
 from sim.synapse.clock import StepClock
-from sim.synapse.diffusion import COUNTER_NAMES, EVENT_TEXT, advance, advance_nogil
+from sim.synapse.diffusion import (
+    COUNTER_NAMES,
+    EVENT_TEXT,
+    Books,
+    Cleft,
+    FreeRows,
+    Lattice,
+    Outputs,
+    SiteOccupancy,
+    SiteRates,
+    Watch,
+    advance,
+)
 from sim.synapse.geometry import Sites, terminal_points_from_uniforms
 from sim.synapse.molecules import Molecules
 from sim.synapse.sites import STATE_OF_KIND, SiteTable, unbind_offset_nm
@@ -39,9 +51,9 @@ class Transport:
             depend on how the steps are grouped into kernel calls.
 
     Attributes:
-        release_gil: step through :func:`sim.synapse.diffusion.advance_nogil`,
-            which lets other threads run meanwhile (the window steps its
-            models on threads); the same numbers either way.
+        release_gil: enter the kernel without the GIL, which lets other threads
+            run meanwhile (the window steps its models on threads); the same
+            numbers either way.
     """
 
     def __init__(
@@ -62,11 +74,26 @@ class Transport:
         self._site_table = site_table
         self._kernel_rng = seed_state(kernel_seq)
         self._carry_rng = np.random.Generator(np.random.PCG64(carry_seq))
-        self._table = normal_table(sigma_nm)
-        self._absorbing = params.edge == "absorbing"
-        self._inv_tile_nm = 1.0 / sites.tile_nm
-        self._unbind_offset_nm = unbind_offset_nm(sigma_nm)
         self.release_gil = False
+        st = site_table
+        self._cleft = Cleft(
+            width_nm=params.cleft_width_nm,
+            outer_radius_nm=params.outer_radius_nm,
+            absorbing=params.edge == "absorbing",
+            step_table_nm=normal_table(sigma_nm),
+            unbind_offset_nm=unbind_offset_nm(sigma_nm),
+            dt_us=clock.dt_us,
+        )
+        self._lattice = Lattice(
+            grid_flat=st.grid_flat,
+            grid_side=st.grid_side,
+            half_extent_nm=sites.half_extent_nm,
+            inv_tile_per_nm=1.0 / sites.tile_nm,
+        )
+        self._rates = SiteRates(
+            st.kind, st.plane, st.x, st.y, STATE_OF_KIND, st.p_capture, st.log1m_p_leave,
+            st.frac_inward,
+        )  # fmt: skip
         self._log_step = np.zeros(LOG_CAPACITY, dtype=np.int64)
         self._log_code = np.zeros(LOG_CAPACITY, dtype=np.int64)
         self._kernel_counts = np.zeros(len(COUNTER_NAMES), dtype=np.int64)
@@ -74,7 +101,11 @@ class Transport:
         self._events = np.zeros(1024, dtype=np.int64)
 
     def advance(self, k: int) -> None:
-        """Diffusion, capture and site kinetics for ``k`` steps (one kernel call)."""
+        """Diffusion, capture and site kinetics for ``k`` steps (one kernel call).
+
+        The groups whose arrays can be replaced (pools and molecule arrays
+        grow, the blockade replaces ``blocked``) are rebuilt at every call.
+        """
         m, clock = self._molecules, self._clock
         pool, st = m.free, self._site_table
         room = pool.n + st.n_occupied
@@ -84,20 +115,24 @@ class Transport:
             self._events = np.zeros(2 * room, dtype=np.int64)
         counts = self._kernel_counts
         counts[:] = 0
-        p, sites = self.params, self._sites
-        kernel = advance_nogil if self.release_gil else advance
-        n_free, st.n_occupied, n_taken, n_log = kernel(
-            k, clock.step_index, p.cleft_width_nm, p.outer_radius_nm, self._absorbing,
-            pool.ids, pool.xyz, pool.n, m.state, m.site, m.state_counts, counts,
-            self._table, self._kernel_rng, self._events,
-            st.grid_flat, st.grid_side, sites.half_extent_nm, self._inv_tile_nm,
-            st.kind, st.plane, st.x, st.y, STATE_OF_KIND,
-            st.p_now, st.p_capture, st.blocked, st.log1m_p_leave, st.frac_inward,
-            st.occupant, st.leave_step, st.inward, st.occupied, st.slot, st.n_occupied,
-            self._unbind_offset_nm,
-            self._taken, 0, m.tracked_id, self._log_step, self._log_code, 0,
-            m.first_post_hit_us, m.record_first_hits, clock.dt_us,
+        groups = (
+            self._cleft,
+            self._lattice,
+            FreeRows(pool.ids, pool.xyz),
+            Books(m.state, m.site, m.state_counts),
+            self._rates,
+            SiteOccupancy(
+                st.p_now, st.blocked, st.occupant, st.leave_step, st.inward, st.occupied, st.slot
+            ),
+            Outputs(counts, self._taken, self._events),
+            Watch(
+                m.tracked_id, self._log_step, self._log_code, m.record_first_hits,
+                m.first_post_hit_us,
+            ),
         )  # fmt: skip
+        n_free, st.n_occupied, n_taken, n_log = advance(
+            k, clock.step_index, pool.n, st.n_occupied, self._kernel_rng, groups, self.release_gil
+        )
         pool.n = n_free
         clock.step_index += k
         self._book(n_taken, n_log)

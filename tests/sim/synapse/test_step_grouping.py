@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import numpy as np
@@ -9,6 +10,7 @@ import numpy as np
 from sim import Synapse
 from sim.common.rng import fill_normal, fill_uniform, normal_table, seed_state
 from sim.params.presets import load_preset
+from sim.synapse import diffusion
 from sim.synapse import states as S
 
 
@@ -117,9 +119,17 @@ def test_long_runs_reuse_the_slots_of_degraded_molecules():
 
 
 def test_the_gil_free_entry_gives_the_same_run():
-    """The window steps through advance_nogil (threads); headless runs through advance."""
+    """The window steps through the GIL-free entry (threads); headless runs hold the GIL."""
     a, b = _lecture_model(), _lecture_model()
     b.release_gil = True
     a.run_steps(1500)
     b.run_steps(1500)
     assert _snapshot(a) == _snapshot(b)
+
+
+def test_the_kernel_takes_the_groups_fields_in_order():
+    """advance spreads its named groups over the compiled body by position: the names must agree."""
+    params = list(inspect.signature(diffusion._advance.py_func).parameters)
+    fields = [name for group in diffusion.GROUPS for name in group._fields]
+    assert params[:5] == ["n_steps", "step0", "n_free", "n_occ", "rng"]
+    assert params[5:] == fields
