@@ -1,0 +1,375 @@
+"""The README's 15-minute lecture, played through the real window loop at four layouts.
+
+P (projector layouts only: they start in the default profile and P switches),
+T, N through every tour step, T, 1, C, the slider dragged to 80%, 3, 4, 5, K,
+W W W, O, G, M, a click on a varicosity, M, H, Esc, and Esc until the window
+closes. Keys are sent as a keyboard sends them (KEYDOWN, the repeats of a key
+held past the repeat delay, KEYUP); the tour's N is held long at every other
+step, as a lecturer's press is on a busy laptop. After every action the frame
+shown is checked (see :func:`checks`); each failed check is recorded under
+the issue-15 item it covers. The lecture is played once per layout (module
+fixture) and each test below asserts one item; on failure the screenshots of
+every checked frame are written to the test's ``tmp_path``.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pygame
+import pytest
+
+import render.synapse.sidepanel as sidepanel
+from render.common.text import Fonts
+from render.lecture.tour import STEPS
+from render.synapse import hud
+from tests.lecture import FRAME_S, Lecturer, play
+
+LAYOUTS = {
+    "1280x720": ((1280, 720), False),
+    "1920x1080": ((1920, 1080), False),
+    "1280x720-projector": ((1280, 720), True),
+    "1920x1080-projector": ((1920, 1080), True),
+}
+
+CHART_SHARE = {False: 0.25, True: 0.18}
+"""Least height of each side chart's plot area, share of the window height (single, compare)."""
+
+TISSUE_SHARE = 0.5
+"""Least side of the tissue slice, share of the height the tissue view has."""
+
+NAMED = {
+    3: ("Receptors bound chart",),
+    6: ("control pane", "Free 5-HT chart", "Receptors bound chart"),
+    8: ("tissue slice", "SSRI slider"),
+    9: ("treatment chart",),
+    10: ("treatment chart",),
+}
+"""Tour step (0-based) -> the elements its card points at."""
+
+HELD_N_S = 0.7
+"""How long every other N is held, s (repeats arrive after 350 ms)."""
+
+
+# ------------------------------------------------------------------ spies
+class Seen:
+    """What the last frame drew: text (with clip), the HUD's pace, the treatment chart."""
+
+    def __init__(self) -> None:
+        self.texts: list[tuple[str, pygame.Rect, pygame.Rect]] = []
+        self.cut: list[str] = []
+        self.hud: dict = {}
+        self.treatment: pygame.Rect | None = None
+
+    def clear(self) -> None:
+        self.texts, self.cut, self.hud, self.treatment = [], [], {}, None
+
+
+SEEN = Seen()
+
+
+def install_spies(monkeypatch) -> None:
+    blit, render = Fonts.blit, Fonts.render
+
+    def spy_blit(self, surface, text, pos, *args, **kwargs):
+        rect = blit(self, surface, text, pos, *args, **kwargs)
+        SEEN.texts.append((text, rect, surface.get_clip()))
+        return rect
+
+    def spy_render(self, text, *args, **kwargs):
+        if text.endswith("…"):
+            SEEN.cut.append(text)
+        return render(self, text, *args, **kwargs)
+
+    hud_draw = hud.draw_time_hud
+
+    def spy_hud(*args, **kwargs):
+        SEEN.hud = kwargs
+        return hud_draw(*args, **kwargs)
+
+    treat = sidepanel.draw_treatment
+
+    def spy_treatment(surface, rect, *args):
+        SEEN.treatment = pygame.Rect(rect)
+        return treat(surface, rect, *args)
+
+    monkeypatch.setattr(Fonts, "blit", spy_blit)
+    monkeypatch.setattr(Fonts, "render", spy_render)
+    monkeypatch.setattr(hud, "draw_time_hud", spy_hud)
+    monkeypatch.setattr(sidepanel, "draw_treatment", spy_treatment)
+
+
+# ----------------------------------------------------------------- checks
+def elements(app) -> dict[str, pygame.Rect]:
+    """Named rectangles on screen now, px."""
+    screen = app.screen
+    out = {"control bar": screen.bar_rect, "SSRI slider": app.controls.blockade_slider.rect}
+    if app.tissue.on:
+        lay = app.tissue.layout()
+        out["tissue view"] = lay["body"]
+        if app.tissue.view is not None:
+            out["tissue slice"] = app.tissue.view.square
+        if "card" in lay:
+            out["card"] = lay["card"]
+        return out
+    out["scene"] = screen.view.rect
+    out["side panel"] = screen.side_rect
+    if app.compare.on:
+        out["control pane"] = screen.control_view.rect
+    if screen.card_rect is not None:
+        out["card"] = screen.card_rect
+    for name, r in zip(("Free 5-HT chart", "Receptors bound chart"), app.frame.side.chart_rects):
+        out[name] = r
+    if SEEN.treatment is not None and SEEN.treatment.h > 0:
+        out["treatment chart"] = SEEN.treatment
+    return out
+
+
+def check_layout(lec: Lecturer, step: str, els: dict[str, pygame.Rect]) -> None:
+    app = lec.app
+    win = pygame.Rect((0, 0), app.screen.size)
+    for name, r in els.items():
+        if r.w <= 0 or r.h <= 0 or not win.contains(r):
+            lec.fail("6 layout", step, f"{name} {r} not inside the window {win.size}")
+    blocks = ("scene", "control pane", "side panel", "control bar", "card", "tissue view")
+    present = [b for b in blocks if b in els]
+    for i, a in enumerate(present):
+        for b in present[i + 1 :]:
+            if els[a].colliderect(els[b]):
+                lec.fail("6 layout", step, f"{a} {els[a]} overlaps {b} {els[b]}")
+    if app.tissue.on:
+        body = els["tissue view"]
+        sq = els.get("tissue slice")
+        if sq is None or sq.h < TISSUE_SHARE * body.h:
+            lec.fail("6 layout", step, f"tissue slice {sq} small in a view {body.size}")
+        boxes = app.tissue.view.boxes if app.tissue.view is not None else []
+        for i, (wa, ra) in enumerate(boxes):
+            for wb, rb in boxes[i + 1 :]:
+                if ra.colliderect(rb):
+                    lec.fail("9 text", step, f"tissue view: {wa!r} overlaps {wb!r}")
+        return
+    charts = [n for n in ("Free 5-HT chart", "Receptors bound chart") if n in els]
+    if len(charts) < 2:
+        lec.fail("6 layout", step, f"side charts shown: {charts}")
+    least = CHART_SHARE[app.compare.on] * app.screen.size[1]
+    for name in charts:
+        if els[name].h < least:
+            lec.fail("6 layout", step, f"{name} {els[name].h} px tall < {least:.0f}")
+    if app.course.treatment is not None:
+        t = els.get("treatment chart")
+        if t is None:
+            lec.fail("5 treatment chart", step, "a course runs and its chart is not drawn")
+        elif any(t.colliderect(els[c]) for c in charts) or t.h < 0.12 * app.screen.size[1]:
+            lec.fail("5 treatment chart", step, f"treatment chart {t} small or on a chart")
+
+
+def check_text(lec: Lecturer, step: str) -> None:
+    win = pygame.Rect((0, 0), lec.app.screen.size)
+    for text in SEEN.cut:
+        lec.fail("9 text", step, f"cut short: {text!r}")
+    for text, rect, clip in SEEN.texts:
+        if not win.contains(rect) or not clip.contains(rect):
+            lec.fail("9 text", step, f"{text!r} at {rect} outside the window or its box {clip}")
+
+
+def check_numbers(lec: Lecturer, step: str) -> None:
+    app = lec.app
+    shown = app.controls.rate_stepper.fmt(app.model.firing_rate_hz)
+    digits = re.sub(r"[^0-9]", "", shown.split(" ")[0]).strip("0")
+    if len(digits) > 3:
+        lec.fail("11 small faults", step, f"firing rate written {shown!r}")
+    slider = app.controls.blockade_slider.get()
+    if abs(slider - app.shown_blockade) > 1e-9:
+        lec.fail("11 small faults", step, f"slider {slider} vs blockade {app.shown_blockade}")
+    eff = app.frame.side.last_effect
+    if not app.tissue.on and eff is not None and abs(eff.blockade - app.model.blockade) > 1e-9:
+        lec.fail("11 small faults", step, f"read-out {eff.blockade} vs model {app.model.blockade}")
+    h = SEEN.hud
+    if h and not app.tissue.on:
+        pace, ach = h["playback_us_per_s"], h["achieved_us_per_s"]
+        ref = h["set_us_per_s"] or pace
+        if ach is not None and not h["paused"] and ach < 0.9 * ref and ach >= pace:
+            lec.fail("8 pace line", step, f"1 s = {pace:.3g} µs above 'can't keep up: {ach:.3g}'")
+
+
+def check_tour(lec: Lecturer, step: str, els: dict[str, pygame.Rect]) -> None:
+    app = lec.app
+    if app.guide.index != lec.tour:
+        lec.fail("1 tour keys", step, f"tour on step {app.guide.index}, presses asked {lec.tour}")
+        return
+    if lec.tour is None:
+        return
+    if "card" not in els:
+        lec.fail("6 layout", step, "tour card not on screen")
+    for name in NAMED.get(lec.tour, ()):
+        if name not in els:
+            lec.fail("6 layout", step, f"the card names the {name}: not on screen")
+
+
+def checks(lec: Lecturer, step: str) -> None:
+    """Every check of the frame just shown (see the module docstring)."""
+    els = elements(lec.app)
+    check_tour(lec, step, els)
+    check_layout(lec, step, els)
+    check_text(lec, step)
+    check_numbers(lec, step)
+
+
+# ----------------------------------------------------------------- script
+def frames(lec: Lecturer, n: int):
+    for _ in range(n):
+        SEEN.clear()
+        yield FRAME_S
+
+
+def until(lec: Lecturer, done, limit_s: float):
+    """Frames until ``done()`` or ``limit_s`` of screen time; returns the screen time taken, s."""
+    t = 0.0
+    while t < limit_s and not done():
+        yield from frames(lec, 1)
+        t += FRAME_S
+    return t
+
+
+def key(lec: Lecturer, k: int, step: str, n: int = 2, hold_s: float = 0.12, mod: int = 0):
+    lec.key(k, hold_s, mod)
+    yield from frames(lec, n)
+    lec.check(step)
+
+
+def lecture(projector: bool):
+    """The recipe as a script for :func:`tests.lecture.play`."""
+
+    def script(lec: Lecturer):
+        yield from frames(lec, 2)
+        app = lec.app
+        first_ap_s = yield from until(lec, lambda: app.model.spike_log, 8.0)
+        lec.check("start")
+        if projector:
+            yield from key(lec, pygame.K_p, "P")
+            if not app.screen.projector:
+                lec.fail("projector", "P", "projector mode did not come on")
+        lec.tour = 0
+        yield from key(lec, pygame.K_t, "T: tour step 1")
+        for i in range(1, len(STEPS)):
+            lec.tour = i
+            hold = HELD_N_S if i % 2 else 0.12
+            yield from key(lec, pygame.K_n, f"N: tour step {i + 1}", hold_s=hold)
+            events = STEPS[i].get("events")
+            if events and app.guide.index == i:
+                before = len(app.model.spike_log)
+                yield from until(lec, lambda b=before: len(app.model.spike_log) > b, 4.0)
+                if len(app.model.spike_log) <= before or app.guide.index != i:
+                    lec.fail("tour events", f"step {i + 1}", "its action potential did not come")
+                lec.check(f"tour step {i + 1}: its event")
+        lec.tour = None
+        yield from key(lec, pygame.K_t, "T: tour ends")
+        limit = max(4.0, 2 * first_ap_s)
+        waited = yield from until(lec, lambda: app.model.spike_log, limit)
+        if not app.model.spike_log:
+            lec.fail("2 after the tour", "T", f"no action potential within {waited:.1f} s")
+        lec.check("after the tour")
+        yield from key(lec, pygame.K_1, "1: healthy")
+        yield from key(lec, pygame.K_c, "C: compare")
+        t = app.controls.blockade_slider.track_rect()
+        lec.click((t.left + t.w // 5, t.centery), (t.left + int(0.8 * t.w), t.centery))
+        yield from frames(lec, 2)
+        lec.check("slider to 80%")
+        if abs(app.model.blockade - 0.8) > 0.01:
+            lec.fail("slider", "80%", f"blockade {app.model.blockade}")
+        for k, name in ((pygame.K_3, "3"), (pygame.K_4, "4"), (pygame.K_5, "5")):
+            yield from key(lec, k, name, n=3)
+        for k, name in ((pygame.K_k, "K"),) + ((pygame.K_w, "W"),) * 3:
+            yield from key(lec, k, name)
+        for k, name in ((pygame.K_o, "O"), (pygame.K_g, "G"), (pygame.K_m, "M: tissue")):
+            yield from key(lec, k, name)
+        tissue = app.tissue
+        if tissue.on and tissue.view is not None and tissue.selected is not None:
+            lec.click(tissue.view.varicosity_screen(tissue.model, tissue.selected))
+            yield from frames(lec, 2)
+            lec.check("click on a varicosity")
+            if tissue.on:
+                lec.fail("tissue", "click", "the click did not zoom onto the synapse")
+        yield from key(lec, pygame.K_m, "M: back to the tissue")
+        yield from key(lec, pygame.K_h, "H: help")
+        yield from key(lec, pygame.K_ESCAPE, "Esc: help closes")
+        if not app.running:
+            lec.fail("Esc", "Esc", "Esc with the help open quit")
+            return
+        lec.key(pygame.K_ESCAPE)  # a course is open: Esc asks once more
+        yield from frames(lec, 1)
+        if not app.running:
+            lec.fail("Esc asks", "Esc", "Esc quit at once during a course")
+            return
+        lec.key(pygame.K_ESCAPE)
+        yield from frames(lec, 2)
+        lec.fail("Esc asks", "Esc", "Esc twice did not close the window")
+
+    return script
+
+
+@pytest.fixture(scope="module", params=list(LAYOUTS))
+def lecture_run(request):
+    size, projector = LAYOUTS[request.param]
+    mp = pytest.MonkeyPatch()
+    install_spies(mp)
+    t0 = time.perf_counter()
+    try:
+        played, lec = play(mp, lecture(projector), checks, size, False)
+    finally:
+        mp.undo()
+    played.wall_s = time.perf_counter() - t0
+    played.layout = request.param
+    return played
+
+
+def assert_item(played, item: str, tmp_path) -> None:
+    failures = played.failures.get(item, [])
+    if failures:
+        played.save_shots(tmp_path / played.layout)
+    assert not failures, f"{played.layout}: " + "\n".join(failures[:12])
+
+
+# ------------------------------------------------------------------ tests
+def test_the_lecture_plays_to_the_end_quickly(lecture_run):
+    assert lecture_run.exit_code == 0 and len(lecture_run.shots) > 30
+    assert lecture_run.wall_s < 25.0, f"{lecture_run.layout}: {lecture_run.wall_s:.1f} s"
+
+
+def test_tour_is_on_the_step_the_presses_asked_for(lecture_run, tmp_path):
+    assert_item(lecture_run, "1 tour keys", tmp_path)
+    assert_item(lecture_run, "tour events", tmp_path)
+
+
+def test_after_the_tour_the_synapse_fires_as_before(lecture_run, tmp_path):
+    assert_item(lecture_run, "2 after the tour", tmp_path)
+
+
+def test_treatment_chart_is_shown_during_the_course(lecture_run, tmp_path):
+    assert_item(lecture_run, "5 treatment chart", tmp_path)
+
+
+def test_every_named_element_is_on_screen_without_overlap(lecture_run, tmp_path):
+    assert_item(lecture_run, "6 layout", tmp_path)
+
+
+def test_the_pace_line_never_contradicts_itself(lecture_run, tmp_path):
+    assert_item(lecture_run, "8 pace line", tmp_path)
+
+
+def test_no_text_is_cut_or_run_together(lecture_run, tmp_path):
+    assert_item(lecture_run, "9 text", tmp_path)
+
+
+def test_numbers_agree_wherever_shown(lecture_run, tmp_path):
+    assert_item(lecture_run, "11 small faults", tmp_path)
+
+
+def test_recipe_controls_do_what_they_say(lecture_run, tmp_path):
+    for item in ("projector", "slider", "tissue", "Esc"):
+        assert_item(lecture_run, item, tmp_path)
+
+
+def test_esc_asks_once_more_during_a_course(lecture_run, tmp_path):
+    assert_item(lecture_run, "Esc asks", tmp_path)
