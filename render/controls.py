@@ -12,7 +12,7 @@ from typing import Any
 import pygame
 
 from render.common.constants import BLOCKADE_STEP
-from render.common.keys import action_for
+from render.common.keys import REPEATABLE, HeldKeys, action_for
 from render.common.text import fmt_duration_us
 from render.common.widgets import Button, Slider, Stepper, Widget
 
@@ -42,6 +42,7 @@ class Controls:
         self._drag_from: tuple[int, int] | None = None
         self._press_at: tuple[int, int] | None = None
         self._dragged = False
+        self.held = HeldKeys()
         play, screen = app.play, app.screen
         self.pause_button = Button(
             lambda: "Play" if play.paused else "Pause", play.do_toggle_pause, "Space"
@@ -136,10 +137,13 @@ class Controls:
             app.running = False
         elif t == pygame.VIDEORESIZE:
             app.screen.layout(event.size)
-        elif t == pygame.KEYDOWN:
+        elif t in (pygame.KEYDOWN, pygame.KEYUP):
+            repeat = self.held.is_repeat(event)
             action = action_for(event.key, getattr(event, "mod", 0))
-            if action is not None:
+            if t == pygame.KEYDOWN and action is not None and (not repeat or action in REPEATABLE):
                 app.do(action)
+        elif t == pygame.WINDOWFOCUSLOST:
+            self.held.clear()
         elif t in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION):
             self._mouse(event)
         elif t == pygame.MOUSEWHEEL and not app.tissue.on:

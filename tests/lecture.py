@@ -73,7 +73,9 @@ class Lecturer:
     def click(self, pos: tuple[int, int], to: tuple[int, int] | None = None) -> None:
         """A left click at ``pos`` (dragged to ``to`` before release)."""
         end = to or pos
-        pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0)))
+        pygame.event.post(
+            pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0))
+        )
         pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1))
         if to is not None:
             pygame.event.post(

@@ -14,8 +14,9 @@ SIZE = (1280, 720)
 
 
 def press(app, key: int, mod: int = 0) -> None:
-    """Post one key press and let the app handle it."""
+    """Post one key press (down, then up, as a keyboard sends it) and let the app handle it."""
     pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=mod, unicode=""))
+    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=key, mod=mod, unicode=""))
     app.pump()
 
 

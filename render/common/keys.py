@@ -226,3 +226,50 @@ TISSUE_HELP: tuple[tuple[str, str], ...] = (
     ("M", "from the synapse back out to the tissue (its clock continues)"),
 )
 """(keys, what they do) in the tissue view."""
+
+
+REPEATABLE: frozenset[str] = frozenset(
+    {
+        "step",
+        "speed_up",
+        "speed_down",
+        "blockade_up",
+        "blockade_down",
+        "rate_up",
+        "rate_down",
+        "zoom_in",
+        "zoom_out",
+        "pan_left",
+        "pan_right",
+        "pan_up",
+        "pan_down",
+    }
+)
+"""Actions a held key repeats (a value or the camera moves on); every other acts once per press."""
+
+
+class HeldKeys:
+    """Tells a key's first KEYDOWN from the repeats that arrive while it is held.
+
+    A KEYDOWN for a key already down (no KEYUP since) is a repeat: the window's
+    auto-repeat, or a press the lecturer held while a slow step was being set
+    up. Two presses queued together (down, up, down, up) are two presses.
+    """
+
+    def __init__(self) -> None:
+        self._down: set[int] = set()
+
+    def is_repeat(self, event) -> bool:
+        """Note ``event`` (KEYDOWN or KEYUP); True for a KEYDOWN of a key already held."""
+        if event.type == pygame.KEYUP:
+            self._down.discard(event.key)
+            return False
+        if event.type != pygame.KEYDOWN:
+            return False
+        repeat = event.key in self._down or bool(getattr(event, "repeat", 0))
+        self._down.add(event.key)
+        return repeat
+
+    def clear(self) -> None:
+        """Forget every held key (the window lost the keyboard focus: no KEYUP will come)."""
+        self._down.clear()

@@ -93,7 +93,9 @@ def draw_time_hud(
     The achieved speed is shown only when it falls below 90% of the set one;
     ``warp`` says whether the pace is the time-warp's (changing) or fixed;
     ``set_us_per_s`` is the set pace averaged over the same second as the
-    achieved one (default: ``playback_us_per_s``).
+    achieved one: when an achieved pace is given, the pace line shows it, so
+    the two lines compare like with like (never "1 s = 31 µs" above "can't
+    keep up: 44 µs only" while the warp changes the pace).
     Returns the rectangle the block covers, px.
     """
     r = view.rect
@@ -106,9 +108,12 @@ def draw_time_hud(
     drawn.append(
         fonts.blit(surface, clock, (x, drawn[-1].bottom + gap), "huge", theme.text, box=box)
     )
+    # One number for the pace: with a measured achieved pace, the set pace averaged over the
+    # same second (the warning compares the two), else the pace now.
+    pace = set_us_per_s if (achieved_us_per_s is not None and set_us_per_s) else playback_us_per_s
     text = (
         f"{'time-warp' if warp else 'fixed speed'}: 1 s on screen = "
-        f"{fmt_duration_us(playback_us_per_s)} simulated"
+        f"{fmt_duration_us(pace)} simulated"
     )
     drawn.append(
         fonts.blit(surface, text, (x, drawn[-1].bottom + gap), "normal", theme.text, box=box)
@@ -117,9 +122,7 @@ def draw_time_hud(
     if paused:
         msg = f"PAUSED  (Space plays, Right arrow steps {dt_ns:g} ns)"
         drawn.append(fonts.blit(surface, msg, (x, y), "big", theme.warn, box=box))
-    elif achieved_us_per_s is not None and achieved_us_per_s < 0.9 * (
-        set_us_per_s or playback_us_per_s
-    ):
+    elif achieved_us_per_s is not None and achieved_us_per_s < 0.9 * pace:
         msg = f"CPU can't keep up: 1 s on screen = {fmt_duration_us(achieved_us_per_s)} only"
         drawn.append(fonts.blit(surface, msg, (x, y), "normal", theme.warn, box=box))
     return drawn[0].unionall(drawn[1:])

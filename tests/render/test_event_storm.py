@@ -110,8 +110,10 @@ def storm(out_dir: Path, seed: int, n_frames: int) -> dict:
     stats = {"max_workers": 0, "peak_rss_mb": 0.0, "max_frame_s": 0.0, "stops_s": []}
 
     def frame(events=()) -> None:
-        for ev in events:
+        for ev in events:  # each key pressed and let go, as a keyboard sends it
             pygame.event.post(ev)
+            if ev.type == pygame.KEYDOWN:
+                pygame.event.post(pygame.event.Event(pygame.KEYUP, key=ev.key, mod=ev.mod))
         t0 = time.perf_counter()
         app.pump()
         app.running = True  # a stray quit must not end the storm

@@ -1,0 +1,93 @@
+"""Issue 15's items one by one, each through the code path a lecturer's press takes.
+
+The whole lecture is in tests/test_lecture.py; these tests pin each fix down
+on its own, small and fast.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pygame
+import pytest
+
+from render.common.colors import theme
+from render.common.text import Fonts
+from render.synapse import hud
+from render.synapse.view import View
+from tests.window import SIZE
+
+
+def written(monkeypatch) -> list[str]:
+    """Every string drawn through Fonts.blit from now on."""
+    texts: list[str] = []
+    blit = Fonts.blit
+
+    def spy(self, surface, text, *args, **kwargs):
+        texts.append(text)
+        return blit(self, surface, text, *args, **kwargs)
+
+    monkeypatch.setattr(Fonts, "blit", spy)
+    return texts
+
+
+def us_in(text: str) -> float:
+    value, unit = re.search(r"= ([0-9.]+) (ns|µs|ms)", text).groups()
+    return float(value) * {"ns": 1e-3, "µs": 1.0, "ms": 1e3}[unit]
+
+
+# ------------------------------------------------------------ 8: pace line
+@pytest.mark.parametrize("now, averaged, achieved", [(31.2, 60.0, 43.7), (500.0, 40.0, 20.0)])
+def test_pace_line_and_cpu_warning_compare_like_with_like(
+    screen, monkeypatch, now, averaged, achieved
+):
+    """The set pace shown is the one the warning compares with: never below the achieved."""
+    texts = written(monkeypatch)
+    view = View(20.0, 250.0, 600.0, pygame.Rect((0, 0), SIZE))
+    hud.draw_time_hud(
+        screen,
+        view,
+        theme(False),
+        Fonts(1.0),
+        title="t",
+        time_us=10.0,
+        playback_us_per_s=now,
+        achieved_us_per_s=achieved,
+        paused=False,
+        dt_ns=10.0,
+        warp=True,
+        set_us_per_s=averaged,
+    )
+    pace = us_in(next(t for t in texts if "simulated" in t))
+    warning = [t for t in texts if "keep up" in t]
+    assert warning, texts  # achieved below 90% of the averaged set pace
+    assert us_in(warning[0]) < 0.9 * pace
+
+
+# -------------------------------------------------------- 1: tour keys once
+def keyboard(key: int, hold_s: float) -> list[pygame.event.Event]:
+    """A press held ``hold_s`` as the window's keyboard sends it (repeat 350 ms, then 45 ms)."""
+    down = pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode="")
+    repeats = [down] * max(0, int((hold_s - 0.350) / 0.045) + 1) if hold_s > 0.350 else []
+    return [down, *repeats, pygame.event.Event(pygame.KEYUP, key=key, mod=0)]
+
+
+def test_tour_keys_act_once_per_press_held_or_queued(screen):
+    from render.app import App
+    from sim.params.presets import load_preset
+
+    app = App(load_preset("default"), size=SIZE, scripted=True)
+    for ev in keyboard(pygame.K_t, 0.8):
+        app.handle_event(ev)
+    assert app.guide.index == 0
+    for ev in keyboard(pygame.K_n, 0.7):  # held 0.7 s: 9 repeats arrive
+        app.handle_event(ev)
+    assert app.guide.index == 1
+    for ev in keyboard(pygame.K_n, 0.1) + keyboard(pygame.K_n, 0.5):  # queued during set-up
+        app.handle_event(ev)
+    assert app.guide.index == 3
+    b = app.model.blockade
+    for ev in keyboard(pygame.K_UP, 0.5):  # a value key still repeats while held
+        app.handle_event(ev)
+    assert app.model.blockade > b + 0.05
+    app.close()
