@@ -48,7 +48,7 @@ from render.common.constants import (
 from render.common.keys import PRESET_KEYS
 from render.common.plots import plot_window_us
 from render.controls import Controls
-from render.display import display_problem, quiet_stderr, scripted_driver
+from render.display import display_problem, driver_problem, quiet_stderr, scripted_driver
 from render.frame import FrameDrawer
 from render.lecture.course import Course
 from render.lecture.follow import FollowRoom
@@ -705,6 +705,9 @@ def run_app(
         try:
             with quiet_stderr():
                 pygame.display.init()
+                hidden = None if scripted else driver_problem(pygame.display.get_driver())
+                if hidden is not None:
+                    raise ValueError(hidden)
                 pygame.font.init()
                 screen = _set_mode(tuple(size), fullscreen)
             pygame.display.set_caption(WINDOW_TITLE)

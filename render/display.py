@@ -4,6 +4,11 @@
   BSDs) and no ``SDL_VIDEODRIVER`` chosen, the window would run invisibly on
   SDL's offscreen fallback until killed: :func:`display_problem` says so in
   one line instead (``run_app`` turns it into a ValueError, exit code 2).
+* With a display named but not reachable (``DISPLAY=:99`` and no server
+  there), SDL falls back to its ``offscreen`` driver and the window would
+  run unseen at full CPU: :func:`driver_problem` says so in one line once
+  pygame's display is initialised (``run_app`` exits with code 2 before the
+  model is built, within a few seconds).
 * Scripted runs (``--frames``) never show a window: :func:`scripted_driver`
   selects SDL's ``dummy`` driver for them (pixels are drawn exactly the same).
 * SDL and its back ends print to the process's stderr while a display is
@@ -40,6 +45,26 @@ def display_problem(
         "no display to open the window on (DISPLAY and WAYLAND_DISPLAY are not set); "
         "run it on a desktop, or use --frames N --screenshot PATH (no window needed), "
         "or choose a driver with SDL_VIDEODRIVER"
+    )
+
+
+HIDDEN_DRIVERS = ("offscreen", "dummy", "evdev", "kmsdrm")
+"""SDL video drivers that show no desktop window (KMS/DRM and evdev only on a bare console)."""
+
+
+def driver_problem(driver: str, env: Mapping[str, str] | None = None) -> str | None:
+    """Why the display SDL opened shows no window, in one line, or None if it does.
+
+    ``driver`` is ``pygame.display.get_driver()`` after ``pygame.display.init()``;
+    a driver chosen by hand (``SDL_VIDEODRIVER``) is taken as meant.
+    """
+    env = os.environ if env is None else env
+    if env.get("SDL_VIDEODRIVER") or driver not in HIDDEN_DRIVERS:
+        return None
+    named = env.get("DISPLAY") or env.get("WAYLAND_DISPLAY") or "none"
+    return (
+        f"cannot reach the display {named!r} (SDL fell back to its {driver} driver, which shows "
+        "no window); check DISPLAY, or use --frames N --screenshot PATH (no window needed)"
     )
 
 

@@ -91,3 +91,32 @@ def test_tour_keys_act_once_per_press_held_or_queued(screen):
         app.handle_event(ev)
     assert app.model.blockade > b + 0.05
     app.close()
+
+
+# ---------------------------------------------------- 3: no window, no run
+@pytest.mark.parametrize("display", [None, ":65431"])  # none, and one nobody serves
+def test_no_window_means_one_line_and_exit_2_within_5_s(display):
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if k not in ("SDL_VIDEODRIVER", "WAYLAND_DISPLAY")}
+    env.pop("DISPLAY", None)
+    if display is not None:
+        env["DISPLAY"] = display
+    root = Path(__file__).resolve().parent.parent
+    t0 = time.perf_counter()
+    run = subprocess.run(
+        [sys.executable, "main.py", "--quit-after", "30"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    took = time.perf_counter() - t0
+    assert run.returncode == 2, run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1 and "display" in run.stderr
+    assert took < 5.0
