@@ -15,8 +15,9 @@ molecules, in this order within each step:
 4. a molecule that crossed a membrane inside the tile of a free, unblocked
    site is captured with the site's per-crossing probability (Andrews 2009,
    :mod:`sim.synapse.capture`); the site draws its dwell time at once;
-5. every site whose dwell ends at this step lets go: back into the cleft,
-   0.63 step lengths off its membrane, or (SERT, inward) into the terminal.
+5. every site whose dwell ends at this step lets go: back into the cleft, at
+   a place drawn from where captured molecules come from (:func:`_release_offset`),
+   or (SERT, inward) into the terminal.
 
 Steps 1-3 are one tight loop over all free molecules, which lists the few
 rows that crossed a membrane or left the sheet; step 4 walks that list in
@@ -94,8 +95,8 @@ class Cleft(NamedTuple):
     """The outer edge removes molecules (else it mirrors them back)."""
     step_table_nm: np.ndarray
     """float32[65536]: normal deviates of standard deviation sqrt(2 D dt), nm."""
-    unbind_offset_nm: float
-    """A molecule let go starts this far off its membrane, nm."""
+    step_sd_nm: float
+    """sqrt(2 D dt), nm: sets where a molecule let go starts (:func:`_release_offset`)."""
     dt_us: float
     """The time step, us."""
 
@@ -202,6 +203,7 @@ class Watch(NamedTuple):
 _C_SERT_UNBIND, _C_LOST, _C_TAKEN = 3, 4, 5
 _E_LET_GO, _E_INWARD, _E_LOST = 3, 6, 7
 _MASK16 = uint64(0xFFFF)
+_MASK32 = uint64(0xFFFFFFFF)
 
 
 @njit(cache=True)
@@ -221,6 +223,32 @@ def _fold(z, w):
     return np.float32(period - z if z > w else z)
 
 
+@njit(cache=True, inline="always")
+def _release_offset(lat, dep, table, tile, sigma):
+    """Where a let-go molecule starts, from two random words: (dx, dy) from the site's centre, depth.
+
+    Detailed balance (science.md 4.3): a molecule is captured from the place
+    it stood before its crossing step, so a released one is put at such a
+    place, drawn from the same law. For molecules uniform in the cleft that
+    law is: lateral, the crossing point (uniform over the tile) minus the
+    step's lateral part (normal, ``sigma`` per axis); depth x with density
+    proportional to Phi(-x/sigma), i.e. x = U * sigma * R with U uniform and
+    R Rayleigh (a uniform point below a crossing step of length R*sigma).
+    Its mean is 0.6267 sigma (the fixed offset used before). The uniform
+    profile is then stationary under capture, reflection and release, so
+    the bound fraction is exactly C/(C + Kd) when the per-crossing
+    probability is kappa*sqrt(pi*dt/D) (:class:`sim.synapse.sites.SiteTable`).
+    """
+    ux = ((lat & _MASK16) + 0.5) / 65536.0
+    uy = (((lat >> uint64(16)) & _MASK16) + 0.5) / 65536.0
+    dx = (ux - 0.5) * tile + table[np.int64((lat >> uint64(32)) & _MASK16)]
+    dy = (uy - 0.5) * tile + table[np.int64((lat >> uint64(48)) & _MASK16)]
+    u = ((dep & _MASK32) + 0.5) / 4294967296.0
+    v = ((dep >> uint64(32)) + 0.5) / 4294967296.0
+    depth = u * sigma * np.sqrt(-2.0 * np.log(v))
+    return dx, dy, depth
+
+
 @njit(cache=True)
 def _earliest_leave(occupied, leave_step, n_occ):
     """The first step at which an occupied site lets go (NEVER if none)."""
@@ -233,7 +261,7 @@ def _earliest_leave(occupied, leave_step, n_occ):
 @njit(cache=True)
 def _advance(
     n_steps, step0, n_free, n_occ, rng,
-    width_nm, outer_radius_nm, absorbing, step_table_nm, unbind_offset_nm, dt_us,
+    width_nm, outer_radius_nm, absorbing, step_table_nm, step_sd_nm, dt_us,
     grid_flat, grid_side, half_extent_nm, inv_tile_per_nm,
     ids, xyz_nm,
     state, site, state_counts,
@@ -246,6 +274,7 @@ def _advance(
     n_taken = 0
     n_log = 0
     w32 = np.float32(width_nm)
+    tile_nm = 1.0 / inv_tile_per_nm
     r_out2 = np.float32(outer_radius_nm * outer_radius_nm)
     two_r = np.float32(2.0 * outer_radius_nm)
     zero = np.float32(0.0)
@@ -368,9 +397,12 @@ def _advance(
                 code = _E_LET_GO + kind[sid]
                 n_log = _log(tracked_id, mol, step, code, log_step, log_code, n_log)
                 ids[n_free] = mol
-                xyz_nm[0, n_free] = x_nm[sid]
-                xyz_nm[1, n_free] = y_nm[sid]
-                xyz_nm[2, n_free] = unbind_offset_nm if plane[sid] == 0 else w32 - unbind_offset_nm
+                lat, s0, s1, s2, s3 = step_state(s0, s1, s2, s3)
+                dep, s0, s1, s2, s3 = step_state(s0, s1, s2, s3)
+                dx, dy, depth = _release_offset(lat, dep, step_table_nm, tile_nm, step_sd_nm)
+                xyz_nm[0, n_free] = x_nm[sid] + dx
+                xyz_nm[1, n_free] = y_nm[sid] + dy
+                xyz_nm[2, n_free] = depth if plane[sid] == 0 else w32 - depth
                 n_free += 1
         next_leave = _earliest_leave(occupied, leave_step, n_occ)
     rng[0], rng[1], rng[2], rng[3] = s0, s1, s2, s3

@@ -3,12 +3,28 @@
 A site (receptor, autoreceptor or SERT; see :mod:`sim.synapse.geometry` for where
 they sit) is free or holds one molecule. Capture is tested in the diffusion
 kernel (:mod:`sim.synapse.diffusion`) when a molecule's step crosses the membrane in
-the site's tile: it is taken with the per-crossing probability of
-:mod:`sim.synapse.capture` (Andrews 2009) for the site's reactivity
-kappa = kon / tile area. At binding the site draws how many steps it will
-hold the molecule (geometric, per-step p = 1 - exp(-k_leave*dt): the same
-process as a per-step coin, drawn once) and, for SERT, whether it carries the
-molecule inward (probability kcat/(kcat + koff)) or lets it go back.
+the site's tile, with a per-crossing probability for the site's reactivity
+kappa = kon / tile area that depends on what the site does with it:
+
+- SERT takes molecules one way (inward), so what matters is the uptake rate
+  from a depleted layer: Andrews' relation (:mod:`sim.synapse.capture`),
+  exact for the slab decay rate of science.md 4.4.
+- Receptors and autoreceptors bind reversibly, so what matters is the
+  equilibrium C/(C + Kd) (science.md 4.3). A let-go molecule is put where
+  captured ones come from (:func:`sim.synapse.diffusion._release_offset`),
+  which keeps a uniform concentration uniform (detailed balance); the
+  binding flux is then P*C*sqrt(D*dt/pi) per tile area per step, exactly
+  kon*C when P = kappa*sqrt(pi*dt/D) (Erban & Chapman), and the dwell is
+  geometric with p = koff*dt per step (mean 1/koff), so
+  theta/(1 - theta) = C/Kd exactly. Andrews' P here made Kd ~1.7% high at
+  dt 10 ns; the first-order P overstates capture from a depleted layer by
+  ~0.4*P (0.3% for the default receptors, P ~ 0.006), which a sparse
+  receptor patch in a reflecting membrane hardly has.
+
+At binding the site draws how many steps it will hold the molecule
+(geometric: the same process as a per-step coin, drawn once) and, for SERT,
+whether it carries the molecule inward (probability kcat/(kcat + koff)) or
+lets it go back.
 
 :class:`SiteTable` holds the per-site arrays the kernels read and write;
 the njit functions here are called from the diffusion kernel.
@@ -21,13 +37,10 @@ from numba import njit
 
 from sim.params.units import kon_to_nm3_per_us
 from sim.synapse import states as S
-from sim.synapse.capture import capture_probability
+from sim.synapse.capture import capture_probability, first_order_probability
 
 NEVER = np.iinfo(np.int64).max
 """``leave_step`` of a site that holds nothing or never lets go."""
-
-UNBIND_OFFSET_SIGMAS = 0.6267
-"""Released molecules start this many step lengths off the surface (science.md section 3)."""
 
 STATE_OF_KIND = np.array([S.RECEPTOR, S.AUTORECEPTOR, S.SERT], dtype=np.int8)
 """Molecule state of a molecule held by a site of each kind (indexed by site kind)."""
@@ -46,7 +59,8 @@ class SiteTable:
 
     Attributes:
         kappa_nm_per_us: surface reactivity kon / tile area of each site.
-        p_capture: per-crossing capture probability (Andrews 2009).
+        p_capture: per-crossing capture probability (Andrews 2009 for SERT, first
+            order for receptors and autoreceptors: module doc).
         log1m_p_leave: log(1 - p_leave) per step, 0 where the site never lets go.
         frac_inward: chance a SERT cycle ends inward (kcat/(kcat+koff)); 0 for receptors.
         p_now: capture probability now (0 while occupied or drug-blocked), with
@@ -68,17 +82,10 @@ class SiteTable:
         ).astype(np.float64)
         self.kappa_nm_per_us = kon * kon_to_nm3_per_us(1.0) / p.tile_nm**2
         self.p_capture = np.zeros(n)
-        for value in np.unique(self.kappa_nm_per_us):
-            of_value = self.kappa_nm_per_us == value
-            try:
-                prob = capture_probability(float(value), dt_us, d_nm2_per_us)
-            except ValueError as exc:
-                name = KON_NAMES[int(kind[of_value][0])]
-                raise CaptureError(
-                    f"{name} = {getattr(p, name):g} at dt_ns = {p.dt_ns:g} and tile_nm = "
-                    f"{p.tile_nm:g}: {exc}; lower {name} or dt_ns"
-                ) from None
-            self.p_capture[of_value] = prob
+        for k in (S.SITE_RECEPTOR, S.SITE_AUTORECEPTOR, S.SITE_SERT):
+            for value in np.unique(self.kappa_nm_per_us[kind == k]):
+                of_value = (kind == k) & (self.kappa_nm_per_us == value)
+                self.p_capture[of_value] = _probability(k, float(value), dt_us, d_nm2_per_us, p)
         koff_per_us = np.select(
             [kind == S.SITE_RECEPTOR, kind == S.SITE_AUTORECEPTOR, kind == S.SITE_SERT],
             [
@@ -87,8 +94,13 @@ class SiteTable:
                 (p.sert_koff_per_ms + p.sert_kcat_per_ms) / 1000.0,
             ],
         ).astype(np.float64)
-        self.p_leave = -np.expm1(-koff_per_us * dt_us)
-        self.log1m_p_leave = np.where(self.p_leave > 0, -koff_per_us * dt_us, 0.0)
+        # Reversible sites leave with p = koff*dt per step (detailed balance, module doc);
+        # SERT with 1 - exp(-(koff + kcat)*dt) (its kcat*dt may exceed 1).
+        per_step = koff_per_us * dt_us
+        reversible = kind != S.SITE_SERT
+        hazard = np.where(reversible, -np.log1p(-np.minimum(per_step, 1.0 - 1e-12)), per_step)
+        self.p_leave = -np.expm1(-hazard)
+        self.log1m_p_leave = -hazard
         back_per_us = np.where(kind == S.SITE_SERT, p.sert_koff_per_ms / 1000.0, koff_per_us)
         self.p_return = -np.expm1(-back_per_us * dt_us)
         total = p.sert_koff_per_ms + p.sert_kcat_per_ms
@@ -190,6 +202,19 @@ def unbind_slot(k, occupant, leave_step, occupied, slot, n_occ, p_now, p_capture
     return last
 
 
-def unbind_offset_nm(sigma_nm: float) -> float:
-    """Distance off the membrane at which a let-go molecule is placed, nm."""
-    return UNBIND_OFFSET_SIGMAS * sigma_nm
+def _probability(kind: int, kappa: float, dt_us: float, d_nm2_per_us: float, params) -> float:
+    """Per-crossing capture probability of a site of ``kind`` (module doc: why two rules)."""
+    try:
+        capture_probability(kappa, dt_us, d_nm2_per_us)  # refuses what no step can realise
+        if kind == S.SITE_SERT:
+            return capture_probability(kappa, dt_us, d_nm2_per_us)
+        prob = first_order_probability(kappa, dt_us, d_nm2_per_us)
+        if prob > 1.0:
+            raise ValueError(f"kappa*sqrt(pi*dt/D) = {prob:.3f} exceeds 1")
+        return prob
+    except ValueError as exc:
+        name = KON_NAMES[kind]
+        raise CaptureError(
+            f"{name} = {getattr(params, name):g} at dt_ns = {params.dt_ns:g} and tile_nm = "
+            f"{params.tile_nm:g}: {exc}; lower {name} or dt_ns"
+        ) from None

@@ -29,7 +29,7 @@ from sim.synapse.diffusion import (
 )
 from sim.synapse.geometry import Sites, terminal_points_from_uniforms
 from sim.synapse.molecules import Molecules
-from sim.synapse.sites import STATE_OF_KIND, SiteTable, unbind_offset_nm
+from sim.synapse.sites import STATE_OF_KIND, SiteTable
 
 LOG_CAPACITY = 4096
 """Most events of the tracked molecule one kernel call can log."""
@@ -81,7 +81,7 @@ class Transport:
             outer_radius_nm=params.outer_radius_nm,
             absorbing=params.edge == "absorbing",
             step_table_nm=normal_table(sigma_nm),
-            unbind_offset_nm=unbind_offset_nm(sigma_nm),
+            step_sd_nm=sigma_nm,
             dt_us=clock.dt_us,
         )
         self._lattice = Lattice(
