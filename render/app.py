@@ -57,10 +57,11 @@ from render.lecture.overlay import MeanFieldOverlay
 from render.lecture.treatment import DayRuns
 from render.media.recording import SUFFIXES, RecordingError, VideoRecorder, next_free_path
 from render.media.stats import RunStats
-from render.screen import MAX_SIZE, MIN_SIZE, Screen
+from render.screen import Screen
 from render.synapse.compare import Compare
 from render.synapse.playback import Playback
 from render.tissue.mode import TissueMode
+from sim.common.display import MAX_SIZE, MIN_SIZE, size_fits
 from sim.params.presets import Preset, load_preset
 from sim.params.synapse import ParameterError, Parameters
 from sim.runs.outputs import atomic_output, check_output
@@ -548,7 +549,7 @@ def _check_args(
         not isinstance(size, (tuple, list))
         or len(size) != 2
         or not all(isinstance(v, int) and not isinstance(v, bool) for v in size)
-        or not (MIN_SIZE[0] <= size[0] <= MAX_SIZE[0] and MIN_SIZE[1] <= size[1] <= MAX_SIZE[1])
+        or not size_fits(*size)
     ):
         raise ValueError(
             f"size = {size!r} must be (width, height) in [{MIN_SIZE[0]}, {MAX_SIZE[0]}] x "

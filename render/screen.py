@@ -20,12 +20,10 @@ from render.common.constants import REFERENCE_SIZE_PX, ZOOM_STEP
 from render.common.text import Fonts
 from render.common.widgets import Widget
 from render.synapse.view import View
+from sim.common.display import MIN_SIZE
 
 BAR_MIN_SCALE = 0.8
 """The control bar's text may shrink to this share of the interface scale to stay one row."""
-
-MIN_SIZE = (320, 240)
-MAX_SIZE = (7680, 4320)
 
 
 class Screen:

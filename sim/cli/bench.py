@@ -1,0 +1,60 @@
+"""``main.py bench``: speed figures (step, headless, tissue, frame), or the capture accuracy."""
+
+from __future__ import annotations
+
+import argparse
+
+NAME = "bench"
+READS: frozenset[str] = frozenset()
+"""The top-level options (by dest) the command reads: none."""
+
+
+def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add ``bench`` and its options to the ``commands``."""
+    bench = commands.add_parser(NAME, help="print simulation and drawing speed figures")
+    bench.add_argument("--no-render", action="store_true", help="skip the drawing benchmark")
+    bench.add_argument(
+        "--sizes",
+        metavar="N,N,...",
+        help="free-molecule counts of the step figures (default 1000,10000,100000)",
+    )
+    bench.add_argument(
+        "--peer",
+        choices=["smoldyn"],
+        help="also time the same workload in Smoldyn 2.76 (pip install smoldyn==2.76)",
+    )
+    bench.add_argument(
+        "--peer-python",
+        metavar="PATH",
+        help="a Python that imports smoldyn (its 2.76 wheel loads only on CPython 3.10)",
+    )
+    bench.add_argument(
+        "--capture",
+        action="store_true",
+        help="instead: slab decay-rate accuracy of the Andrews and first-order capture rules",
+    )
+    bench.add_argument("--quick", action="store_true", help="a short smoke run (figures noisy)")
+    return bench
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the speed figures, or with --capture the capture accuracy instead.
+
+    Speed: the step and headless figures (with --peer, Smoldyn's beside them),
+    the tissue's and, unless --no-render, the frame cost.
+    """
+    from sim.bench.engine import bench_lines
+
+    for line in bench_lines(args.sizes, args.peer, args.peer_python, args.capture, args.quick):
+        print(line, flush=True)
+    if not args.capture:
+        from sim.tissue.model import tissue_bench
+
+        for line in tissue_bench():  # wall time per second of tissue time
+            print(line, flush=True)
+    if not args.no_render and not args.capture:
+        from render.frame_bench import frame_bench
+
+        # prints each line as it is measured
+        frame_bench(sizes=(2000,), frames=2) if args.quick else frame_bench()
+    return 0

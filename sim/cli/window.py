@@ -1,0 +1,134 @@
+"""``main.py [options]``: open the visualiser, or draw ``--frames`` and save ``--screenshot``.
+
+A mode of the top level (what runs when no command is given): its options
+live on the main parser. The window itself (:mod:`render.app`) is imported
+inside :func:`run`, so the other commands never load pygame.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from sim.cli.parser import fail
+from sim.cli.values import finite, overrides, whole, window_size
+from sim.common.display import DEFAULT_SIZE
+from sim.params.synapse import shorten
+
+READS = frozenset(
+    {
+        "preset",
+        "seed",
+        "blockade",
+        "set",
+        "frames",
+        "screenshot",
+        "record",
+        "size",
+        "fullscreen",
+        "projector",
+        "compare",
+        "tour",
+        "out_dir",
+        "quit_after",
+        "stats",
+    }
+)
+"""The top-level options (by dest) the window reads."""
+
+
+def add_parser(parser: argparse.ArgumentParser) -> None:
+    """Add the window's options to the top-level ``parser``."""
+    parser.add_argument(
+        "--frames",
+        type=whole("--frames", 1, 10_000_000),
+        metavar="N",
+        help="window: draw N frames then exit (use with --screenshot)",
+    )
+    parser.add_argument("--screenshot", metavar="PATH", help="window: save the last frame as PNG")
+    parser.add_argument(
+        "--record",
+        metavar="PATH",
+        help="window: record a video (.mp4 or .gif; never overwrites); with --frames N, "
+        "record N frames at 30 fps then exit",
+    )
+    parser.add_argument(
+        "--size",
+        type=window_size,
+        default=DEFAULT_SIZE,
+        metavar="WxH",
+        help=f"window size in pixels (default {DEFAULT_SIZE[0]}x{DEFAULT_SIZE[1]})",
+    )
+    parser.add_argument("--fullscreen", action="store_true", help="start in fullscreen")
+    parser.add_argument(
+        "--projector", action="store_true", help="window: start in projector mode (P)"
+    )
+    parser.add_argument("--compare", action="store_true", help="window: start in compare mode (C)")
+    parser.add_argument("--tour", action="store_true", help="window: start the guided tour (T)")
+    parser.add_argument(
+        "--out-dir",
+        metavar="DIR",
+        help="window: folder where S (PNG) and V (MP4/GIF) save, printed on each save "
+        "(default ~/Cleft)",
+    )
+    parser.add_argument(
+        "--quit-after",
+        type=finite("--quit-after", 1e-3, 86400.0),
+        metavar="SECONDS",
+        help="window: run in real time for SECONDS, then close",
+    )
+    parser.add_argument(
+        "--stats",
+        metavar="PATH.json",
+        help="window: write wall_s, frames, fps_median, sim_us, behind_fraction and "
+        "mean_set_us_per_s as JSON when the window closes",
+    )
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Refuse a screenshot or recording path the window could not write (exit 2)."""
+    from sim.runs.outputs import check_outputs
+
+    if args.screenshot is not None and args.frames is None:
+        fail("--screenshot needs --frames N")
+    for option, value, suffixes in (
+        ("--screenshot", args.screenshot, (".png",)),
+        ("--record", args.record, (".mp4", ".gif")),
+    ):
+        if value is not None and Path(value).suffix.lower() not in suffixes:
+            fail(f"{option} {shorten(value)} must end in {' or '.join(suffixes)}")
+    check_outputs({"--screenshot": args.screenshot, "--record": args.record})
+    if args.record is not None and Path(args.record).exists():
+        fail(f"--record {shorten(args.record)} exists; recordings never replace a file")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the visualiser (or draw --frames and save --screenshot)."""
+    _check_outputs(args)
+    from sim.params.presets import load_preset
+    from sim.synapse.memory import check_memory
+
+    changes = overrides(args.set)
+    blockade = {} if args.blockade is None else {"blockade": args.blockade}
+    preset = load_preset(args.preset, {**changes, **blockade})
+    if preset.model != "tissue":  # the tissue checks its own sizes (sim.tissue.model limits)
+        check_memory(preset.params)
+    from render.app import run_app
+
+    return run_app(
+        preset_name=args.preset,
+        overrides=changes,
+        seed=args.seed,
+        size=args.size,
+        frames=args.frames,
+        screenshot=args.screenshot,
+        blockade=args.blockade,
+        fullscreen=args.fullscreen,
+        record=args.record,
+        projector=args.projector,
+        compare=args.compare,
+        tour=args.tour,
+        out_dir=args.out_dir,
+        quit_after=args.quit_after,
+        stats=args.stats,
+    )
