@@ -120,3 +120,34 @@ def test_no_window_means_one_line_and_exit_2_within_5_s(display):
     assert run.returncode == 2, run.stderr
     assert len(run.stderr.strip().splitlines()) == 1 and "display" in run.stderr
     assert took < 5.0
+
+
+# --------------------------------------------- 2: ending the tour restores
+def frames_to_first_spike(app, surface, limit: int = 600) -> int:
+    for n in range(limit):
+        if app.model.spike_log:
+            return n
+        app.update(1 / 60)
+        app.draw(surface)
+    return limit
+
+
+def test_ending_the_tour_restores_pace_and_the_next_action_potential(screen):
+    from render.app import App
+    from render.synapse.warp import next_release_us
+    from sim.params.presets import load_preset
+    from tests.window import press
+
+    app = App(load_preset("default"), size=SIZE, scripted=True)
+    first = next_release_us(app.model)
+    before = frames_to_first_spike(app, screen)
+    assert before < 60  # the default synapse fires at once
+    press(app, pygame.K_t)
+    for _ in range(3):
+        press(app, pygame.K_n)
+        app.update(1 / 60)
+    press(app, pygame.K_t)
+    assert not app.guide.active
+    assert next_release_us(app.model) == first == app.model.release.next_spike_us
+    assert frames_to_first_spike(app, screen) <= before + 1
+    app.close()

@@ -154,8 +154,10 @@ class Guide:
             app.build(saved.treatment.params())
         else:
             app.build(saved.preset.params)
-        app.set_blockade(saved.blockade)
-        app.set_firing_rate(saved.rate_hz)
+        if saved.blockade != app.model.blockade:  # only what was set by hand: a rate set
+            app.set_blockade(saved.blockade)  # again would reschedule the first spike
+        if saved.rate_hz != app.model.firing_rate_hz:
+            app.set_firing_rate(saved.rate_hz)
         app.play.set_speed(saved.speed)
         app.play.set_warp(saved.warp)
         app.screen.show_labels = saved.labels

@@ -39,13 +39,22 @@ def last_release_us(model) -> float | None:
 
 
 def next_release_us(model) -> float | None:
-    """When the next action potential is due, us, if it can be known from the parameters."""
+    """When the next action potential is due, us, if it can be known (the first, or a regular train).
+
+    Read from the model's own schedule when it has one (a rate set by hand
+    reschedules the next spike: the warp must wait for that one, not for the
+    time the parameters alone would give).
+    """
     p = model.params
     spikes = model.spike_log
+    regular = model.firing_rate_hz > 0 and p.firing_pattern == "regular"
+    if spikes and not regular:
+        return None
+    scheduled = getattr(getattr(model, "release", None), "next_spike_us", None)
+    if scheduled is not None:
+        return float(scheduled) if math.isfinite(scheduled) else None
     if not spikes:
         return p.first_spike_ms * 1000.0 if p.first_spike_ms >= 0 else None
-    if model.firing_rate_hz <= 0 or p.firing_pattern != "regular":
-        return None
     return float(spikes[-1][0]) + 1.0e6 / model.firing_rate_hz
 
 
