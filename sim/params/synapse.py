@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sim.params import shared
 from sim.params.spec import (
     SHORTEN_CHARS,
     ParameterError,
@@ -108,14 +109,7 @@ class Parameters(ParameterSet):
     )
 
     # --- diffusion and time step -------------------------------------------
-    diffusion_um2_per_ms: float = param(
-        0.54,
-        "um^2/ms",
-        0.01,
-        5.0,
-        "likely Gerhardt & Adams 1982 (unconfirmed; range 0.4-0.8)",
-        "Diffusion coefficient of free 5-HT in the cleft.",
-    )
+    diffusion_um2_per_ms: float = shared.DIFFUSION.field("In the cleft, unhindered.")
     dt_ns: float = param(
         10.0,
         "ns",
@@ -126,13 +120,11 @@ class Parameters(ParameterSet):
     )
 
     # --- vesicles and release ----------------------------------------------
-    docked_vesicles: int = param(
-        10,
-        "vesicles",
-        0,
-        100,
-        "Schikorski & Stevens 1997 (~10 docked)",
+    docked_vesicles: int = shared.DOCKED_VESICLES.field(
         "Docking sites at the active zone.",
+        default=10,
+        lo=0,
+        source="Schikorski & Stevens 1997 (~10 docked)",
     )
     reserve_vesicles: int = param(
         30,
@@ -143,14 +135,12 @@ class Parameters(ParameterSet):
         "fewer keeps the terminal legible and memory small",
         "Vesicles in the terminal that are not docked.",
     )
-    molecules_per_vesicle: int = param(
-        1000,
-        "molecules",
-        1,
-        100000,
-        f"{DIDACTIC}: physiological ~4,700 (Bruns & Jahn 1995, unconfirmed); "
+    molecules_per_vesicle: int = shared.MOLECULES_PER_VESICLE.field(
+        "Also the vesicle's capacity.",
+        default=1000,
+        hi=100000,
+        source=f"{DIDACTIC}: physiological ~4,700 (Bruns & Jahn 1995, unconfirmed); "
         "fewer so single dots stay distinguishable and playback fluid",
-        "5-HT content of a full small vesicle (its capacity).",
     )
     vesicle_radius_nm: float = param(
         20.0,
@@ -160,22 +150,16 @@ class Parameters(ParameterSet):
         "secondary source: small vesicle ~40 nm across",
         "Radius of a vesicle (drawing and placement).",
     )
-    release_probability: float = param(
-        0.3,
-        "",
-        0.0,
-        1.0,
-        "assumed: typical central synapse 0.1-0.5",
-        "Chance that one docked, filled vesicle fuses per action potential, "
-        "before autoreceptor inhibition.",
+    release_probability: float = shared.RELEASE_PROBABILITY.field(
+        "Before autoreceptor inhibition.",
+        default=0.3,
+        source="assumed: typical central synapse 0.1-0.5",
     )
-    firing_rate_hz: float = param(
-        500.0,
-        "Hz",
-        0.0,
-        10000.0,
-        f"{DIDACTIC}: physiological 0.5-3 Hz tonic; compressed ~500x with the slow clock",
-        "Action-potential rate after the first spike (0: no further spikes).",
+    firing_rate_hz: float = shared.FIRING_RATE.field(
+        "After the first spike (0: no further spikes).",
+        default=500.0,
+        hi=10000.0,
+        source=f"{DIDACTIC}: physiological 0.5-3 Hz tonic; compressed ~500x with the slow clock",
     )
     firing_pattern: str = param(
         "regular",
@@ -313,13 +297,8 @@ class Parameters(ParameterSet):
         "assumed: strongest possible fractional cut in release probability",
         "Release probability is multiplied by 1 - gain*sensitivity*signal.",
     )
-    autoreceptor_sensitivity: float = param(
-        1.0,
-        "",
-        0.0,
-        1.0,
-        "1 = naive; science.md: 60-80% desensitised by day 21 (Le Poul 1995)",
-        "Autoreceptor responsiveness; chronic SSRI treatment lowers it.",
+    autoreceptor_sensitivity: float = shared.AUTORECEPTOR_SENSITIVITY.field(
+        source="1 = naive; science.md: 60-80% desensitised by day 21 (Le Poul 1995)",
     )
     autoreceptor_tau_ms: float = param(
         0.5,
@@ -389,13 +368,9 @@ class Parameters(ParameterSet):
         f"{DIDACTIC}: physiological 0.001-0.005 /ms (kcat 1-5 /s, unconfirmed); compressed",
         "Rate at which a bound SERT carries 5-HT into the cytosol.",
     )
-    blockade: float = param(
-        0.0,
-        "",
-        0.0,
-        1.0,
-        "science.md: ~0.8 at therapeutic SSRI doses (Meyer et al. 2004)",
-        "Fraction of SERT occupied by an SSRI (they capture nothing).",
+    blockade: float = shared.BLOCKADE.field(
+        "Blocked SERT capture nothing.",
+        source="science.md: ~0.8 at therapeutic SSRI doses (Meyer et al. 2004)",
     )
 
     # --- recording ----------------------------------------------------------

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sim.params import shared
 from sim.params.spec import ParameterSet, param
 
 AMBIENT_RANGE_NM = (50.0, 65.0)
@@ -67,13 +68,8 @@ class TissueParameters(ParameterSet):
         "Nicholson & Sykova 1998, TINS 21:207 (lambda)",
         "Extracellular tortuosity lambda: effective diffusion D* = D / lambda^2.",
     )
-    diffusion_um2_per_ms: float = param(
-        0.54,
-        "um^2/ms",
-        0.01,
-        5.0,
-        "likely Gerhardt & Adams 1982 (unconfirmed; range 0.4-0.8)",
-        "Diffusion coefficient of 5-HT in free solution (D* = 0.21 um^2/ms in tissue).",
+    diffusion_um2_per_ms: float = shared.DIFFUSION.field(
+        "In tissue D* = D / tortuosity^2 (0.21 um^2/ms)."
     )
     dt_ms: float = param(
         2.0,
@@ -105,40 +101,31 @@ class TissueParameters(ParameterSet):
         "few); one action potential invades every varicosity of its fibre",
         "Varicosities on each fibre (axon) drawn through the cube.",
     )
-    firing_rate_hz: float = param(
-        1.0,
-        "Hz",
-        0.0,
-        50.0,
-        "science.md section 1.2: 0.5-3 Hz tonic; regular (pacemaker-like), random phase per fibre",
-        "Tonic firing rate of every fibre.",
+    firing_rate_hz: float = shared.FIRING_RATE.field(
+        "Tonic, of every fibre.",
+        default=1.0,
+        hi=50.0,
+        source="science.md section 1.2: 0.5-3 Hz tonic; regular (pacemaker-like), "
+        "random phase per fibre",
     )
-    molecules_per_vesicle: int = param(
-        4700,
-        "molecules",
-        1,
-        1_000_000,
-        "Bruns & Jahn 1995, Nature 377:62 (~4,700; unconfirmed)",
-        "5-HT molecules in one small vesicle.",
+    molecules_per_vesicle: int = shared.MOLECULES_PER_VESICLE.field(
+        default=4700,
+        hi=1_000_000,
+        source="Bruns & Jahn 1995, Nature 377:62 (~4,700; unconfirmed)",
     )
-    docked_vesicles: int = param(
-        10,
-        "vesicles",
-        1,
-        100,
-        "assumed as at the synapse: Schikorski & Stevens 1997 (~10 docked)",
-        "Releasable vesicles per varicosity; each fuses with the release probability per "
-        "action potential (refilled at once: 0.6 fusions/s against ~200 vesicles).",
+    docked_vesicles: int = shared.DOCKED_VESICLES.field(
+        "Per varicosity; each fuses with the release probability per action potential "
+        "(refilled at once: 0.6 fusions/s against ~200 vesicles).",
+        default=10,
+        lo=1,
+        source="assumed as at the synapse: Schikorski & Stevens 1997 (~10 docked)",
     )
-    release_probability: float = param(
-        0.1769,
-        "",
-        0.0,
-        1.0,
-        "calibrated: ambient 57.5 nM (middle of the measured 50-65 nM, Abdalla et al. 2017) "
-        "at 1 Hz with feedback on; mean-field 0.1769 (sim.tissue.model.calibrated_release_probability)",
-        "Fusion probability of one docked vesicle per action potential with the "
-        "autoreceptors free; the autoreceptors lower it (0.056 at the ambient level).",
+    release_probability: float = shared.RELEASE_PROBABILITY.field(
+        "With the autoreceptors free; the autoreceptors lower it (0.056 at the ambient level).",
+        default=0.1769,
+        source="calibrated: ambient 57.5 nM (middle of the measured 50-65 nM, Abdalla et al. "
+        "2017) at 1 Hz with feedback on; mean-field 0.1769 "
+        "(sim.tissue.model.calibrated_release_probability)",
     )
 
     # --- uptake -------------------------------------------------------------
@@ -158,15 +145,11 @@ class TissueParameters(ParameterSet):
         "Bunin & Wightman 1998 (~0.5 uM/s; region dependent, unconfirmed); 0 turns uptake off",
         "SERT maximal uptake rate Vmax, in extracellular concentration per second.",
     )
-    blockade: float = param(
-        0.0,
-        "fraction",
-        0.0,
-        1.0,
-        "input: SSRI occupancy; ~0.8 at therapeutic doses (Meyer et al. 2004); competitive "
-        "at the substrate site (Andersen et al. 2010, J Biol Chem 285:2051)",
-        "Fraction of SERT the SSRI holds with no 5-HT about; the drug competes with 5-HT, "
-        "so the apparent Km becomes Km / (1 - f) (at C << Km the capacity Vmax/Km drops by f).",
+    blockade: float = shared.BLOCKADE.field(
+        "Counted with no 5-HT about: the drug competes with 5-HT, so the apparent Km "
+        "becomes Km / (1 - f) (at C << Km the capacity Vmax/Km drops by f).",
+        source="input: SSRI occupancy; ~0.8 at therapeutic doses (Meyer et al. 2004); "
+        "competitive at the substrate site (Andersen et al. 2010, J Biol Chem 285:2051)",
     )
 
     # --- terminal 5-HT1B autoreceptors ----------------------------------------
@@ -207,13 +190,10 @@ class TissueParameters(ParameterSet):
         "Fraction of release suppressed at full autoreceptor occupancy: "
         "p = p_release * (1 - inhibition * sensitivity * occupancy).",
     )
-    autoreceptor_sensitivity: float = param(
-        1.0,
-        "fraction",
-        0.0,
-        1.0,
-        "input: 1 naive; lower after weeks of SSRI (desensitisation, science.md section 1.8)",
+    autoreceptor_sensitivity: float = shared.AUTORECEPTOR_SENSITIVITY.field(
         "Scales the autoreceptor inhibition (the treatment timeline sets it per day).",
+        source="input: 1 naive; lower after weeks of SSRI (desensitisation, science.md "
+        "section 1.8)",
     )
 
     # --- start and recording ---------------------------------------------------
