@@ -46,7 +46,7 @@ from sim.synapse.geometry import build_sites
 from sim.synapse.memory import check_memory
 from sim.synapse.molecules import Molecules
 from sim.synapse.readout import SynapseReadout
-from sim.synapse.recorder import Recorder
+from sim.synapse.recorder import SynapseRecorder
 from sim.synapse.release import Release
 from sim.synapse.sites import CaptureError, SiteTable
 from sim.synapse.terminal import Terminal
@@ -156,7 +156,7 @@ class Synapse(SynapseReadout):
         self._cleft_count_key: tuple[int, int] | None = None
         self._cleft_count = 0
         self._sample_every = max(1, int(round(p.sample_interval_us / self.dt_us)))
-        self.recorder = Recorder(self)
+        self.recorder = SynapseRecorder(self)
         self.recorder.sample()
 
     # ------------------------------------------------------------------ setup

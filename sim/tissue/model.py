@@ -51,16 +51,16 @@ from __future__ import annotations
 
 import math
 import time
-from typing import IO, Any
+from typing import Any
 
 import numpy as np
 
+from sim.common.recorder import Column, Recorder
 from sim.common.rng import normal_table, seed_state
 from sim.params.presets import load_preset
 from sim.params.synapse import ParameterError
 from sim.params.tissue import AMBIENT_RANGE_NM, TissueParameters
 from sim.params.units import MOLECULES_PER_UM3_PER_UM
-from sim.synapse.recorder import CSV_FORMAT
 from sim.tissue.kernels import COUNTER_NAMES, advance, voxel_index
 
 MAX_MOLECULES = 20_000_000
@@ -188,7 +188,7 @@ class Tissue:
         step_index: completed steps; time is ``step_index * dt_ms``.
         counters: cumulative counts (released, taken_up, injected, action_potentials,
             vesicles_released, initial).
-        recorder: the time series (:class:`TissueRecorder`).
+        recorder: the time series of :data:`COLUMNS` (:class:`sim.common.recorder.Recorder`).
     """
 
     def __init__(self, params: TissueParameters, seed: int = 0) -> None:
@@ -243,7 +243,7 @@ class Tissue:
         self.p_now = np.zeros_like(self.theta)
         self.p_now[:] = self._release_probability(self.theta)
         self._sample_every = max(1, int(round(p.sample_interval_ms / self.dt_ms)))
-        self.recorder = TissueRecorder(self)
+        self.recorder = Recorder(self, COLUMNS)
         self.recorder.sample()
 
     # ------------------------------------------------------------- geometry
@@ -427,84 +427,50 @@ def _check_fraction(name: str, value: Any) -> None:
         raise ParameterError(f"{name} = {value!r} must be a fraction in [0, 1]")
 
 
-COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("time_ms", "ms", "simulated time"),
-    ("n_free", "molecules", "free 5-HT in the cube"),
-    ("ambient_nM", "nM", "mean extracellular 5-HT"),
-    ("peak_voxel_nM", "nM", "highest voxel concentration"),
-    ("uptake_nM_per_s", "nM/s", "present SERT uptake flux"),
-    ("autoreceptor_occupancy", "fraction", "mean 5-HT1B occupancy over varicosities"),
-    ("vesicles_per_ap", "vesicles", "mean vesicles per varicosity per action potential"),
-    ("released", "molecules", "cumulative released"),
-    ("taken_up", "molecules", "cumulative taken up by SERT"),
-    ("injected", "molecules", "cumulative injected"),
-    ("action_potentials", "count", "cumulative action potentials (fibres)"),
-    ("vesicles_released", "count", "cumulative vesicles emptied"),
-    ("blockade", "fraction", "SERT fraction blocked by the SSRI"),
+COLUMNS: tuple[Column[Tissue], ...] = (
+    Column("time_ms", "ms", "simulated time", lambda m: m.time_ms),
+    Column("n_free", "molecules", "free 5-HT in the cube", lambda m: m.n),
+    Column("ambient_nM", "nM", "mean extracellular 5-HT", lambda m: m.ambient_nM()),
+    Column(
+        "peak_voxel_nM",
+        "nM",
+        "highest voxel concentration",
+        lambda m: float(m.grid.max()) * 1000.0 * m.uM_per_count,
+    ),
+    Column("uptake_nM_per_s", "nM/s", "present SERT uptake flux", lambda m: m.uptake_nM_per_s()),
+    Column(
+        "autoreceptor_occupancy",
+        "fraction",
+        "mean 5-HT1B occupancy over varicosities",
+        lambda m: m.autoreceptor_occupancy(),
+    ),
+    Column(
+        "vesicles_per_ap",
+        "vesicles",
+        "mean vesicles per varicosity per action potential",
+        lambda m: m.vesicles_per_action_potential(),
+    ),
+    Column("released", "molecules", "cumulative released", lambda m: m.counters["released"]),
+    Column(
+        "taken_up", "molecules", "cumulative taken up by SERT", lambda m: m.counters["taken_up"]
+    ),
+    Column("injected", "molecules", "cumulative injected", lambda m: m.counters["injected"]),
+    Column(
+        "action_potentials",
+        "count",
+        "cumulative action potentials (fibres)",
+        lambda m: m.counters["action_potentials"],
+    ),
+    Column(
+        "vesicles_released",
+        "count",
+        "cumulative vesicles emptied",
+        lambda m: m.counters["vesicles_released"],
+    ),
+    Column("blockade", "fraction", "SERT fraction blocked by the SSRI", lambda m: m.blockade),
 )
-"""The tissue recorder's columns: (name, unit, description)."""
-
-COLUMN_NAMES = tuple(c[0] for c in COLUMNS)
-
-
-class TissueRecorder:
-    """Time series of :data:`COLUMNS`, one row per sample (the synapse recorder's API subset).
-
-    Rows are kept in memory (104 bytes each: 10 s at 10 ms sampling is 100 kB);
-    after :meth:`stream_to` each row is also written to a CSV as it is sampled,
-    so a CSV is the same whether it was streamed or written at the end.
-    """
-
-    names = COLUMN_NAMES
-
-    def __init__(self, model: Tissue) -> None:
-        self._model = model
-        self._data = np.empty((1024, len(COLUMNS)), dtype=np.float64)
-        self.n = 0
-        self.streaming = False
-        self._sink: IO[str] | None = None
-
-    def sample(self) -> None:
-        """Append one row with the model's current observables."""
-        m = self._model
-        c = m.counters
-        row = (
-            m.time_ms, m.n, m.ambient_nM(), float(m.grid.max()) * 1000.0 * m.uM_per_count,
-            m.uptake_nM_per_s(), m.autoreceptor_occupancy(), m.vesicles_per_action_potential(),
-            c["released"], c["taken_up"], c["injected"], c["action_potentials"],
-            c["vesicles_released"], m.blockade,
-        )  # fmt: skip
-        if self.n == self._data.shape[0]:
-            self._data = np.concatenate([self._data, np.empty_like(self._data)])
-        self._data[self.n] = row
-        self.n += 1
-        if self._sink is not None:
-            self._sink.write(_csv_row(self._data[self.n - 1]))
-
-    def stream_to(self, sink: IO[str] | None, tail_rows: int = 0) -> None:
-        """From now on write each row to ``sink`` as CSV (the header and rows so far first)."""
-        if self.streaming:
-            raise RuntimeError("the recorder is already streaming")
-        self.streaming = True
-        self._sink = sink
-        if sink is not None:
-            sink.write(self.csv_text())
-
-    def column(self, name: str) -> np.ndarray:
-        """One column over all samples (a copy)."""
-        return self._data[: self.n, COLUMN_NAMES.index(name)].copy()
-
-    def table(self) -> np.ndarray:
-        """All samples, shape (n, len(COLUMNS))."""
-        return self._data[: self.n]
-
-    def csv_text(self) -> str:
-        """Header and every row so far as CSV (the synapse's number format)."""
-        return ",".join(COLUMN_NAMES) + "\n" + "".join(_csv_row(r) for r in self.table())
-
-
-def _csv_row(row: np.ndarray) -> str:
-    return ",".join(format(float(v), CSV_FORMAT) for v in row) + "\n"
+"""The tissue recorder's columns (:class:`sim.common.recorder.Recorder` keeps every row;
+10 s at 10 ms sampling is 100 kB)."""
 
 
 def ambient_window(model: Tissue) -> dict[str, float]:
