@@ -472,6 +472,8 @@ COLUMNS: tuple[Column[Tissue], ...] = (
 """The tissue recorder's columns (:class:`sim.common.recorder.Recorder` keeps every row;
 10 s at 10 ms sampling is 100 kB)."""
 
+COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
+
 
 def ambient_window(model: Tissue) -> dict[str, float]:
     """Ambient level over the last third of the run: mean, sd and slope (nM, nM/s)."""
