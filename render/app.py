@@ -21,14 +21,17 @@ firing rate, messages) and the things that start
 and stop background work: recordings (:mod:`render.media.recording`), the
 mean-field overlay's worker and the treatment day runs.
 
-A key runs ``App.do(action)``: the first room with a ``do_<action>`` method
-handles it (see :data:`render.common.keys.BINDINGS`).
+Every command has one entry in :attr:`App.actions`, the action table built
+here where the rooms are wired: action name (:data:`render.common.keys.BINDINGS`)
+to the bound method that runs it. The event handler and the help overlay read
+that table; ``App.do(action)`` runs one entry.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +48,7 @@ from render.common.constants import (
     REFERENCE_SIZE_PX,
     VIDEO_FPS,
 )
-from render.common.keys import PRESET_KEYS
+from render.common.keys import BINDINGS, PRESET_KEYS, Action
 from render.common.plots import plot_window_us
 from render.controls import Controls
 from render.display import display_problem, driver_problem, quiet_stderr, scripted_driver
@@ -179,8 +182,8 @@ class App:
         self.screen = Screen(self, size, projector)
         self.controls = Controls(self)
         self.frame = FrameDrawer(self)
-        self.rooms = (self, self.play, self.screen, self.controls, self.course, self.guide)
-        self.rooms += (self.compare, self.follow, self.tissue)
+        self.actions: dict[str, Action] = self._action_table()
+        """Action name -> the bound method that runs it (every binding has exactly one)."""
         self.screen.layout(size)
         if compare:
             self.compare.set(True)
@@ -233,19 +236,71 @@ class App:
         self.toast = (text, self.play.screen_time_s)
 
     # ----------------------------------------------------------- actions
-    def handler(self, action: str):
-        """The method that runs ``action`` (the first room with ``do_<action>``), or None."""
-        for room in self.rooms:
-            fn = getattr(room, f"do_{action}", None)
-            if fn is not None:
-                return fn
-        return None
+    def _action_table(self) -> dict[str, Action]:
+        """The one action table: every key binding's action name to the method that runs it."""
+        play, screen, controls, course = self.play, self.screen, self.controls, self.course
+        guide, follow = self.guide, self.follow
+        table: dict[str, Action] = {
+            # time
+            "toggle_pause": play.do_toggle_pause,
+            "step": self.do_step,
+            "speed_up": play.do_speed_up,
+            "speed_down": play.do_speed_down,
+            "warp": play.do_warp,
+            "pause_on_event": play.do_pause_on_event,
+            "reset": self.do_reset,
+            # synapse
+            "fire": self.do_fire,
+            "blockade_up": controls.do_blockade_up,
+            "blockade_down": controls.do_blockade_down,
+            "rate_up": controls.do_rate_up,
+            "rate_down": controls.do_rate_down,
+            # scenarios
+            **{f"preset_{d}": partial(self.load_preset_key, name) for d, name, _ in PRESET_KEYS},
+            "caption": self.do_caption,
+            "tissue": self.tissue.do_tissue,
+            # treatment timeline
+            "day": course.do_day,
+            "week": course.do_week,
+            "drug": course.do_drug,
+            # explore
+            "compare": self.compare.do_compare,
+            "tour": guide.do_tour,
+            "tour_next": guide.do_tour_next,
+            "tour_back": guide.do_tour_back,
+            "follow_random": follow.do_follow_random,
+            "follow_stop": follow.do_follow_stop,
+            "overlay": self.do_overlay,
+            # view
+            "zoom_in": screen.do_zoom_in,
+            "zoom_out": screen.do_zoom_out,
+            "zoom_cleft": screen.do_zoom_cleft,
+            "fit": screen.do_fit,
+            "pan_left": screen.do_pan_left,
+            "pan_right": screen.do_pan_right,
+            "pan_up": screen.do_pan_up,
+            "pan_down": screen.do_pan_down,
+            "labels": screen.do_labels,
+            "projector": screen.do_projector,
+            "fullscreen": screen.do_fullscreen,
+            # other
+            "help": screen.do_help,
+            "info": screen.do_info,
+            "screenshot": self.do_screenshot,
+            "record": self.do_record,
+            "record_gif": self.do_record_gif,
+            "quit": self.do_quit,
+        }
+        bound = {b.action for b in BINDINGS}
+        if set(table) != bound:  # a programming error: a key without a command or the reverse
+            raise RuntimeError(f"action table and key bindings differ: {set(table) ^ bound}")
+        return table
 
     def do(self, action: str) -> None:
-        """Run a bound action by its id (see :data:`render.common.keys.BINDINGS`)."""
+        """Run a bound action by its name (see :data:`render.common.keys.BINDINGS`)."""
         if self.tissue.on and not self.tissue.allows(action):
             return
-        self.handler(action)()
+        self.actions[action]()
 
     def pump(self) -> None:
         """Handle every event waiting in pygame's queue."""
@@ -326,8 +381,8 @@ class App:
         self.say("restarted at t = 0 (same seed)")
 
     def do_step(self) -> None:
-        """One model step (pauses first if playing)."""
-        self.play.do_step()
+        """One model step (pauses first if playing); the followed molecule moves with it."""
+        self.play.step_once()
         self.follow.follower.update()
 
     def do_fire(self) -> None:
@@ -353,6 +408,14 @@ class App:
     def do_screenshot(self) -> None:
         """Save the next drawn frame as PNG in ``screenshot_dir``."""
         self._screenshot_pending = True
+
+    def load_preset_key(self, name: str) -> None:
+        """A number key: end the tour, leave the tissue view, load scenario ``name`` (same seed)."""
+        if self.guide.active:
+            self.guide.end()
+        if self.tissue.on:
+            self.tissue.set(False)
+        self.load_scenario(name)
 
     def do_quit(self) -> None:
         """Close the help overlay if open, else end the tour, else quit."""
@@ -508,23 +571,6 @@ class App:
             data = pygame.image.tobytes(frame, "RGB")
             for _ in range(n):
                 v.add_frame(data, frame.get_size())
-
-
-def _preset_action(digit: str, name: str):
-    def action(self: App) -> None:
-        if self.guide.active:
-            self.guide.end()
-        if self.tissue.on:
-            self.tissue.set(False)
-        self.load_scenario(name)
-
-    action.__name__ = f"do_preset_{digit}"
-    action.__doc__ = f"Load the '{name}' scenario (key {digit}); same seed."
-    return action
-
-
-for _digit, _name, _ in PRESET_KEYS:
-    setattr(App, f"do_preset_{_digit}", _preset_action(_digit, _name))
 
 
 # ------------------------------------------------------------------ window

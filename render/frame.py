@@ -138,7 +138,7 @@ class FrameDrawer:
             glyphs = self.scene.glyphs(int(round(16 * fonts.scale)))
             caption = f"{app.preset.title}: {app.preset.caption}"
             self.help_rows_drawn = draw_help(
-                surface, surface.get_rect(), th, fonts, caption, glyphs
+                surface, surface.get_rect(), th, fonts, caption, glyphs, actions=app.actions
             )
 
     def draw_rec_badge(self, surface: pygame.Surface, video) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import pygame
 
 from render.common.colors import Theme
@@ -18,8 +20,12 @@ def draw_help(
     caption: str,
     glyphs: list[pygame.Surface] | None = None,
     boxes: list[pygame.Rect] | None = None,
+    actions: Collection[str] | None = None,
 ) -> list[tuple[str, str, str]]:
     """Full-screen keyboard help generated from :data:`render.common.keys.BINDINGS`.
+
+    ``actions`` (the action table's names, ``App.actions``) limits the rows to the
+    bindings that run a command; None lists every binding.
 
     Sections (one per key group, then the mouse, the tissue view's own clicks
     and keys (:data:`render.common.keys.TISSUE_HELP`), then the key to the symbols
@@ -35,7 +41,7 @@ def draw_help(
     shade = pygame.Surface(rect.size, pygame.SRCALPHA)
     shade.fill((*theme.background, 240))
     surface.blit(shade, rect.topleft)
-    rows = help_rows()
+    rows = help_rows(actions)
     sections: list[tuple[str, list[tuple[str, str, str]]]] = [
         (g, [r for r in rows if r[0] == g]) for g in GROUPS if any(r[0] == g for r in rows)
     ]

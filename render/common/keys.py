@@ -1,16 +1,21 @@
 """The ONE key-bindings table. The App's event handler and the help overlay both read it.
 
-Each :class:`Binding` names an action (a method on :class:`render.app.App`,
-``do_<action>``), the keys that trigger it, a required modifier, the text the
-help overlay shows and a group heading. Number keys load the presets of
-:data:`PRESET_KEYS` (action ``preset_<digit>``).
+Each :class:`Binding` names an action, the keys that trigger it, a required
+modifier, the text the help overlay shows and a group heading. The action
+table built in :mod:`render.app` (``App.actions``) maps each action name to
+the bound method that runs it, one entry per binding. Number keys load the
+presets of :data:`PRESET_KEYS` (action ``preset_<digit>``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import pygame
+
+Action = Callable[[], None]
+"""What an action name runs: a bound method taking nothing (``App.actions``)."""
 
 SHIFT = pygame.KMOD_SHIFT
 CTRL = pygame.KMOD_CTRL
@@ -21,7 +26,7 @@ class Binding:
     """One keyboard command.
 
     Attributes:
-        action: action id; ``App.do_<action>()`` runs it.
+        action: action name; its entry in ``App.actions`` runs it.
         keys: pygame key codes that trigger it.
         label: how the keys are written in the help overlay.
         description: what the command does, in plain language.
@@ -208,9 +213,17 @@ def action_for(key: int, mod: int) -> str | None:
     return fallback
 
 
-def help_rows() -> list[tuple[str, str, str]]:
-    """(group, keys label, description) for every binding, grouped in ``GROUPS`` order."""
-    return [(g, b.label, b.description) for g in GROUPS for b in BINDINGS if b.group == g]
+def help_rows(actions: Collection[str] | None = None) -> list[tuple[str, str, str]]:
+    """(group, keys label, description) for every binding, grouped in ``GROUPS`` order.
+
+    With ``actions`` (the names of the action table), only the bindings that run one.
+    """
+    return [
+        (g, b.label, b.description)
+        for g in GROUPS
+        for b in BINDINGS
+        if b.group == g and (actions is None or b.action in actions)
+    ]
 
 
 # The tissue view's own clicks and keys. They are not in BINDINGS: they act only while the

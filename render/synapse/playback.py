@@ -420,7 +420,7 @@ class Playback:
         self._achieved.clear()
         self.clock.reset()
 
-    def do_step(self) -> None:
+    def step_once(self) -> None:
         """One model step (pauses first if playing)."""
         self.paused = True
         self._achieved.clear()

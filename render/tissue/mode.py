@@ -451,5 +451,11 @@ class TissueMode:
             glyphs = app.frame.scene.glyphs(int(round(16 * fonts.scale)))
             p = self.preset
             app.frame.help_rows_drawn = draw_help(
-                surface, surface.get_rect(), th, fonts, f"{p.title}: {p.caption}", glyphs
+                surface,
+                surface.get_rect(),
+                th,
+                fonts,
+                f"{p.title}: {p.caption}",
+                glyphs,
+                actions=app.actions,
             )
