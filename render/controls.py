@@ -1,20 +1,27 @@
 """Input dispatch: the widgets, and every pygame event routed to the action it means.
 
 Keys go through the one table in :mod:`render.common.keys` (``action_for``) to
-``App.do(action)``; mouse events go to the widgets first, then to the picture
-(drag pans, a click follows the molecule under the pointer, the wheel zooms).
+an action name, and :meth:`Controls.run` runs its entry of the action table
+(``App.actions``); the buttons run the same entries. Mouse events go to the
+widgets first, then to the picture (drag pans, a click follows the molecule
+under the pointer, the wheel zooms).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 import pygame
 
-from render.common.constants import BLOCKADE_STEP
-from render.common.keys import REPEATABLE, HeldKeys, action_for
+from render.common.keys import REPEATABLE, Action, HeldKeys, action_for
 from render.common.text import fmt_duration_us
-from render.common.widgets import Button, Slider, Stepper, Widget
+from render.common.widgets import Button, Slider, Stepper, Widget, WidgetRows
+from render.lecture.follow import FollowRoom
+from render.lecture.guide import Guide
+from render.screen import Screen
+from render.synapse.compare import Compare
+from render.synapse.playback import Playback
+from render.tissue.mode import TissueMode
 
 CLICK_SLOP_PX = 5
 """A press and release closer than this is a click (follow a molecule), not a drag."""
@@ -34,34 +41,55 @@ class Controls:
     """The control bar and side buttons, and the event handler.
 
     Args:
-        app: the window whose actions the widgets and keys run.
+        widgets: filled here with the bar's widgets and the side buttons.
+        actions: the action table (keys and buttons run its entries).
+        play: the model(s): pause, firing rate and speed steppers.
+        screen: layout, cameras, the help overlay and the window's open flag.
+        tissue: the tissue view (its keys first; the slider acts on the model shown).
+        guide: the tour (its button; R and Esc in the tissue view).
+        compare: the compare switch (its button).
+        follow: a click on the picture follows a molecule.
     """
 
-    def __init__(self, app: Any) -> None:
-        self.app = app
+    def __init__(
+        self,
+        widgets: WidgetRows,
+        actions: Mapping[str, Action],
+        play: Playback,
+        screen: Screen,
+        tissue: TissueMode,
+        guide: Guide,
+        compare: Compare,
+        follow: FollowRoom,
+    ) -> None:
+        self.actions = actions
+        self.play = play
+        self.screen = screen
+        self.tissue = tissue
+        self.guide = guide
+        self.follow = follow
         self._drag_from: tuple[int, int] | None = None
         self._press_at: tuple[int, int] | None = None
         self._dragged = False
         self.held = HeldKeys()
-        play, screen = app.play, app.screen
         self.pause_button = Button(
-            lambda: "Play" if play.paused else "Pause", play.do_toggle_pause, "Space"
+            lambda: "Play" if play.paused else "Pause", actions["toggle_pause"], "Space"
         )
-        self.step_button = Button(lambda: "Step", app.do_step, "Right arrow")
-        self.fire_button = Button(lambda: "Fire AP", app.do_fire, "F")
-        self.reset_button = Button(lambda: "Reset", app.do_reset, "R")
+        self.step_button = Button(lambda: "Step", actions["step"], "Right arrow")
+        self.fire_button = Button(lambda: "Fire AP", actions["fire"], "F")
+        self.reset_button = Button(lambda: "Reset", actions["reset"], "R")
         self.blockade_slider = Slider(
             "SSRI blockade of SERT (Up/Down, [ ])",
-            lambda: app.shown_blockade,
-            app.set_blockade,
+            lambda: tissue.shown_blockade,
+            tissue.set_shown_blockade,
             lambda v: f"{v * 100:.0f}%",
             ticks=((0.8, "80% = typical dose"),),
         )
         self.rate_stepper = Stepper(
             "Firing rate ( , . )",
             lambda: play.rate_choices,
-            lambda: app.model.firing_rate_hz,
-            app.set_firing_rate,
+            lambda: play.model.firing_rate_hz,
+            play.set_firing_rate,
             fmt_rate,
         )
         self.speed_stepper = Stepper(
@@ -72,12 +100,10 @@ class Controls:
             fmt_speed,
         )
         self.compare_button = Button(
-            lambda: "Compare", app.compare.do_compare, "C", on=lambda: app.compare.on
+            lambda: "Compare", actions["compare"], "C", on=lambda: compare.on
         )
-        self.tour_button = Button(
-            lambda: "Tour", app.guide.do_tour, "T", on=lambda: app.guide.active
-        )
-        self.bar_widgets: list[Widget] = [
+        self.tour_button = Button(lambda: "Tour", actions["tour"], "T", on=lambda: guide.active)
+        widgets.bar[:] = [
             self.pause_button,
             self.step_button,
             self.fire_button,
@@ -88,35 +114,19 @@ class Controls:
             self.compare_button,
             self.tour_button,
         ]
-        self.side_buttons: list[Widget] = [
-            Button(lambda: "Labels (L)", screen.do_labels, on=lambda: screen.show_labels),
+        widgets.side[:] = [
+            Button(lambda: "Labels (L)", actions["labels"], on=lambda: screen.show_labels),
             Button(
                 lambda: "Cleft zoom (Z)",
-                screen.do_zoom_cleft,
+                actions["zoom_cleft"],
                 on=lambda: screen.view.mode == "cleft",
             ),
-            Button(lambda: "Projector (P)", screen.do_projector, on=lambda: screen.projector),
-            Button(lambda: "Help (H)", screen.do_help, on=lambda: screen.show_help),
+            Button(lambda: "Projector (P)", actions["projector"], on=lambda: screen.projector),
+            Button(lambda: "Help (H)", actions["help"], on=lambda: screen.show_help),
         ]
-
-    # ------------------------------------------------------------- actions
-    def do_blockade_up(self) -> None:
-        """Blockade +5%."""
-        f = self.app.shown_blockade
-        self.app.set_blockade(round(f / BLOCKADE_STEP + 1) * BLOCKADE_STEP)
-
-    def do_blockade_down(self) -> None:
-        """Blockade -5%."""
-        f = self.app.shown_blockade
-        self.app.set_blockade(round(f / BLOCKADE_STEP - 1) * BLOCKADE_STEP)
-
-    def do_rate_up(self) -> None:
-        """Next higher firing rate."""
-        self.app.set_firing_rate(self.rate_stepper.neighbour(+1))
-
-    def do_rate_down(self) -> None:
-        """Next lower firing rate."""
-        self.app.set_firing_rate(self.rate_stepper.neighbour(-1))
+        widgets.blockade_slider = self.blockade_slider
+        self.bar_widgets = widgets.bar
+        self.side_buttons = widgets.side
 
     @property
     def widgets(self) -> list[Widget]:
@@ -124,37 +134,44 @@ class Controls:
         return self.bar_widgets + self.side_buttons
 
     # -------------------------------------------------------------- events
+    def run(self, action: str) -> None:
+        """Run ``action``'s entry of the action table (in the tissue view, if it works there)."""
+        if self.tissue.on and not self.tissue.allows(action, touring=self.guide.active):
+            return
+        self.actions[action]()
+
     def pump(self) -> None:
         """Handle every event waiting in pygame's queue."""
         for event in pygame.event.get():
             self.handle_event(event)
 
     def handle_event(self, event: pygame.event.Event) -> None:
-        """React to one pygame event (keys via the bindings table, mouse via widgets/view)."""
+        """React to one pygame event (the tissue view's own first, then keys, mouse)."""
+        if self.tissue.handle_event(event):
+            return
         t = event.type
-        app = self.app
         if t == pygame.QUIT:
-            app.running = False
+            self.screen.open = False
         elif t == pygame.VIDEORESIZE:
-            app.screen.layout(event.size)
+            self.screen.layout(event.size)
         elif t in (pygame.KEYDOWN, pygame.KEYUP):
             repeat = self.held.is_repeat(event)
             action = action_for(event.key, getattr(event, "mod", 0))
             if t == pygame.KEYDOWN and action is not None and (not repeat or action in REPEATABLE):
-                app.do(action)
+                self.run(action)
         elif t == pygame.WINDOWFOCUSLOST:
             self.held.clear()
         elif t in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION):
             self._mouse(event)
-        elif t == pygame.MOUSEWHEEL and not app.tissue.on:
-            app.screen.wheel(pygame.mouse.get_pos(), getattr(event, "y", 0))
+        elif t == pygame.MOUSEWHEEL and not self.tissue.on:
+            self.screen.wheel(pygame.mouse.get_pos(), getattr(event, "y", 0))
 
     def _mouse(self, event: pygame.event.Event) -> None:
-        screen = self.app.screen
+        screen = self.screen
         if screen.show_help and event.type == pygame.MOUSEBUTTONDOWN:
             screen.show_help = False
             return
-        tissue = self.app.tissue.on  # the tissue view: only its slider; the synapse waits
+        tissue = self.tissue.on  # the tissue view: only its slider; the synapse waits
         for w in [self.blockade_slider] if tissue else self.widgets:
             if w.handle_event(event):
                 return
@@ -174,6 +191,6 @@ class Controls:
             self._drag_from = tuple(pos)
         elif event.type == pygame.MOUSEBUTTONUP and getattr(event, "button", 1) == 1:
             if self._press_at is not None and not self._dragged and pos:
-                self.app.follow.follow_at(tuple(pos))
+                self.follow.follow_at(tuple(pos))
             self._drag_from = None
             self._press_at = None

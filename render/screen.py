@@ -9,7 +9,7 @@ cameras (the model's and, in compare mode, the control's). The view keys
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 import numpy as np
 import pygame
@@ -18,7 +18,9 @@ from render.common.banner import banner_height
 from render.common.colors import theme as get_theme
 from render.common.constants import REFERENCE_SIZE_PX, ZOOM_STEP
 from render.common.text import Fonts
-from render.common.widgets import Widget
+from render.common.widgets import Widget, WidgetRows
+from render.synapse.playback import Playback
+from render.synapse.scene import SceneRenderer
 from render.synapse.view import View
 from sim.common.display import MIN_SIZE
 
@@ -30,25 +32,42 @@ class Screen:
     """Window geometry, colour profile, fonts and cameras.
 
     Args:
-        app: the window (read for its widgets, tour card and compare state).
+        play: the model(s): their dimensions, and the compare switch (two pictures).
         size: window size (width, height), px.
         projector: start in the projector colour profile.
+        card: the card below the scene now (tour, caption, change of scale), or None.
+        widgets: the control bar and side buttons to place.
+        scene: the synapse's renderer (it takes the colour profile).
     """
 
-    def __init__(self, app: Any, size: tuple[int, int], projector: bool = False) -> None:
-        self.app = app
+    def __init__(
+        self,
+        play: Playback,
+        size: tuple[int, int],
+        projector: bool = False,
+        *,
+        card: Callable[[], tuple[str, str, str] | None],
+        widgets: WidgetRows,
+        scene: SceneRenderer,
+    ) -> None:
+        self.play = play
+        self.card_now = card
+        self.widgets = widgets
+        self.scene = scene
         self.projector = projector
         self.theme = get_theme(projector)
         self.show_labels = False
         self.show_help = False
         self.show_info = False
         """X: the details for the curious (ids, step, raw factors, counters)."""
+        self.open = True
+        """The window stays open (the close button and Esc, at last, end it)."""
         self.fullscreen_requested = False
         self.size = (0, 0)
         self.fonts = Fonts(1.0)
         self.bar_fonts = Fonts(1.0)
         """The control bar's fonts (a little smaller than ``fonts`` when that keeps it one row)."""
-        p = app.play.params
+        p = play.params
         self.view = View(
             p.cleft_width_nm, p.terminal_radius_nm, p.outer_radius_nm, pygame.Rect(0, 0, 640, 360)
         )
@@ -90,20 +109,20 @@ class Screen:
         s = self.ui_scale(size)
         if force or abs(self.fonts.scale - s) > 1e-6:
             self.fonts = Fonts(s)
-        controls = self.app.controls
-        for wd in controls.side_buttons:
+        widgets = self.widgets
+        for wd in widgets.side:
             wd.scale = s
         side_w = int(min(max(300 * s, 0.23 * w), 0.45 * w))
         scene_w = w - side_w
         # Control bar across the whole width: one row if the widgets fit at down to
         # BAR_MIN_SCALE of the interface scale, else flowed into rows (all kept).
-        need = sum(wd.preferred_width(self.fonts) + int(12 * s) for wd in controls.bar_widgets)
+        need = sum(wd.preferred_width(self.fonts) + int(12 * s) for wd in widgets.bar)
         shrink = min(1.0, max(BAR_MIN_SCALE, (w - int(12 * s)) / max(need, 1)))
         bs = s * shrink
         if abs(self.bar_fonts.scale - bs) > 1e-6 or force:
             self.bar_fonts = Fonts(bs)
         bf = self.bar_fonts
-        for wd in controls.bar_widgets:
+        for wd in widgets.bar:
             wd.scale = bs
         cap_h = bf.line_height("small") + int(4 * bs)
         wid_h = int(34 * bs)
@@ -111,7 +130,7 @@ class Screen:
         gap = int(12 * bs)
         rows: list[list[tuple[Widget, int]]] = [[]]
         x = gap
-        for wd in controls.bar_widgets:
+        for wd in widgets.bar:
             pw = wd.preferred_width(bf)
             if x + pw > w - gap and rows[-1]:  # wrap: every widget is kept
                 rows.append([])
@@ -133,7 +152,7 @@ class Screen:
         pad = int(10 * s)
         bw = (side_w - 3 * pad) // 2
         bh = int(32 * s)
-        for i, b in enumerate(controls.side_buttons):
+        for i, b in enumerate(widgets.side):
             col, row = i % 2, i // 2
             b.rect = pygame.Rect(
                 scene_w + pad + col * (bw + pad),
@@ -148,7 +167,7 @@ class Screen:
         s = self.fonts.scale
         m = int(8 * s)
         self.card_rect = None
-        card = self.app.card_text()
+        card = self.card_now()
         self.card_shown = card
         if card is not None:
             h = banner_height(self.fonts, r.w - 2 * m, *card)
@@ -156,7 +175,7 @@ class Screen:
             self.card_rect = pygame.Rect(r.left + m, r.bottom - h - m, r.w - 2 * m, h)
             r.h -= h + 2 * m
         self.header_rects = []
-        if self.app.compare.on:
+        if self.play.compare:
             head = self.fonts.line_height("big") + int(10 * s)
             gap = max(4, int(6 * s))
             half = (r.w - gap) // 2
@@ -175,12 +194,12 @@ class Screen:
     def in_scene(self, pos: tuple[int, int]) -> bool:
         """``pos`` (px) lies in a picture of the synapse."""
         return self.view.rect.collidepoint(pos) or (
-            self.app.compare.on and self.control_view.rect.collidepoint(pos)
+            self.play.compare and self.control_view.rect.collidepoint(pos)
         )
 
     def wheel(self, pos: tuple[int, int], notches: float) -> None:
         """Zoom by mouse-wheel ``notches`` at ``pos`` (the control's picture maps onto the model's)."""
-        if self.app.compare.on and self.control_view.rect.collidepoint(pos):
+        if self.play.compare and self.control_view.rect.collidepoint(pos):
             pos = (pos[0] + self.view.rect.left - self.control_view.rect.left, pos[1])
         if not self.view.rect.collidepoint(pos):
             pos = self.view.rect.center
@@ -227,7 +246,7 @@ class Screen:
         """Switch to the projector profile (``on``) or the default one."""
         self.projector = bool(on)
         self.theme = get_theme(self.projector)
-        self.app.frame.scene.set_theme(self.theme)
+        self.scene.set_theme(self.theme)
         self.layout(self.size, force=True)
 
     def do_projector(self) -> None:

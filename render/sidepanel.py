@@ -20,7 +20,6 @@ changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pygame
@@ -28,8 +27,14 @@ import pygame
 from render.common.legend import draw_legend, legend_height
 from render.common.plots import Series, draw_plot
 from render.common.text import fmt_duration_us, fmt_time_us, nice_ceil
+from render.common.widgets import WidgetRows
+from render.lecture.course import Course
+from render.lecture.overlay import MeanFieldOverlay
 from render.lecture.treatment_chart import chart_height, draw_treatment
+from render.screen import Screen
 from render.synapse import hud
+from render.synapse.playback import Playback
+from render.synapse.scene import SceneRenderer
 from sim.synapse import states as S
 
 LOG_FLOOR_UM = 1.0
@@ -91,12 +96,28 @@ class SidePanel:
     """Draws the side panel.
 
     Args:
-        app: the window.
+        play: the model(s) read out and charted.
+        screen: the panel's place, colours and fonts.
+        course: the treatment timeline (its chart, in a course).
+        overlay: the mean-field prediction drawn dashed.
+        widgets: the side buttons, drawn at the panel's foot.
         scene: the scene renderer (for the symbol sprites).
     """
 
-    def __init__(self, app: Any, scene) -> None:
-        self.app = app
+    def __init__(
+        self,
+        play: Playback,
+        screen: Screen,
+        course: Course,
+        overlay: MeanFieldOverlay,
+        widgets: WidgetRows,
+        scene: SceneRenderer,
+    ) -> None:
+        self.play = play
+        self.screen = screen
+        self.course = course
+        self.overlay = overlay
+        self.widgets = widgets
         self.scene = scene
         self.last_effect: Effect | None = None
         self.chart_rects: list[pygame.Rect] = []
@@ -107,7 +128,7 @@ class SidePanel:
     # ------------------------------------------------------------ read-out
     def _readout(self, surface: pygame.Surface, rect: pygame.Rect, eff: Effect) -> int:
         """Big numbers in tiles across ``rect``; returns the bottom y."""
-        th, fonts = self.app.screen.theme, self.app.screen.fonts
+        th, fonts = self.screen.theme, self.screen.fonts
         s = fonts.scale
         rows = [
             [
@@ -137,25 +158,18 @@ class SidePanel:
             y += fonts.line_height("huge") + fonts.line_height("small") + int(4 * s)
         return y
 
-    def readout_height(self, compare: bool) -> int:
-        """Height of the read-out, px."""
-        fonts = self.app.screen.fonts
-        row = fonts.line_height("huge") + fonts.line_height("small") + int(4 * fonts.scale)
-        return row * (2 if compare else 1)
-
     # --------------------------------------------------------------- draw
     def draw(self, surface: pygame.Surface) -> None:
         """The side panel (see the module docstring)."""
-        app = self.app
-        screen, play = app.screen, app.play
+        screen, play, course, overlay = self.screen, self.play, self.course, self.overlay
         th, fonts, m, c = screen.theme, screen.fonts, play.model, play.control
         r = screen.side_rect
         hud.panel(surface, r, th)
         s = fonts.scale
         pad = int(10 * s)
         inner = r.inflate(-2 * pad, -2 * pad)
-        bottom = app.controls.side_buttons[0].rect.top - pad
-        window_us = app.plot_window_us()
+        bottom = self.widgets.side[0].rect.top - pad
+        window_us = play.plot_window_us()
         window_ms = window_us / 1000.0
         eff = effect_numbers(m, c, window_ms)
         self.last_effect = eff
@@ -163,7 +177,7 @@ class SidePanel:
 
         # Room, in order: the key to the symbols (always), the treatment chart
         # (in a course), then the time charts (two, one or none).
-        treat_h = chart_height(fonts) if app.course.treatment is not None else 0
+        treat_h = chart_height(fonts) if course.treatment is not None else 0
         note_h = fonts.line_height("small") + pad
         min_chart = int(60 * s)
         for size, g in (("normal", int(round(14 * s))), ("small", int(round(11 * s)))):
@@ -183,16 +197,14 @@ class SidePanel:
                 self.chart_rects.append(self._bound_chart(surface, p2, window_ms))
                 y = p2.bottom
             note = f"charts: last {fmt_duration_us(window_us)} of simulated time"
-            pred = app.overlay.drawable(m)
-            pred_t0 = app.overlay.result.t0_us if app.overlay.result is not None else 0.0
+            pred = overlay.drawable(m)
+            pred_t0 = overlay.result.t0_us if overlay.result is not None else 0.0
             if pred is not None and pred_t0 > 0:
                 note += f"; ODE from t = {fmt_time_us(pred_t0)}"
             y = fonts.blit(surface, note, (inner.left, y + 2), "small", th.text_dim).bottom + pad
-        if app.course.treatment is not None:
+        if course.treatment is not None:
             area = pygame.Rect(inner.left, y, inner.w, max(0, bottom - key_h - pad - y))
-            y = draw_treatment(
-                surface, area, th, fonts, app.course.treatment, app.course.computed_points()
-            )
+            y = draw_treatment(surface, area, th, fonts, course.treatment, course.computed_points())
         key_top = max(y, bottom - key_h)
         self.legend_size = size
         draw_legend(
@@ -203,7 +215,7 @@ class SidePanel:
             self.scene.glyphs(g),
             size,
         )
-        for b in app.controls.side_buttons:
+        for b in self.widgets.side:
             b.draw(surface, th, fonts)
 
     # -------------------------------------------------------------- charts
@@ -226,9 +238,8 @@ class SidePanel:
             series and legend entries, and the highest value they show in the
             window (scaled; 0 when empty).
         """
-        app = self.app
-        th = app.screen.theme
-        m, c = app.model, app.control
+        th = self.screen.theme
+        m, c = self.play.model, self.play.control
         width = max(2, th.line + 1)
         t_ms, values = self._series_window(m, name, window_ms)
         values = values * scale
@@ -243,7 +254,7 @@ class SidePanel:
             series.append(Series(c_values[-n:], th.plot_control, width, t_ms[-n:]))
             legend += [("no drug", th.plot_control), (f"SSRI {m.blockade * 100:.0f}%", th.drug)]
         series.append(Series(values, th.drug if c is not None else single_color, width))
-        ode = app.overlay.drawable(m)
+        ode = self.overlay.drawable(m)
         if ode is not None and len(ode["time_ms"]):
             ode_values = ode[name] * scale
             j0 = int(np.searchsorted(ode["time_ms"], m.time_ms - window_ms))
@@ -255,14 +266,14 @@ class SidePanel:
 
     def _plot(self, surface: pygame.Surface, rect: pygame.Rect, window_ms: float, **plot):
         """:func:`render.common.plots.draw_plot` over the window ending at the model's time."""
-        th, fonts = self.app.screen.theme, self.app.screen.fonts
-        t_end_ms = max(self.app.model.time_ms, window_ms)
+        th, fonts = self.screen.theme, self.screen.fonts
+        t_end_ms = max(self.play.model.time_ms, window_ms)
         return draw_plot(surface, rect, th, fonts, t_end_ms=t_end_ms, window_ms=window_ms, **plot)
 
     def _cleft_chart(
         self, surface: pygame.Surface, rect: pygame.Rect, window_ms: float
     ) -> pygame.Rect:
-        th = self.app.screen.theme
+        th = self.screen.theme
         t_ms, series, legend, peak = self._traces(
             "cleft_uM", window_ms, 1.0, th.plot_conc, "mean-field ODE (dashed)"
         )
@@ -283,8 +294,8 @@ class SidePanel:
     def _bound_chart(
         self, surface: pygame.Surface, rect: pygame.Rect, window_ms: float
     ) -> pygame.Rect:
-        th = self.app.screen.theme
-        m, c = self.app.model, self.app.control
+        th = self.screen.theme
+        m, c = self.play.model, self.play.control
         t_ms, series, legend, _ = self._traces(
             "receptor_occupancy", window_ms, 100.0, th.plot_occupancy, "ODE (dashed)"
         )

@@ -1,6 +1,6 @@
 """A lecture played through the real window loop: a scripted clock, key presses, checks per step.
 
-:func:`play` runs :func:`render.app.run_app` (interactive, not ``--frames``)
+:func:`play` runs :func:`render.window.run_app` (interactive, not ``--frames``)
 under SDL's dummy driver with ``pygame.time.Clock`` replaced by
 :class:`ScriptedClock`: each tick of the loop runs the lecture script up to
 its next frame and returns that frame's wall time, so the loop runs as fast
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pygame
 
-import render.app as app_module
+import render.window as app_module
 
 REPEAT_DELAY_S, REPEAT_INTERVAL_S = 0.350, 0.045
 """The window's key repeat (``pygame.key.set_repeat(350, 45)`` in ``run_app``), s."""

@@ -175,8 +175,8 @@ def check_numbers(lec: Lecturer, step: str) -> None:
     if len(digits) > 3:
         lec.fail("11 small faults", step, f"firing rate written {shown!r}")
     slider = app.controls.blockade_slider.get()
-    if abs(slider - app.shown_blockade) > 1e-9:
-        lec.fail("11 small faults", step, f"slider {slider} vs blockade {app.shown_blockade}")
+    if abs(slider - app.tissue.shown_blockade) > 1e-9:
+        lec.fail("11 small faults", step, f"slider {slider} vs blockade {app.tissue.shown_blockade}")
     eff = app.frame.side.last_effect
     if not app.tissue.on and eff is not None and abs(eff.blockade - app.model.blockade) > 1e-9:
         lec.fail("11 small faults", step, f"read-out {eff.blockade} vs model {app.model.blockade}")
@@ -304,7 +304,7 @@ def lecture(projector: bool):
         yield from key(lec, pygame.K_m, "M: back to the tissue")
         yield from key(lec, pygame.K_h, "H: help")
         yield from key(lec, pygame.K_ESCAPE, "Esc: help closes")
-        if not app.running:
+        if not app.screen.open:
             lec.fail("Esc", "Esc", "Esc with the help open quit")
             return
         quit_at_once = "Esc quit at once during a course"

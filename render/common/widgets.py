@@ -9,6 +9,7 @@ event was used, so tests can post mouse events and check the model.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 import pygame
 
@@ -321,3 +322,17 @@ class Stepper(Widget):
             fonts.blit(surface, sign, rect.center, "big", theme.button_text, "center")
         fonts.blit(surface, self.fmt(self.get()), self.rect.center, "normal", theme.text, "center")
         self._caption(surface, theme, fonts)
+
+
+@dataclass
+class WidgetRows:
+    """The window's widgets: the control bar, left to right, and the side panel's buttons.
+
+    Filled once by :class:`render.controls.Controls` (which makes the widgets
+    and their commands); the layout (:mod:`render.screen`) places them and the
+    frame draws them. The SSRI slider is also drawn in the tissue view.
+    """
+
+    bar: list[Widget] = field(default_factory=list)
+    side: list[Widget] = field(default_factory=list)
+    blockade_slider: Slider | None = None

@@ -1,19 +1,22 @@
 """The treatment course in the window: D, W and K walk one SSRI course day by day.
 
-:class:`Course` holds the window's side of a treatment timeline: the
-:class:`render.lecture.treatment.Treatment` (day counter, one course) and the dose
-planned before the timeline opened. The background day runs (``App.day_runs``, started and
-stopped by the window) compute the timeline command's measurement of each
-day shown, and of the usual weeks ahead once the course has started.
+:class:`Course` runs the keys of a treatment timeline. The timeline itself
+(the :class:`render.lecture.treatment.Treatment`: day counter, one course),
+the dose planned before it opened and its background day runs belong to the
+scenario on screen (:class:`render.lecture.scenario.Scenario`); the day runs
+compute the timeline command's measurement of each day shown, and of the
+usual weeks ahead once the course has started.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Callable
 
 from render.common.constants import TIMELINE_BASE
+from render.lecture.scenario import Scenario
 from render.lecture.treatment import Treatment
+from render.synapse.playback import Playback
 from sim.course.timeline import THERAPEUTIC_OCCUPANCY
 from sim.params.presets import load_preset
 from sim.params.synapse import ParameterError, Parameters
@@ -33,24 +36,30 @@ def same_params(a: Parameters, b: Parameters) -> bool:
 
 
 class Course:
-    """The treatment timeline on screen (D, W, K).
+    """The treatment timeline's keys (D, W, K) and the tour's courses.
 
     Args:
-        app: the window.
+        scenario: the scenario on screen (it holds the timeline and rebuilds the model).
+        play: the model(s) on screen.
+        say: shows a short message on screen.
     """
 
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self.treatment: Treatment | None = None
-        self.planned_occupancy: float | None = None
-        """A blockade set by hand before the timeline opened: the dose K starts with."""
+    def __init__(self, scenario: Scenario, play: Playback, say: Callable[[str], None]) -> None:
+        self.scenario = scenario
+        self.play = play
+        self.say = say
+
+    @property
+    def treatment(self) -> Treatment | None:
+        """The timeline on screen (the scenario's), or None."""
+        return self.scenario.treatment
 
     # ------------------------------------------------------------ records
     def showing(self, params: Parameters) -> bool:
         """The model on screen is ``params`` untouched by hand (blockade, rate, sensitivity)."""
-        m = self.app.model
+        m = self.play.model
         return (
-            same_params(self.app.play.params, params)
+            same_params(self.play.params, params)
             and math.isclose(m.blockade, params.blockade, abs_tol=1e-9)
             and math.isclose(m.firing_rate_hz, params.firing_rate_hz, rel_tol=1e-9)
             and math.isclose(m.autoreceptor_sensitivity, params.autoreceptor_sensitivity)
@@ -60,18 +69,13 @@ class Course:
         self,
     ) -> tuple[list[tuple[int, bool, float]], tuple[int, ...] | None] | None:
         """Background day runs: (points, days being computed or None), or None without runs."""
-        runs = self.app.day_runs
+        runs = self.scenario.day_runs
         if runs is None:
             return None
         runs.poll()
         return runs.points(), runs.computing()
 
     # ------------------------------------------------------------ commands
-    def end(self) -> None:
-        """Close the timeline (a scenario was loaded) and stop its background runs."""
-        self.treatment = None
-        self.app.stop_day_runs()
-
     def ready(self) -> bool:
         """Open the timeline if needed (at a drug-free, naive day 0); False only on an error.
 
@@ -79,49 +83,49 @@ class Course:
         W moves to day 7): the chart's reference is the background run of
         the naive, drug-free synapse, not what was watched on screen.
         """
-        if self.treatment is not None:
+        sc = self.scenario
+        if sc.treatment is not None:
             return True
-        app = self.app
-        name = TIMELINE_BASE.get(app.preset.name, app.preset.name)
+        name = TIMELINE_BASE.get(sc.preset.name, sc.preset.name)
         try:
-            base = app.preset if name == app.preset.name else load_preset(name, app.user_overrides)
+            base = sc.preset if name == sc.preset.name else load_preset(name, sc.user_overrides)
         except (ParameterError, ValueError) as exc:
-            app.say(f"cannot start a timeline: {exc}")
+            self.say(f"cannot start a timeline: {exc}")
             return False
         t = Treatment(base.params, name)
-        app.caption_at = None  # the scenario's caption no longer describes the screen
-        if app.model.blockade > 0:
-            self.planned_occupancy = app.model.blockade
-        self.treatment = t
-        app.start_day_runs(t.base)
-        if app.day_runs is not None:  # the course K would start: its weeks, ahead of time
-            dose = self.planned_occupancy or THERAPEUTIC_OCCUPANCY
-            app.day_runs.prefetch(t.prefetch_states(dose))
+        sc.caption_at = None  # the scenario's caption no longer describes the screen
+        if self.play.model.blockade > 0:
+            sc.planned_occupancy = self.play.model.blockade
+        sc.treatment = t
+        sc.start_day_runs(t.base)
+        if sc.day_runs is not None:  # the course K would start: its weeks, ahead of time
+            dose = sc.planned_occupancy or THERAPEUTIC_OCCUPANCY
+            sc.day_runs.prefetch(t.prefetch_states(dose))
         if not self.showing(t.params()):
-            app.build(t.params())
+            sc.build(t.params())
         return True
 
     def _rebuild_day(self) -> None:
-        t = self.treatment
-        app = self.app
-        app.build(t.params())
+        sc = self.scenario
+        t = sc.treatment
+        sc.build(t.params())
         st = t.state()
-        if app.day_runs is not None:
-            app.day_runs.request(st)
-            app.day_runs.prefetch(t.prefetch_states())
+        if sc.day_runs is not None:
+            sc.day_runs.request(st)
+            sc.day_runs.prefetch(t.prefetch_states())
         drug = f"SSRI {st.occupancy * 100:.0f}% of SERT" if st.on_drug else "no drug"
-        app.say(
+        self.say(
             f"day {st.day}: {drug}, autoreceptors "
             f"{st.autoreceptor_sensitivity * 100:.0f}% sensitive, "
-            f"firing {app.model.firing_rate_hz:,.0f} Hz"
+            f"firing {self.play.model.firing_rate_hz:,.0f} Hz"
         )
 
     def advance_days(self, days: int) -> None:
         """Move the timeline ``days`` on (opening it first if needed)."""
         if not self.ready():
             return
-        if self.treatment.advance(days) == 0:
-            self.app.say("the timeline ends here (one year)")
+        if self.scenario.treatment.advance(days) == 0:
+            self.say("the timeline ends here (one year)")
             return
         self._rebuild_day()
 
@@ -135,18 +139,18 @@ class Course:
 
     def do_drug(self) -> None:
         """Start the SSRI today (dose: the slider, else 80% of SERT), or stop it today."""
-        slider = self.app.model.blockade
+        slider = self.play.model.blockade
         if not self.ready():
             return
-        t = self.treatment
+        t = self.scenario.treatment
         if t.course_over:
-            self.app.say("one course per timeline: load a scenario (1-9) to start a new one")
+            self.say("one course per timeline: load a scenario (1-9) to start a new one")
             return
         if t.start_day is None:
             if slider > 0:
                 occupancy = slider
-            elif self.planned_occupancy:
-                occupancy = self.planned_occupancy
+            elif self.scenario.planned_occupancy:
+                occupancy = self.scenario.planned_occupancy
             else:
                 occupancy = THERAPEUTIC_OCCUPANCY
             t.start_drug(occupancy)
@@ -170,25 +174,23 @@ class Course:
         each of ``days`` (and ``day``), so the chart fills in week by week.
         Returns False (and says why) if the preset cannot be loaded.
         """
-        app = self.app
-        try:
-            preset = load_preset(name, app.user_overrides)
-        except (ParameterError, ValueError) as exc:
-            app.say(f"cannot load '{name}': {exc}")
+        sc = self.scenario
+        preset = sc.load(name)
+        if preset is None:
             return False
-        self.end()
-        app.preset = preset
+        sc.end_course()
+        sc.preset = preset
         t = Treatment(preset.params, name)
         t.occupancy, t.start_day, t.stop_day = float(occupancy), int(start), stop
         t.day = int(day)
-        self.treatment = t
-        self.planned_occupancy = None
-        app.caption_at = None
-        app.start_day_runs(t.base)
-        app.build(t.params())
-        if app.day_runs is not None:
+        sc.treatment = t
+        sc.planned_occupancy = None
+        sc.caption_at = None
+        sc.start_day_runs(t.base)
+        sc.build(t.params())
+        if sc.day_runs is not None:
             states = t.states()
             for d in sorted({*days, day}):
                 if 0 <= d < len(states):
-                    app.day_runs.request(states[d])
+                    sc.day_runs.request(states[d])
         return True

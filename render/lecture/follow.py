@@ -10,9 +10,13 @@ molecule is now; it never changes the model except through ``track``.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
+from typing import Protocol
 
 import numpy as np
 
+from render.synapse.playback import Playback
+from render.synapse.view import View
 from render.synapse.warp import next_release_us
 from sim.synapse import states as S
 
@@ -184,42 +188,62 @@ FIRE_IF_NEXT_AFTER_US = 300.0
 """G fires an action potential when the next one is not due within this, simulated us."""
 
 
+class Pictures(Protocol):
+    """The two pictures of the synapse (:class:`render.screen.Screen`)."""
+
+    view: View
+    control_view: View
+
+
 class FollowRoom:
     """Follow one molecule in the window: G picks one about to be released, a click a free one.
 
     Args:
-        app: the window (its model, camera and messages).
+        follower: the followed molecule (the scenario stops it on every rebuild).
+        play: the model(s) on screen.
+        pictures: the cameras (clicks are mapped through them).
+        seed: the window's seed (G's choice depends on it and the step only).
+        say: shows a short message on screen.
     """
 
-    def __init__(self, app) -> None:
-        self.app = app
-        self.follower = Follower()
+    def __init__(
+        self,
+        follower: Follower,
+        play: Playback,
+        pictures: Pictures,
+        seed: int,
+        say: Callable[[str], None],
+    ) -> None:
+        self.follower = follower
+        self.play = play
+        self.pictures = pictures
+        self.seed = seed
+        self.say = say
         self._told_end = False
 
     def follow_at(self, pos: tuple[int, int]) -> bool:
         """Follow the free molecule drawn nearest screen point ``pos``; True if one was found."""
-        app = self.app
-        screen = app.screen
-        if app.compare.on and screen.control_view.rect.collidepoint(pos):
-            app.say("follow works on the right-hand synapse (the one with your settings)")
+        pictures = self.pictures
+        if self.play.compare and pictures.control_view.rect.collidepoint(pos):
+            self.say("follow works on the right-hand synapse (the one with your settings)")
             return False
-        if not screen.view.rect.collidepoint(pos):
+        if not pictures.view.rect.collidepoint(pos):
             return False
-        mid = nearest_free(app.model, screen.view, pos)
+        mid = nearest_free(self.play.model, pictures.view, pos)
         if mid is None:
-            app.say("no free 5-HT there: click on a dot, or press G")
+            self.say("no free 5-HT there: click on a dot, or press G")
             return False
         self.start(mid)
         return True
 
     def start(self, mid: int, from_vesicle: bool = False) -> None:
         """Follow molecule ``mid`` of the model on screen."""
-        self.follower.follow(self.app.model, mid, from_vesicle)
+        self.follower.follow(self.play.model, mid, from_vesicle)
         self._told_end = False
         if from_vesicle:
-            self.app.say("following a 5-HT in a docked vesicle: its story is bottom right")
+            self.say("following a 5-HT in a docked vesicle: its story is bottom right")
         else:
-            self.app.say(f"following 5-HT #{mid}: its story is bottom right (Shift+G stops)")
+            self.say(f"following 5-HT #{mid}: its story is bottom right (Shift+G stops)")
 
     def update(self) -> None:
         """Per frame: the follower's position, and one message when the story ends."""
@@ -230,22 +254,21 @@ class FollowRoom:
             log = f.log()
             released = [t for t, e in log if e.startswith("released")]
             took = f" {log[-1][0] - released[0]:,.0f} µs after its release" if released else ""
-            self.app.say(f"5-HT #{f.mid} {END_STATES[f.state]}{took}")
+            self.say(f"5-HT #{f.mid} {END_STATES[f.state]}{took}")
 
     def do_follow_random(self) -> None:
         """Follow a 5-HT from a docked vesicle to its end (firing if no release is near)."""
-        app = self.app
-        m = app.model
-        mid = molecule_in_docked_vesicle(m, app.seed)
+        m = self.play.model
+        mid = molecule_in_docked_vesicle(m, self.seed)
         if mid is not None:
             self.start(mid, from_vesicle=True)
             due = next_release_us(m)
             if due is None or due - m.time_us > FIRE_IF_NEXT_AFTER_US:
-                app.do_fire()
+                self.play.fire()
             return
-        mid = random_free_molecule(m, app.seed)
+        mid = random_free_molecule(m, self.seed)
         if mid is None:
-            app.say("no 5-HT to follow yet: fire an action potential (F)")
+            self.say("no 5-HT to follow yet: fire an action potential (F)")
             return
         self.start(mid)
 

@@ -11,18 +11,48 @@ time-warp, compare, camera and labels.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Protocol
 
+from render.lecture.course import Course
+from render.lecture.scenario import Scenario
 from render.lecture.tour import STEPS
+from render.lecture.treatment import Treatment
+from render.synapse.compare import Compare
+from render.synapse.playback import Playback
+from render.synapse.view import View
+from sim.params.presets import Preset
+
+
+class Stage(Protocol):
+    """What the tour sets on the screen (:class:`render.screen.Screen`)."""
+
+    view: View
+    show_labels: bool
+
+    def place_views(self) -> None:
+        """Lay the scene out again (tour card, one picture or two)."""
+
+
+class Scale(Protocol):
+    """The tissue view as the tour uses it (:class:`render.tissue.mode.TissueMode`)."""
+
+    on: bool
+
+    def set(self, on: bool) -> bool:
+        """Show the tissue (``on``) or the synapse."""
+
+    def set_shown_blockade(self, fraction: float) -> None:
+        """SSRI blockade of the model shown, fraction of SERT."""
 
 
 @dataclass
 class Saved:
     """What the screen showed before the tour (restored when it ends)."""
 
-    preset: Any
-    treatment: Any
+    preset: Preset
+    treatment: Treatment | None
     blockade: float
     rate_hz: float
     speed: float
@@ -36,11 +66,32 @@ class Guide:
     """The tour's state and keys.
 
     Args:
-        app: the window.
+        scenario: the scenario on screen (each step loads its own).
+        course: opens a step's treatment course.
+        play: the model(s), speed, time-warp and pause.
+        compare: the compare switch.
+        tissue: the tissue view (a step may show it).
+        stage: the cameras, labels and layout.
+        say: shows a short message on screen.
     """
 
-    def __init__(self, app: Any) -> None:
-        self.app = app
+    def __init__(
+        self,
+        scenario: Scenario,
+        course: Course,
+        play: Playback,
+        compare: Compare,
+        tissue: Scale,
+        stage: Stage,
+        say: Callable[[str], None],
+    ) -> None:
+        self.scenario = scenario
+        self.course = course
+        self.play = play
+        self.compare = compare
+        self.tissue = tissue
+        self.stage = stage
+        self.say = say
         self.index: int | None = None
         """The step showing (0-based), or None when no tour runs."""
         self.highlight: str | None = None
@@ -72,16 +123,16 @@ class Guide:
             self._apply()
         else:
             self.end()
-            self.app.say("tour ended: back to what was on screen before it")
+            self.say("tour ended: back to what was on screen before it")
 
     def do_tour_next(self) -> None:
         """Next tour step (the last one ends the tour)."""
         if self.index is None:
-            self.app.say("N and B step through the guided tour: press T to start it")
+            self.say("N and B step through the guided tour: press T to start it")
             return
         if self.index + 1 >= len(STEPS):
             self.end()
-            self.app.say("end of the tour: back to what was on screen before it")
+            self.say("end of the tour: back to what was on screen before it")
             return
         self.index += 1
         self._apply()
@@ -89,10 +140,10 @@ class Guide:
     def do_tour_back(self) -> None:
         """Previous tour step."""
         if self.index is None:
-            self.app.say("N and B step through the guided tour: press T to start it")
+            self.say("N and B step through the guided tour: press T to start it")
             return
         if self.index == 0:
-            self.app.say("this is the first step of the tour")
+            self.say("this is the first step of the tour")
             return
         self.index -= 1
         self._apply()
@@ -101,7 +152,7 @@ class Guide:
         """Show the step showing again from its start (R during the tour)."""
         if self.index is not None:
             self._apply()
-            self.app.say("this step again from its start")
+            self.say("this step again from its start")
 
     def end(self) -> None:
         """End the tour and put back what was on screen before it."""
@@ -111,69 +162,68 @@ class Guide:
         saved, self._saved = self._saved, None
         if saved is not None:
             self._restore(saved)
-        self.app.screen.place_views()
+        self.stage.place_views()
 
     def update(self) -> None:
         """Run the step's events that are due (call once per frame)."""
         if not self._pending:
             return
-        now = self.app.play.screen_time_s - self.started_s
+        now = self.play.screen_time_s - self.started_s
         while self._pending and self._pending[0][0] <= now:
             _, action = self._pending.pop(0)
             if action == "fire":
-                self.app.do_fire()
+                self.play.fire()
 
     # ------------------------------------------------------------ internals
     def _save(self) -> None:
-        app = self.app
-        v = app.screen.view
+        sc, play, v = self.scenario, self.play, self.stage.view
         self._saved = Saved(
-            preset=app.preset,
-            treatment=app.course.treatment,
-            blockade=app.model.blockade,
-            rate_hz=app.model.firing_rate_hz,
-            speed=app.play.base_us_per_s,
-            warp=app.play.warp_on,
-            compare=app.compare.on,
+            preset=sc.preset,
+            treatment=sc.treatment,
+            blockade=play.model.blockade,
+            rate_hz=play.model.firing_rate_hz,
+            speed=play.base_us_per_s,
+            warp=play.warp_on,
+            compare=self.compare.on,
             camera=(v.sx, v.cx_nm, v.y_pre, v.mode),
-            labels=app.screen.show_labels,
+            labels=self.stage.show_labels,
         )
-        app.course.treatment = None  # kept in the save; the tour's steps must not end it
+        sc.treatment = None  # kept in the save; the tour's steps must not end it
 
     def _restore(self, saved: Saved) -> None:
-        app = self.app
-        if app.tissue.on:  # a tissue step was showing: back to the synapse first
-            app.tissue.set(False)
-        app.course.end()
-        app.compare.on = saved.compare
-        app.screen.place_views()
-        app.preset = saved.preset
+        sc, play, stage = self.scenario, self.play, self.stage
+        if self.tissue.on:  # a tissue step was showing: back to the synapse first
+            self.tissue.set(False)
+        sc.end_course()
+        self.compare.on = saved.compare
+        stage.place_views()
+        sc.preset = saved.preset
         if saved.treatment is not None:
-            app.course.treatment = saved.treatment
-            app.start_day_runs(saved.treatment.base)
-            app.build(saved.treatment.params())
+            sc.treatment = saved.treatment
+            sc.start_day_runs(saved.treatment.base)
+            sc.build(saved.treatment.params())
         else:
-            app.build(saved.preset.params)
-        if saved.blockade != app.model.blockade:  # only what was set by hand: a rate set
-            app.set_blockade(saved.blockade)  # again would reschedule the first spike
-        if saved.rate_hz != app.model.firing_rate_hz:
-            app.set_firing_rate(saved.rate_hz)
-        app.play.set_speed(saved.speed)
-        app.play.set_warp(saved.warp)
-        app.screen.show_labels = saved.labels
-        v = app.screen.view
+            sc.build(saved.preset.params)
+        if saved.blockade != play.model.blockade:  # only what was set by hand: a rate set
+            self.tissue.set_shown_blockade(saved.blockade)  # again would reschedule the first spike
+        if saved.rate_hz != play.model.firing_rate_hz:
+            play.set_firing_rate(saved.rate_hz)
+        play.set_speed(saved.speed)
+        play.set_warp(saved.warp)
+        stage.show_labels = saved.labels
+        v = stage.view
         v.sx, v.cx_nm, v.y_pre, v.mode = saved.camera
-        app.play.paused = False
-        app.caption_at = None
+        play.paused = False
+        sc.caption_at = None
 
     def _apply(self) -> None:
-        app = self.app
+        sc, play = self.scenario, self.play
         step = STEPS[self.index]
-        app.compare.on = bool(step.get("compare", False))
-        app.screen.place_views()  # tour card and split screen first: the camera depends on them
+        self.compare.on = bool(step.get("compare", False))
+        self.stage.place_views()  # tour card and split screen first: the camera depends on them
         course = step.get("course")
         if course is not None:
-            ok = app.course.open_course(
+            ok = self.course.open_course(
                 step["preset"],
                 course["occupancy"],
                 course["start"],
@@ -182,17 +232,17 @@ class Guide:
                 course["days"],
             )
         else:
-            ok = app.load_scenario(step["preset"], step.get("overrides"), announce=False)
+            ok = sc.load_scenario(step["preset"], step.get("overrides"), announce=False)
         if not ok:
             return
-        if app.tissue.on != bool(step.get("tissue", False)):
-            app.tissue.set(not app.tissue.on)
+        if self.tissue.on != bool(step.get("tissue", False)):
+            self.tissue.set(not self.tissue.on)
         if step.get("blockade") is not None:
-            app.set_blockade(step["blockade"])
-        app.play.set_speed(step.get("speed", app.preset.playback_us_per_s))
-        app.play.set_warp(step.get("warp", True))
+            self.tissue.set_shown_blockade(step["blockade"])
+        play.set_speed(step.get("speed", sc.preset.playback_us_per_s))
+        play.set_warp(step.get("warp", True))
         spec = step.get("view", {"mode": "fit"})
-        view = app.screen.view
+        view = self.stage.view
         if spec["mode"] == "cleft":
             view.zoom_cleft()
         elif spec["mode"] == "focus":
@@ -200,6 +250,6 @@ class Guide:
         else:
             view.fit()
         self.highlight = step.get("highlight")
-        app.play.paused = False
-        self.started_s = app.play.screen_time_s
+        play.paused = False
+        self.started_s = play.screen_time_s
         self._pending = sorted((float(t), str(a)) for t, a in step.get("events", []))

@@ -5,14 +5,15 @@ lockstep with the model (both share one time axis). :class:`Lockstep` steps
 the control on one persistent worker thread while the caller's thread steps
 the model: the diffusion kernel releases the GIL, and the two synapses share
 no state (each has its own random streams), so the numbers are exactly those
-of stepping one after the other. :class:`Compare` holds the switch (C).
+of stepping one after the other. :class:`Compare` is the switch (C); the
+flag itself is :attr:`render.synapse.playback.Playback.compare`, which builds the control.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Protocol, TypeVar
 
 M = TypeVar("M")
 
@@ -54,25 +55,52 @@ class Lockstep:
             pool.shutdown(wait=True)
 
 
+class CompareFlag(Protocol):
+    """Where the switch is kept (:attr:`render.synapse.playback.Playback.compare`)."""
+
+    compare: bool
+
+
 class Compare:
     """The compare switch (C).
 
     Args:
-        app: the window.
+        play: the model(s); its ``compare`` flag is the switch.
+        restart: rebuilds the model(s) at t = 0 keeping hand-set blockade and rate
+            (:meth:`render.lecture.scenario.Scenario.restart`).
+        place_views: lays the scene out again (one picture or two).
+        say: shows a short message on screen.
     """
 
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self.on = False
+    def __init__(
+        self,
+        play: CompareFlag,
+        restart: Callable[[], None],
+        place_views: Callable[[], None],
+        say: Callable[[str], None],
+    ) -> None:
+        self.play = play
+        self.restart = restart
+        self.place_views = place_views
+        self.say = say
+
+    @property
+    def on(self) -> bool:
+        """Compare mode is on (the next rebuild makes the control)."""
+        return self.play.compare
+
+    @on.setter
+    def on(self, on: bool) -> None:
+        self.play.compare = bool(on)
 
     def set(self, on: bool) -> None:
         """Turn compare mode on or off; the synapses restart at t = 0 (same seed)."""
-        self.on = bool(on)
-        self.app.restart()
-        self.app.screen.place_views()
+        self.on = on
+        self.restart()
+        self.place_views()
 
     def do_compare(self) -> None:
         """Split screen: a drug-free control (left) beside the current settings (right)."""
         self.set(not self.on)
         if self.on:
-            self.app.say("left: no drug; right: your settings. Same seed, same action potentials")
+            self.say("left: no drug; right: your settings. Same seed, same action potentials")

@@ -7,24 +7,26 @@ rest. :func:`info_rows` collects it from the window's rooms (read only) and
 
 from __future__ import annotations
 
-from typing import Any
-
 import pygame
 
 from render.common.colors import Theme
 from render.common.text import Fonts, fmt_count, fmt_duration_us, fmt_factor
+from render.synapse.playback import Playback
+from sim.params.presets import Preset
 from sim.synapse import states as S
 
 
-def info_rows(app: Any) -> list[tuple[str, str]]:
-    """(name, value) rows describing the run on screen."""
-    play, m = app.play, app.model
+def info_rows(
+    play: Playback, preset: Preset, seed: int, size: tuple[int, int], scale: float
+) -> list[tuple[str, str]]:
+    """(name, value) rows describing the run on screen (window ``size`` px, interface ``scale``)."""
+    m = play.model
     pace = play.playback_us_per_s
     achieved = play.achieved_us_per_s()
     c = m.counters
     rows = [
-        ("preset", f"{app.preset.name}  ({app.preset.title})"),
-        ("seed", str(app.seed)),
+        ("preset", f"{preset.name}  ({preset.title})"),
+        ("seed", str(seed)),
         ("model step", f"{m.params.dt_ns:g} ns  (steps so far {fmt_count(m.step_index)})"),
         ("pace now", f"1 s = {fmt_duration_us(pace)}  (slow motion {fmt_factor(1e6 / pace)})"),
         (
@@ -45,12 +47,12 @@ def info_rows(app: Any) -> list[tuple[str, str]]:
         ("action potentials", fmt_count(c["action_potentials"])),
         (
             "window",
-            f"{app.screen.size[0]}x{app.screen.size[1]} px, scale {app.screen.fonts.scale:.2f}",
+            f"{size[0]}x{size[1]} px, scale {scale:.2f}",
         ),
     ]
-    if app.control is not None:
+    if play.control is not None:
         rows.append(
-            ("control (no drug)", f"{fmt_count(app.control.counters['taken_up'])} taken up")
+            ("control (no drug)", f"{fmt_count(play.control.counters['taken_up'])} taken up")
         )
     return rows
 

@@ -36,11 +36,13 @@ from render.common.constants import (
     MAX_STEP_BUDGET_S,
     MIN_FPS,
     NOMINAL_FPS,
+    PLOT_SCREEN_S,
     RATE_CHOICES_HZ,
     SPEED_CHOICES_US_PER_S,
     STEP_BUDGET_S,
     WARP_CPU_SHARE,
 )
+from render.common.plots import plot_window_us
 from render.common.text import fmt_duration_us
 from render.common.widgets import neighbour
 from render.synapse.clock import TICKS_PER_S, FixedStepClock, ticks_from_seconds, ticks_per_frame
@@ -112,6 +114,8 @@ class Playback:
         self.model = Synapse(params, seed=seed)
         self.control: Synapse | None = None
         """Compare mode: the drug-free control (left), stepped in lockstep with ``model``."""
+        self.compare = False
+        """Compare mode (C): :meth:`build` makes the drug-free control beside the model."""
         self.lockstep = Lockstep()
         """Steps the control on a worker thread while this thread steps the model."""
         self.clock = FixedStepClock(params.dt_ns, playback_us_per_s)
@@ -174,12 +178,15 @@ class Playback:
         if float(us_per_s) not in self.speed_choices:
             self.speed_choices = tuple(sorted({*self.speed_choices, float(us_per_s)}))
 
-    def build(self, params: Parameters, compare: bool) -> bool:
-        """New model(s) from ``params`` at t = 0, same seed; returns True if the rate choices changed."""
+    def build(self, params: Parameters) -> bool:
+        """New model(s) from ``params`` at t = 0, same seed; returns True if the rate choices changed.
+
+        In compare mode (:attr:`compare`) the drug-free control is built too.
+        """
         self.params = params
         self.model = Synapse(params, seed=self.seed)
         self.control = (
-            Synapse(params.with_overrides(blockade=0.0), seed=self.seed) if compare else None
+            Synapse(params.with_overrides(blockade=0.0), seed=self.seed) if self.compare else None
         )
         if self.control is None:
             self.lockstep.close()
@@ -413,12 +420,37 @@ class Playback:
         """An action potential was asked for (F): the warp slows down for it at once."""
         self.warp.expect_at_us = self.model.time_us
 
+    def plot_window_us(self) -> float:
+        """Length of the live plots' time window, simulated us (from the chosen speed)."""
+        return plot_window_us(self.base_us_per_s, PLOT_SCREEN_S)
+
+    def set_firing_rate(self, hz: float) -> None:
+        """Action-potential rate from now on, Hz (both synapses in compare mode)."""
+        for m in self.models:
+            m.set_firing_rate(float(hz))
+
     # ----------------------------------------------------------- actions
     def do_toggle_pause(self) -> None:
         """Play / pause."""
         self.paused = not self.paused
         self._achieved.clear()
         self.clock.reset()
+
+    def fire(self) -> None:
+        """Queue one action potential at the next step (both synapses in compare mode)."""
+        for m in self.models:
+            m.fire()
+        self.expect_release()
+        if self.paused:
+            self.say("action potential queued: press Space to play or Right to step")
+
+    def do_rate_up(self) -> None:
+        """Next higher firing rate."""
+        self.set_firing_rate(neighbour(self.rate_choices, self.model.firing_rate_hz, +1))
+
+    def do_rate_down(self) -> None:
+        """Next lower firing rate."""
+        self.set_firing_rate(neighbour(self.rate_choices, self.model.firing_rate_hz, -1))
 
     def step_once(self) -> None:
         """One model step (pauses first if playing)."""

@@ -5,7 +5,7 @@ the scene area (and the side panel) shows :class:`render.tissue.view.TissueView`
 of a :class:`sim.tissue.model.Tissue` (the ``tissue`` preset with the window's
 seed, or the tissue preset the window was started with); the control bar
 stays, and its SSRI slider and the blockade keys act on the tissue
-(``App.set_blockade`` asks :meth:`TissueMode.set_blockade`).
+(:meth:`TissueMode.set_shown_blockade` sends them to whichever model is shown).
 
 Zooming: a click on a varicosity, or Enter on the selected one (Tab picks
 another), hands over to the synapse view with its own clock; M goes back to
@@ -34,21 +34,29 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Protocol
 
 import numpy as np
 import pygame
 
 from render.common import banner
+from render.common.colors import Theme
 from render.common.constants import (
+    BLOCKADE_STEP,
     MAX_FRAME_S,
     NOMINAL_FPS,
-    TOAST_S,
     WARP_FAST_FACTOR,
     WARP_SLOW_FRACTION,
 )
 from render.common.keyhelp import draw_help
+from render.common.keys import Action
+from render.common.messages import Messages
+from render.common.text import Fonts
+from render.common.widgets import WidgetRows
 from render.synapse import hud
+from render.synapse.playback import Playback
+from render.synapse.scene import SceneRenderer
 from render.tissue.view import TissueView
 from sim.params.presets import Preset, load_preset
 from sim.tissue.model import Tissue
@@ -112,11 +120,46 @@ def reading_order(model: Tissue) -> np.ndarray:
     return np.lexsort((x, -y))
 
 
+Card = tuple[str, str, str]
+"""(title, text, footer) of a card below the scene."""
+
+
+class Window(Protocol):
+    """The window as the tissue view uses it (:class:`render.screen.Screen`)."""
+
+    size: tuple[int, int]
+    bar_rect: pygame.Rect
+    theme: Theme
+    fonts: Fonts
+    bar_fonts: Fonts
+    show_help: bool
+
+    def layout(self, size: tuple[int, int] | None = None, force: bool = False) -> None:
+        """Place everything for a window ``size``, px."""
+
+
+class Timeline(Protocol):
+    """The synapse's treatment timeline (:class:`render.lecture.scenario.Scenario`)."""
+
+    @property
+    def treatment(self) -> object | None:
+        """The timeline on screen, or None."""
+
+
 class TissueMode:
     """The tissue view's state: on or off, its model, its clock, its selection and its card.
 
     Args:
-        app: the window.
+        play: the synapse's playback (held paused while the tissue is shown; its screen time).
+        timeline: the synapse's treatment timeline (its days set the synapse's drug).
+        window: size, fonts, colours, the bar's place, the help switch.
+        messages: the message line.
+        widgets: the window's widgets (the SSRI slider is drawn here too).
+        scene: the synapse's renderer (the help overlay's key to the symbols).
+        actions: the action table (the help overlay lists what it runs).
+        card: the card below the scene now (the scale card, the tour's, or none).
+        seed: the window's seed (the tissue is built with it).
+        scripted: a scripted run (exact frame times, no caption card at start).
 
     Attributes:
         on: the tissue view is shown.
@@ -130,8 +173,33 @@ class TissueMode:
             went up; None when there is none.
     """
 
-    def __init__(self, app: Any) -> None:
-        self.app = app
+    def __init__(
+        self,
+        play: Playback,
+        timeline: Timeline,
+        window: Window,
+        messages: Messages,
+        widgets: WidgetRows,
+        scene: SceneRenderer,
+        actions: Mapping[str, Action],
+        card: Callable[[], Card | None],
+        *,
+        seed: int,
+        scripted: bool,
+    ) -> None:
+        self.play = play
+        self.timeline = timeline
+        self.window = window
+        self.messages = messages
+        self.say = messages.say
+        self.widgets = widgets
+        self.scene = scene
+        self.actions = actions
+        self.card_now = card
+        self.seed = seed
+        self.scripted = scripted
+        self.help_rows_drawn: list[tuple[str, str, str]] = []
+        """The help overlay's rows drawn last over the tissue (for tests)."""
         self.on = False
         self.model: Tissue | None = None
         self.owed_us = 0
@@ -157,11 +225,11 @@ class TissueMode:
     def start(self, preset: Preset) -> None:
         """Open the window on the tissue of ``preset`` (a tissue preset), window seed, t = 0."""
         self.preset = preset
-        self.model = Tissue(preset.params, seed=self.app.seed)
+        self.model = Tissue(preset.params, seed=self.seed)
         self._select_default()
         self.on = True
         self.owed_us = 0
-        if not self.app.scripted:  # like the synapse's caption: not in scripted runs
+        if not self.scripted:  # like the synapse's caption: not in scripted runs
             self.card = ((preset.title, preset.caption, self._tissue_footer()), 0.0)
 
     def set(self, on: bool) -> bool:
@@ -169,17 +237,16 @@ class TissueMode:
 
         Returns False (and says why) if the tissue model cannot be built.
         """
-        app = self.app
         if on and self.model is None:
             try:
                 self.model = self.build()
             except (ValueError, OSError) as exc:
-                app.say(f"cannot show the tissue: {exc}")
+                self.say(f"cannot show the tissue: {exc}")
                 return False
             self._select_default()
         self.on = bool(on)
         self.owed_us = 0
-        app.say(TISSUE_NOTE if self.on else SYNAPSE_NOTE)
+        self.say(TISSUE_NOTE if self.on else SYNAPSE_NOTE)
         return True
 
     def switch(self, on: bool, onto: int | None = None) -> bool:
@@ -187,19 +254,18 @@ class TissueMode:
 
         ``onto`` is the varicosity zoomed onto (entering the synapse).
         """
-        app = self.app
         if on == self.on:
             return True
-        before = app.shown_blockade
+        before = self.shown_blockade
         if not self.set(on):
             return False
-        if app.course.treatment is None and app.shown_blockade != before:
-            app.set_blockade(before)  # one drug at both scales
+        if self.timeline.treatment is None and self.shown_blockade != before:
+            self.set_shown_blockade(before)  # one drug at both scales
         self.zoomed_onto = onto if not on else None
         self.card = (self._zoom_in_card(onto) if not on else self._zoom_out_card(),
-                     app.play.screen_time_s)  # fmt: skip
+                     self.play.screen_time_s)  # fmt: skip
         if not on and onto is not None:
-            app.say(f"zoomed onto varicosity {onto + 1}: synapse scale")
+            self.say(f"zoomed onto varicosity {onto + 1}: synapse scale")
         return True
 
     def zoom(self, index: int | None = None) -> bool:
@@ -215,20 +281,47 @@ class TissueMode:
     def build(self) -> Tissue:
         """A fresh tissue from the ``tissue`` preset, the window's seed, at t = 0."""
         self.preset = load_preset(TISSUE_PRESET)
-        return Tissue(self.preset.params, seed=self.app.seed)
+        return Tissue(self.preset.params, seed=self.seed)
 
     def set_blockade(self, fraction: float) -> None:
         """SSRI blockade of the tissue's SERT, fraction 0..1, from the next step on."""
         if self.model is not None:
             self.model.set_blockade(float(min(1.0, max(0.0, fraction))))
 
-    def allows(self, action: str) -> bool:
-        """Whether ``action`` runs in the tissue view (else the screen says why not)."""
+    def set_shown_blockade(self, fraction: float) -> None:
+        """The SSRI slider: blockade of the model shown (the tissue's here, else the synapse's).
+
+        Clamped to 0..1 and rounded to 1e-6; the synapse follows at once (not the control).
+        """
+        f = round(float(min(1.0, max(0.0, fraction))), 6)
+        if self.on:  # the tissue view is shown: the slider and keys act on the tissue
+            self.set_blockade(f)
+            return
+        self.play.model.set_blockade(f)
+
+    @property
+    def shown_blockade(self) -> float:
+        """The blockade of the model on screen (the tissue's in the tissue view), fraction."""
+        return self.blockade if self.on else self.play.model.blockade
+
+    def do_blockade_up(self) -> None:
+        """Blockade +5% of SERT, of the model shown."""
+        self.set_shown_blockade(round(self.shown_blockade / BLOCKADE_STEP + 1) * BLOCKADE_STEP)
+
+    def do_blockade_down(self) -> None:
+        """Blockade -5% of SERT, of the model shown."""
+        self.set_shown_blockade(round(self.shown_blockade / BLOCKADE_STEP - 1) * BLOCKADE_STEP)
+
+    def allows(self, action: str, touring: bool) -> bool:
+        """Whether ``action`` runs in the tissue view (else the screen says why not).
+
+        ``touring``: a guided tour runs (R then replays its step).
+        """
         if action in TISSUE_ACTIONS or action.startswith("preset_"):
             return True
-        if action == "reset" and self.app.guide.active:  # R replays the tour's step
+        if action == "reset" and touring:  # R replays the tour's step
             return True
-        self.app.say("that key acts on the synapse: M goes back to it")
+        self.say("that key acts on the synapse: M goes back to it")
         return False
 
     @property
@@ -246,7 +339,7 @@ class TissueMode:
         """
         if not self.on or self.model is None or self.view is None:
             return False
-        if self.app.screen.show_help:
+        if self.window.show_help:
             return False
         t = event.type
         if t == pygame.KEYDOWN and event.key in ZOOM_KEYS:
@@ -274,9 +367,7 @@ class TissueMode:
         here = np.flatnonzero(order == self.selected)
         k = (int(here[0]) + step) % order.size if here.size else 0
         self.selected = int(order[k])
-        self.app.say(
-            f"varicosity {self.selected + 1} of {order.size} selected: Enter zooms onto it"
-        )
+        self.say(f"varicosity {self.selected + 1} of {order.size} selected: Enter zooms onto it")
 
     def _select_default(self) -> None:
         """Select the varicosity nearest the middle of the slice plane."""
@@ -292,7 +383,7 @@ class TissueMode:
         """The card saying that the scale changed, while it is up (None otherwise)."""
         if self.card is None:
             return None
-        if self.app.play.screen_time_s - self.card[1] >= SCALE_CARD_S:
+        if self.play.screen_time_s - self.card[1] >= SCALE_CARD_S:
             self.card = None
             return None
         return self.card[0]
@@ -301,12 +392,12 @@ class TissueMode:
         return "Click a varicosity (or Tab, Enter) to zoom onto its synapse   H lists every key"
 
     def _zoom_in_card(self, onto: int | None) -> tuple[str, str, str]:
-        app, m = self.app, self.model
-        p = app.model.params
-        us_per_s = app.play.base_us_per_s
+        m = self.model
+        p = self.play.model.params
+        us_per_s = self.play.base_us_per_s
         slowed = 1e6 / us_per_s
         warp = ""
-        if app.play.warp_on:  # the time-warp's range around the base pace (render.synapse.warp)
+        if self.play.warp_on:  # the time-warp's range around the base pace (render.synapse.warp)
             warp = (f" (the time-warp varies it from {slowed / WARP_FAST_FACTOR:,.0f}x to "
                     f"{slowed / WARP_SLOW_FRACTION:,.0f}x)")  # fmt: skip
         ratio = m.side_um * 1000.0 / p.cleft_width_nm
@@ -319,7 +410,7 @@ class TissueMode:
             f"{p.cleft_width_nm:g} nm cleft, {ratio:,.0f} times smaller. The clock is now in "
             f"microseconds: 1 s on screen is {us_per_s:g} \u00b5s, slowed {slowed:,.0f}x{warp}. "
             "Most 5-HT varicosities face no synapse; this model gives one a postsynaptic side. "
-            f"SSRI blockade {app.shown_blockade:.0%} at both scales."
+            f"SSRI blockade {self.shown_blockade:.0%} at both scales."
         )
         return (
             title,
@@ -328,8 +419,8 @@ class TissueMode:
         )
 
     def _zoom_out_card(self) -> tuple[str, str, str]:
-        app, m = self.app, self.model
-        cleft = app.model.params.cleft_width_nm
+        m = self.model
+        cleft = self.play.model.params.cleft_width_nm
         text = (
             f"From the {cleft:g} nm cleft back to a {m.side_um:g} \u00b5m cube of neuropil, "
             f"{m.side_um * 1000.0 / cleft:,.0f} times larger. The clock is in seconds again and "
@@ -346,15 +437,15 @@ class TissueMode:
         playback is held paused for the frame) so messages expire as usual.
         Returns the tissue steps taken.
         """
-        play = self.app.play
-        wall_s = 1.0 / play.frame_fps if self.app.scripted else real_dt_s
+        play = self.play
+        wall_s = 1.0 / play.frame_fps if self.scripted else real_dt_s
         was_paused, play.paused = play.paused, True
         try:
             play.update(real_dt_s)
         finally:
             play.paused = was_paused
         steps, self.owed_us = tissue_steps(self.owed_us, wall_s, self.model.dt_ms)
-        if not self.app.scripted:  # keep the window responsive: drop what cannot be stepped
+        if not self.scripted:  # keep the window responsive: drop what cannot be stepped
             budget_s = CPU_SHARE * min(max(real_dt_s, 1.0 / NOMINAL_FPS), MAX_FRAME_S)
             cap = max(1, int(budget_s / self.step_cost_s))
             if steps > cap:
@@ -380,7 +471,7 @@ class TissueMode:
         molecules takes longer than the budget a frame has for it.
         Scripted runs are real time by construction (None).
         """
-        if self.app.scripted or len(self._pace) < 2:
+        if self.scripted or len(self._pace) < 2:
             return None
         (w0, t0), (w1, t1) = self._pace[0], self._pace[-1]
         if w1 - w0 < 0.5:
@@ -390,18 +481,18 @@ class TissueMode:
     # ------------------------------------------------------------ drawing
     def area(self) -> pygame.Rect:
         """Where the tissue is drawn: the scene and the side panel (above the bar), px."""
-        screen = self.app.screen
-        return pygame.Rect(0, 0, screen.size[0], screen.bar_rect.top)
+        window = self.window
+        return pygame.Rect(0, 0, window.size[0], window.bar_rect.top)
 
     def layout(self) -> dict[str, pygame.Rect]:
         """The tissue screen's blocks: strip (scale line), body (the view), card (if up), bar, px."""
-        app, screen = self.app, self.app.screen
+        screen = self.window
         fonts = screen.fonts
         area = self.area()
         strip_h = fonts.line_height("normal") + int(10 * fonts.scale)
         out = {"strip": pygame.Rect(area.x, area.y, area.w, strip_h)}
         body = pygame.Rect(area.x, area.y + strip_h, area.w, area.h - strip_h)
-        card = app.card_text()  # the tour's, or the one saying that the scale changed
+        card = self.card_now()  # the tour's, or the one saying that the scale changed
         if card is not None:  # under the tissue, not over it (the synapse's layout is untouched)
             m = int(8 * fonts.scale)
             h = min(banner.banner_height(fonts, body.w - 2 * m, *card), body.h // 2)
@@ -414,8 +505,7 @@ class TissueMode:
 
     def draw(self, surface: pygame.Surface) -> None:
         """Draw the tissue view, the scale line, the card, messages, the control bar and help."""
-        app = self.app
-        screen = app.screen
+        screen = self.window
         if surface.get_size() != screen.size:
             screen.layout(surface.get_size())
         th, fonts = screen.theme, screen.fonts
@@ -439,23 +529,23 @@ class TissueMode:
         self.view.draw(surface, boxes["body"], self.model)
         if "card" in boxes:
             banner.draw_banner(surface, boxes["card"], th, fonts, *self.card_shown)
-        toast = app.toast
-        if toast and app.play.screen_time_s - toast[1] < TOAST_S:
+        message = self.messages.showing()
+        if message is not None:
             zone = pygame.Rect(strip.centerx, strip.y, strip.w // 2, strip.h)  # off the clock
-            hud.draw_toast(surface, zone, toast[0], th, fonts)
+            hud.draw_toast(surface, zone, message, th, fonts)
         hud.panel(surface, screen.bar_rect, th)
-        slider = app.controls.blockade_slider  # the one control that acts on the tissue
-        if slider.rect.w:
+        slider = self.widgets.blockade_slider  # the one control that acts on the tissue
+        if slider is not None and slider.rect.w:
             slider.draw(surface, th, screen.bar_fonts)
         if screen.show_help:
-            glyphs = app.frame.scene.glyphs(int(round(16 * fonts.scale)))
+            glyphs = self.scene.glyphs(int(round(16 * fonts.scale)))
             p = self.preset
-            app.frame.help_rows_drawn = draw_help(
+            self.help_rows_drawn = draw_help(
                 surface,
                 surface.get_rect(),
                 th,
                 fonts,
                 f"{p.title}: {p.caption}",
                 glyphs,
-                actions=app.actions,
+                actions=self.actions,
             )

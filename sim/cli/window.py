@@ -1,7 +1,7 @@
 """``main.py [options]``: open the visualiser, or draw ``--frames`` and save ``--screenshot``.
 
 A mode of the top level (what runs when no command is given): its options
-live on the main parser. The window itself (:mod:`render.app`) is imported
+live on the main parser. The window itself (:mod:`render.window`) is imported
 inside :func:`run`, so the other commands never load pygame.
 """
 
@@ -113,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
     preset = load_preset(args.preset, {**changes, **blockade})
     if preset.model != "tissue":  # the tissue checks its own sizes (sim.tissue.model limits)
         check_memory(preset.params)
-    from render.app import run_app
+    from render.window import run_app
 
     return run_app(
         preset_name=args.preset,

@@ -7,11 +7,12 @@ import numpy as np
 import pygame
 import pytest
 
-from render.app import App, run_app
+from render.app import App
 from render.common import colors
 from render.common.keys import BINDINGS, SHIFT, action_for, help_rows
 from render.synapse.clock import TICKS_PER_S, FixedStepClock, ticks_per_frame
 from render.synapse.scene import make_glyphs
+from render.window import run_app
 from sim import Synapse
 from sim.params.presets import load_preset
 from sim.synapse import states as S
@@ -116,7 +117,7 @@ def test_key_events_change_blockade_pause_speed_and_projector(app, screen):
     assert app.model.blockade == pytest.approx(0.10)  # reset keeps the user's blockade
 
     press(app, pygame.K_ESCAPE)
-    assert not app.running
+    assert not app.screen.open
 
 
 def test_rate_keys_and_zoom_keys(app, screen):
@@ -291,12 +292,12 @@ def test_profiles_use_okabe_ito_for_the_states():
 
 
 def test_screenshot_key_saves_a_png(app, screen, tmp_path):
-    app.screenshot_dir = tmp_path
+    app.saves.screenshot_dir = tmp_path
     frames(app, screen, 2)
     press(app, pygame.K_s)
     app.draw(screen)
-    assert app.last_screenshot is not None and app.last_screenshot.exists()
-    assert pygame.image.load(str(app.last_screenshot)).get_size() == SIZE
+    assert app.saves.last_screenshot is not None and app.saves.last_screenshot.exists()
+    assert pygame.image.load(str(app.saves.last_screenshot)).get_size() == SIZE
 
 
 # ------------------------------------------------------------------- API

@@ -13,10 +13,11 @@ from pathlib import Path
 import pygame
 import pytest
 
-from render.app import App, run_app
+from render.app import App
 from render.common.constants import WARP_FAST_FACTOR, WARP_SLOW_FRACTION
 from render.display import display_problem, scripted_driver
 from render.media.stats import RunStats
+from render.window import run_app
 from sim.params.presets import load_preset
 from tests.window import SIZE, frames, press
 
@@ -85,7 +86,7 @@ def test_screenshots_and_videos_go_to_the_out_dir_and_the_path_is_printed(screen
     frames(app, screen, 1)
     press(app, pygame.K_s)
     app.draw(screen)
-    shot = app.last_screenshot
+    shot = app.saves.last_screenshot
     assert shot.parent == out and shot.exists()
     assert str(shot) in capsys.readouterr().out
     mode = shot.stat().st_mode & 0o777

@@ -105,7 +105,7 @@ def storm(out_dir: Path, seed: int, n_frames: int) -> dict:
     pygame.font.init()
     pygame.display.set_mode(STORM_SIZE, pygame.RESIZABLE)
     app = App(load_preset("default", LIGHT), seed=0, size=STORM_SIZE, scripted=False)
-    app.screenshot_dir = app.record_dir = out_dir
+    app.saves.screenshot_dir = app.saves.record_dir = out_dir
     me = os.getpid()
     stats = {"max_workers": 0, "peak_rss_mb": 0.0, "max_frame_s": 0.0, "stops_s": []}
 
@@ -116,7 +116,7 @@ def storm(out_dir: Path, seed: int, n_frames: int) -> dict:
                 pygame.event.post(pygame.event.Event(pygame.KEYUP, key=ev.key, mod=ev.mod))
         t0 = time.perf_counter()
         app.pump()
-        app.running = True  # a stray quit must not end the storm
+        app.screen.open = True  # a stray quit must not end the storm
         app.update(1 / 60)
         app.draw(pygame.display.get_surface())
         pygame.display.flip()
@@ -130,10 +130,10 @@ def storm(out_dir: Path, seed: int, n_frames: int) -> dict:
         return pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod, unicode="")
 
     def stop_recording_timed(events) -> None:
-        was = app.video is not None
+        was = app.saves.video is not None
         t0 = time.perf_counter()
         frame(events)
-        if was and app.video is None:
+        if was and app.saves.video is None:
             stats["stops_s"].append(time.perf_counter() - t0)
 
     from multiprocessing import resource_tracker

@@ -12,7 +12,6 @@ from render.app import App
 from render.common import colors
 from render.common.plots import _y_of
 from render.sidepanel import effect_numbers
-from render.synapse.info import info_rows
 from render.synapse.scene import molecule_radius_px
 from sim.params.presets import load_preset
 from sim.synapse import states as S
@@ -54,7 +53,7 @@ def test_developer_detail_is_on_the_info_key_not_the_title():
     app, surface = make()
     title = app.frame.title()
     assert "seed" not in title and app.preset.name not in title.split()
-    rows = dict(info_rows(app))
+    rows = dict(app.frame.details())
     assert rows["seed"] == "0" and app.preset.name in rows["preset"]
     assert "slow motion" in rows["pace now"]
     app.do("info")
@@ -120,7 +119,7 @@ def test_read_out_and_compare_ratios_are_the_window_means():
     for _ in range(240):
         app.update(1 / 60)
     m, c = app.model, app.control
-    window_ms = app.plot_window_us() / 1000.0
+    window_ms = app.play.plot_window_us() / 1000.0
     eff = effect_numbers(m, c, window_ms)
     assert eff.blockade == pytest.approx(0.8)
     assert eff.cleft_uM == pytest.approx(m.cleft_concentration_uM())  # now

@@ -53,9 +53,9 @@ def test_the_story_ends_with_one_message(screen):
         if f.state in END_STATES:
             break
     assert f.state in END_STATES
-    told = app.toast
+    told = app.messages.toast
     app.update(1 / 60)
-    assert app.toast == told  # said once, not every frame
+    assert app.messages.toast == told  # said once, not every frame
 
 
 def test_each_sert_capture_flashes_at_its_transporter(screen):

@@ -16,12 +16,13 @@ import numpy as np
 import pygame
 import pytest
 
-from render.app import App, run_app
+from render.app import App
 from render.common.constants import CAPTION_S
 from render.common.keys import BINDINGS, PRESET_KEYS, action_for, help_rows
 from render.lecture.tour import HIGHLIGHTS, STEPS
 from render.lecture.treatment import NEVER
 from render.media import recording
+from render.window import run_app
 from sim.course.timeline import THERAPEUTIC_OCCUPANCY, slow_states
 from sim.params.presets import load_preset
 from sim.synapse import meanfield
@@ -98,7 +99,7 @@ def test_days_and_weeks_follow_the_slow_state(screen):
     app.play.set_warp(False)
     frames(app, screen, 20)  # day 0, no drug: the baseline
     press(app, pygame.K_k)  # start the SSRI today
-    t = app.course.treatment
+    t = app.scenario.treatment
     assert t is not None and t.day == 0 and t.on_drug
     assert app.model.blockade == pytest.approx(THERAPEUTIC_OCCUPANCY)
     frames(app, screen, 10)
@@ -127,13 +128,13 @@ def test_days_and_weeks_follow_the_slow_state(screen):
     press(app, pygame.K_k)  # one course per timeline
     assert t.stop_day == 8 and not t.on_drug
     press(app, pygame.K_1)  # a scenario ends the timeline
-    assert app.course.treatment is None and app.preset.name == "healthy"
+    assert app.scenario.treatment is None and app.preset.name == "healthy"
 
 
 def test_timeline_from_a_drug_preset_opens_at_a_drug_free_day_zero(screen):
     app = make_app("acute-ssri", LIGHT)
     press(app, pygame.K_d)  # opens the timeline at day 0 of the drug-free base, then a day on
-    t = app.course.treatment
+    t = app.scenario.treatment
     assert t.day == 1 and t.base_name == "healthy" and t.start_day is None
     assert app.model.blockade == 0.0
     assert app.model.firing_rate_hz == load_preset("healthy").params.firing_rate_hz
@@ -149,7 +150,7 @@ def test_k_then_w_w_w_walks_a_course_whatever_was_on_screen(screen):
     app.set_blockade(0.6)
     for key in (pygame.K_k, pygame.K_w, pygame.K_w, pygame.K_w):
         press(app, key)
-    t = app.course.treatment
+    t = app.scenario.treatment
     assert t.start_day == 0 and t.occupancy == pytest.approx(0.6) and t.day == 21
     assert t.on_drug and app.model.blockade == pytest.approx(0.6)
 
@@ -205,11 +206,11 @@ def test_tour_keys_step_through_and_apply_each_preset(screen):
         assert app.play.base_us_per_s == pytest.approx(step["speed"])
         course = step.get("course")
         if course is not None:  # a treatment step: the timeline at the step's day
-            t = app.course.treatment
+            t = app.scenario.treatment
             assert t is not None and t.day == course["day"] and t.start_day == course["start"]
             assert t.on_drug == (course["stop"] is None or course["day"] < course["stop"])
         else:
-            assert app.course.treatment is None
+            assert app.scenario.treatment is None
     lingering = next(i for i, s in enumerate(STEPS) if s["compare"])
     while app.guide.index > lingering:
         press(app, pygame.K_b)
@@ -218,7 +219,7 @@ def test_tour_keys_step_through_and_apply_each_preset(screen):
     press(app, pygame.K_b)
     assert app.guide.index == lingering - 1 and not app.compare.on
     press(app, pygame.K_ESCAPE)  # ends the tour, does not quit
-    assert app.guide.index is None and app.running and app.screen.card_rect is None
+    assert app.guide.index is None and app.screen.open and app.screen.card_rect is None
 
 
 # ------------------------------------------------------------------- follow
@@ -302,20 +303,20 @@ def test_record_writes_a_playable_file_with_n_frames(tmp_path, suffix):
 
 def test_v_key_records_and_never_overwrites(screen, tmp_path):
     app = make_app(overrides=LIGHT)
-    app.screenshot_dir = app.record_dir = tmp_path
+    app.saves.screenshot_dir = app.saves.record_dir = tmp_path
     (tmp_path / "cleft-0001.mp4").write_bytes(b"earlier")
     for expected in ("cleft-0002.mp4", "cleft-0003.mp4"):
         press(app, pygame.K_v)
-        assert app.video is not None
+        assert app.saves.video is not None
         frames(app, screen, 4)
         press(app, pygame.K_v)
-        assert app.video is None and app.last_recording.name == expected
-        assert _count_frames(app.last_recording) == 4
+        assert app.saves.video is None and app.saves.last_recording.name == expected
+        assert _count_frames(app.saves.last_recording) == 4
     assert (tmp_path / "cleft-0001.mp4").read_bytes() == b"earlier"
     press(app, pygame.K_v, pygame.KMOD_LSHIFT)
     frames(app, screen, 2)
     press(app, pygame.K_v, pygame.KMOD_LSHIFT)
-    assert app.last_recording.name == "cleft-0001.gif"
+    assert app.saves.last_recording.name == "cleft-0001.gif"
     assert not [p for p in tmp_path.iterdir() if ".partial" in p.name]
 
 
@@ -377,7 +378,7 @@ def test_overlay_in_a_worker_process_matches_the_inline_one(screen):
     try:
         for ov in (inline, worker):
             ov.enabled = True
-            ov.update(app.model, app.plot_window_us(), now_s=0.0)
+            ov.update(app.model, app.play.plot_window_us(), now_s=0.0)
         assert worker.result is None  # still computing: the frame was not held up
         worker.wait()
         a, b = inline.drawable(app.model), worker.drawable(app.model)
@@ -394,8 +395,8 @@ def test_interactive_recording_follows_screen_time(screen, tmp_path):
         app.update(1 / 60)
         app.draw(screen)
     press(app, pygame.K_v)
-    n = _count_frames(app.last_recording)
-    assert abs(n - 30) <= 1 and app.last_recording.parent == tmp_path
+    n = _count_frames(app.saves.last_recording)
+    assert abs(n - 30) <= 1 and app.saves.last_recording.parent == tmp_path
 
 
 def test_day_runs_compute_the_timeline_measurement_in_a_worker_and_cache_it(monkeypatch, tmp_path):

@@ -72,7 +72,7 @@ def test_treatment_steps_open_the_course_with_its_reference_day(screen):
         if course is None:
             continue
         goto(app, i)
-        t = app.course.treatment
+        t = app.scenario.treatment
         assert t.day == course["day"] and t.start_day == course["start"]
         assert t.stop_day == course["stop"]
         assert app.model.blockade == pytest.approx(t.state().occupancy)
@@ -83,7 +83,7 @@ def test_ending_the_tour_restores_what_the_lecturer_had(screen):
     app = make()
     press(app, pygame.K_3)  # acute SSRI
     app.set_blockade(0.55)
-    app.set_firing_rate(1000.0)
+    app.play.set_firing_rate(1000.0)
     app.play.set_speed(500.0)
     press(app, pygame.K_a)  # fixed speed
     press(app, pygame.K_l)
@@ -104,8 +104,8 @@ def test_ending_the_tour_restores_what_the_lecturer_had(screen):
     # A treatment day on screen comes back too.
     press(app, pygame.K_k)
     press(app, pygame.K_w)
-    t = app.course.treatment
+    t = app.scenario.treatment
     press(app, pygame.K_t)
     press(app, pygame.K_ESCAPE)
-    assert app.course.treatment is t and t.day == 7 and t.on_drug
+    assert app.scenario.treatment is t and t.day == 7 and t.on_drug
     assert app.model.autoreceptor_sensitivity == pytest.approx(t.state().autoreceptor_sensitivity)

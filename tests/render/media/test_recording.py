@@ -5,8 +5,10 @@ and a release is recorded from start to finish with the documented command.
 import pytest
 from PIL import Image
 
-from render.app import App, gif_size, run_app
+from render.app import App
 from render.common.constants import GIF_FPS, GIF_WIDTH_PX
+from render.media.saves import gif_size
+from render.window import run_app
 from sim.params.presets import load_preset
 
 LIGHT = {"molecules_per_vesicle": 200}
@@ -45,7 +47,7 @@ def test_interactive_gif_follows_screen_time(screen, tmp_path):
         app.update(1 / 60)
         app.draw(screen)
     app.do("record_gif")
-    count, total_ms, _ = gif_frames(app.last_recording)
+    count, total_ms, _ = gif_frames(app.saves.last_recording)
     assert abs(count - GIF_FPS) <= 1 and abs(total_ms - 1000) <= 1000 / GIF_FPS
 
 

@@ -17,8 +17,9 @@ import threading
 import pytest
 
 import render.synapse.playback as playback
-from render.app import App, run_app
+from render.app import App
 from render.synapse.compare import Lockstep
+from render.window import run_app
 from sim import Synapse
 from sim.params.presets import load_preset
 from tests.sim.synapse.test_step_grouping import _snapshot as engine_snapshot
@@ -141,7 +142,7 @@ def test_steps_run_behind_the_display_and_give_the_numbers_of_stepping_in_the_fr
     app = App(load_preset("default", settings), 0, SIZE, scripted=False, compare=True)
     app.play.set_warp(False)
     said: list[str] = []
-    monkeypatch.setattr(app, "say", said.append)
+    monkeypatch.setattr(app.messages, "say", said.append)
     try:
         app.update(1 / 60)  # before the loop's first display: steps in the frame
         assert app.model.step_index > 0

@@ -41,9 +41,9 @@ def test_key_m_shows_the_tissue_in_real_time_and_back_to_the_same_synapse(screen
     syn_blockade = app.model.blockade
 
     press(app, pygame.K_m)
-    assert app.tissue.on and app.toast[0] == TISSUE_NOTE
+    assert app.tissue.on and app.messages.toast[0] == TISSUE_NOTE
     tissue = app.tissue.model
-    assert tissue.seed == app.seed and tissue.step_index == 0
+    assert tissue.seed == app.scenario.seed and tissue.step_index == 0
     walls = [0.05, 0.03, 0.01, 2.0, 1 / 60]  # one stalled frame (2 s) is clamped
     for dt in walls:
         app.update(dt)
@@ -77,7 +77,7 @@ def test_key_m_shows_the_tissue_in_real_time_and_back_to_the_same_synapse(screen
     app.update(0.05)
 
     press(app, pygame.K_m)
-    assert not app.tissue.on and app.toast[0] == SYNAPSE_NOTE
+    assert not app.tissue.on and app.messages.toast[0] == SYNAPSE_NOTE
     assert (app.model.time_us, app.model.step_index) == (syn_t, syn_step)
     assert np.array_equal(app.model.free_positions(), syn_xy)
     assert (app.view.cx_nm, app.view.y_pre, app.view.sx, app.view.mode) == cam

@@ -38,7 +38,7 @@ def test_a_click_on_a_varicosity_hands_over_to_the_synapse_and_m_zooms_back_out(
     app, surface = tissue_app(preset="tissue-ssri")
     tissue = app.tissue.model
     frames(app, surface, 20)
-    assert app.tissue.on and app.shown_blockade == 0.8  # tissue-ssri: the slider at 80%
+    assert app.tissue.on and app.tissue.shown_blockade == 0.8  # tissue-ssri: the slider at 80%
     i = int(reading_order(tissue)[5])
     pos = app.tissue.view.varicosity_screen(tissue, i)
     t_tissue, syn_t = tissue.time_ms, app.model.time_us
@@ -170,7 +170,7 @@ def test_the_slider_acts_on_the_tissue_from_the_next_step(screen):
     post(pygame.MOUSEBUTTONUP, pos=at, button=1)
     app.pump()
     f = app.tissue.model.blockade
-    assert f == pytest.approx(0.5, abs=0.01) and app.shown_blockade == f
+    assert f == pytest.approx(0.5, abs=0.01) and app.tissue.shown_blockade == f
     frames(app, surface, 30)
     n = app.tissue.model.step_index
     # The same tissue run headless with the blockade set at the same step gives the same state;
