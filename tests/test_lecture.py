@@ -176,7 +176,9 @@ def check_numbers(lec: Lecturer, step: str) -> None:
         lec.fail("11 small faults", step, f"firing rate written {shown!r}")
     slider = app.controls.blockade_slider.get()
     if abs(slider - app.tissue.shown_blockade) > 1e-9:
-        lec.fail("11 small faults", step, f"slider {slider} vs blockade {app.tissue.shown_blockade}")
+        lec.fail(
+            "11 small faults", step, f"slider {slider} vs blockade {app.tissue.shown_blockade}"
+        )
     eff = app.frame.side.last_effect
     if not app.tissue.on and eff is not None and abs(eff.blockade - app.model.blockade) > 1e-9:
         lec.fail("11 small faults", step, f"read-out {eff.blockade} vs model {app.model.blockade}")
