@@ -88,13 +88,6 @@ class Case:
     dt_ns: float
 
 
-def _dt_for(p_capture: float, kappa_nm_per_us: float) -> float:
-    """Step (ns, whole picoseconds) at which Andrews' rule gives ``p_capture`` for kappa."""
-    d = diffusion_to_nm2_per_us(D_UM2_PER_MS)
-    dt_us = (kappa_prime_for(p_capture) / kappa_nm_per_us) ** 2 * d
-    return round(dt_us * 1e6) / 1000.0
-
-
 def _kappa_for(p_capture: float, dt_ns: float) -> float:
     """Reactivity (nm/us) for which Andrews' rule gives ``p_capture`` at ``dt_ns``."""
     d = diffusion_to_nm2_per_us(D_UM2_PER_MS)

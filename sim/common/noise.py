@@ -28,40 +28,4 @@ def _unit_normal_table() -> np.ndarray:
 
 
 UNIT_NORMAL_TABLE = _unit_normal_table()
-
-
-BUFFER_SIZE = 1 << 16
-"""Deviates made per refill when few are asked for: small draws then cost a
-slice, not a fresh call into the generator (a step with 2,500 free molecules
-asks for 7,500)."""
-
-
-class NormalTable:
-    """Draws normal deviates with a fixed standard deviation from raw bits.
-
-    Small requests are served from a buffer refilled ``BUFFER_SIZE`` at a time;
-    large ones are drawn directly. Either way the sequence is a deterministic
-    function of the generator's state and the sizes asked for.
-    """
-
-    def __init__(self, sigma: float) -> None:
-        self.sigma = float(sigma)
-        self._table = (UNIT_NORMAL_TABLE * self.sigma).astype(np.float32)
-        self.max_abs = float(np.abs(self._table).max())
-        self._buffer = np.empty(0, dtype=np.float32)
-        self._used = 0
-
-    def _fresh(self, bitgen: np.random.BitGenerator, n: int) -> np.ndarray:
-        words = bitgen.random_raw((n + 3) // 4)
-        return self._table.take(words.view(np.uint16)[:n])
-
-    def draw(self, bitgen: np.random.BitGenerator, n: int) -> np.ndarray:
-        """Return ``n`` float32 deviates with standard deviation ``sigma`` (read-only use)."""
-        if n > BUFFER_SIZE // 4:
-            return self._fresh(bitgen, n)
-        if self._used + n > len(self._buffer):
-            self._buffer = self._fresh(bitgen, BUFFER_SIZE)
-            self._used = 0
-        out = self._buffer[self._used : self._used + n]
-        self._used += n
-        return out
+"""float64[65536]: unit-variance normal quantiles (scaled per model by :func:`sim.common.rng.normal_table`)."""

@@ -39,11 +39,3 @@ def sert_occupancy(drug: str, free_conc_nM: float) -> float:
         raise ParameterError(f"dose_nM = {free_conc_nM!r} must be a finite number >= 0 nM")
     ki = SSRI_KI_NM[key]
     return free_conc_nM / (free_conc_nM + ki)
-
-
-def conc_for_occupancy(drug: str, occupancy: float) -> float:
-    """Free concentration (nM) of ``drug`` that occupies the fraction ``occupancy`` of SERT."""
-    if not 0.0 <= occupancy < 1.0:
-        raise ParameterError(f"occupancy = {occupancy} is out of range [0, 1)")
-    ki = SSRI_KI_NM[drug.strip().lower()]
-    return ki * occupancy / (1.0 - occupancy)

@@ -29,8 +29,3 @@ def diffusion_to_nm2_per_us(d_um2_per_ms: float) -> float:
 def count_to_uM(count: float, volume_nm3: float) -> float:
     """Concentration in uM of ``count`` molecules in ``volume_nm3``."""
     return count / (volume_nm3 * MOLECULES_PER_NM3_PER_UM)
-
-
-def uM_to_count(conc_uM: float, volume_nm3: float) -> float:
-    """Expected number of molecules at ``conc_uM`` in ``volume_nm3``."""
-    return conc_uM * volume_nm3 * MOLECULES_PER_NM3_PER_UM

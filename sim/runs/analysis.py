@@ -114,14 +114,3 @@ def mean_first_passage_us(width_nm: float, start_nm: float, d_nm2_per_us: float)
 def binding_fraction(conc_uM: float, kd_uM: float) -> float:
     """Equilibrium fraction of receptors bound, C / (C + Kd)."""
     return conc_uM / (conc_uM + kd_uM)
-
-
-def point_release_concentration(
-    n: float, r_um: float, t_ms: float, d_star_um2_per_ms: float, alpha: float
-) -> float:
-    """Molecules per um^3 of tissue at distance r after a point release of n (science.md 4.6)."""
-    return (
-        (n / alpha)
-        * (4 * math.pi * d_star_um2_per_ms * t_ms) ** -1.5
-        * math.exp(-(r_um**2) / (4 * d_star_um2_per_ms * t_ms))
-    )

@@ -24,7 +24,7 @@ import numpy as np
 from sim.params.presets import Preset, load_preset
 from sim.params.synapse import ParameterError
 from sim.runs.analysis import fit_clearance_tau
-from sim.runs.outputs import atomic_output, check_output, write_text
+from sim.runs.outputs import atomic_output
 from sim.synapse import states as S
 from sim.synapse.memory import check_memory
 from sim.synapse.model import Synapse
@@ -178,16 +178,6 @@ def human_summary(s: dict[str, Any]) -> str:
             f"  molecules now: {counts}",
         ]
     )
-
-
-def check_writable(path: str | os.PathLike, option: str = "output") -> Path:
-    """Fail early, before a long run, if ``path`` breaks the output rule (see :mod:`sim.runs.outputs`)."""
-    return check_output(option, path)
-
-
-def write_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write ``text`` whole or not at all (unique partial file, then moved into place)."""
-    write_text(Path(path), text)
 
 
 def csv_text(model: Synapse) -> str:

@@ -183,8 +183,3 @@ def reserve_positions(p: Parameters, rng: np.random.Generator, n: int) -> np.nda
 def cleft_volume_nm3(p: Parameters) -> float:
     """Volume of the synaptic cleft (the active-zone disc times the width), nm^3."""
     return float(np.pi * p.active_zone_radius_nm**2 * p.cleft_width_nm)
-
-
-def sheet_volume_nm3(p: Parameters) -> float:
-    """Volume of the whole extracellular sheet, nm^3."""
-    return float(np.pi * p.outer_radius_nm**2 * p.cleft_width_nm)

@@ -541,12 +541,3 @@ def from_model(
     for key in OUTPUT_KEYS[1:]:
         result[key] = np.interp(t_rec_ms, ode["time_ms"], ode[key])
     return result
-
-
-def summary_numbers(pred: dict[str, np.ndarray]) -> dict[str, Any]:
-    """Peak and mean cleft concentration (uM) and mean receptor occupancy of a prediction."""
-    return {
-        "peak_cleft_uM": float(np.max(pred["cleft_uM"])),
-        "mean_cleft_uM": float(np.mean(pred["cleft_uM"])),
-        "receptor_occupancy_mean": float(np.mean(pred["receptor_occupancy"])),
-    }
