@@ -26,6 +26,7 @@ buttons and the help overlay read that table.
 
 from __future__ import annotations
 
+import math
 import time
 from functools import partial
 from pathlib import Path
@@ -33,7 +34,7 @@ from pathlib import Path
 import pygame
 
 from render.common.colors import theme as get_theme
-from render.common.constants import NOMINAL_FPS, REFERENCE_SIZE_PX
+from render.common.constants import NOMINAL_FPS, QUIT_CONFIRM_S, REFERENCE_SIZE_PX
 from render.common.keys import BINDINGS, PRESET_KEYS, Action
 from render.common.messages import Messages
 from render.common.widgets import WidgetRows
@@ -93,6 +94,9 @@ class App:
         self.scripted = scripted
         self.messages = Messages(lambda: self.play.screen_time_s)
         say = self.messages.say
+        self._quit_asked_at = -math.inf
+        """Screen time Esc last asked 'Esc again quits', s."""
+        self._tour_ended_at = -math.inf
         self.play = Playback(
             preset.params,
             seed,
@@ -259,6 +263,8 @@ class App:
             "tour": guide.do_tour,
             "tour_next": guide.do_tour_next,
             "tour_back": guide.do_tour_back,
+            "tour_start": guide.do_tour_start,
+            "blank": screen.do_blank,
             "follow_random": follow.do_follow_random,
             "follow_stop": follow.do_follow_stop,
             "overlay": self.do_overlay,
@@ -329,14 +335,34 @@ class App:
             self._update_overlay()
 
     def do_quit(self) -> None:
-        """Close the help overlay if open, else end the tour, else quit."""
-        if self.screen.show_help:
-            self.screen.show_help = False
-        elif self.guide.active:
+        """Esc: close the help, else end the tour, else quit; a course or recording asks once more.
+
+        A presentation remote's Esc (its stop button) therefore never quits
+        during the tour, and Esc pressed twice to leave the tour asks first.
+        """
+        now, say = self.play.screen_time_s, self.messages.say
+        if self.screen.show_help or self.screen.blank:
+            self.screen.show_help = self.screen.blank = False
+            return
+        if self.guide.active:
             self.guide.end()
-            self.messages.say("tour ended: back to what was on screen before it")
-        else:
-            self.screen.open = False
+            self._tour_ended_at = now
+            say("tour ended: back to what was on screen before it (Esc again asks to quit)")
+            return
+        ends = [
+            what
+            for what, on in (
+                (" and ends the recording", self.saves.video is not None),
+                (" and ends the treatment course", self.course.treatment is not None),
+                ("", now - self._tour_ended_at < QUIT_CONFIRM_S),
+            )
+            if on
+        ]
+        if ends and now - self._quit_asked_at >= QUIT_CONFIRM_S:
+            self._quit_asked_at = now
+            say(f"Esc again quits Cleft{ends[0]}")
+            return
+        self.screen.open = False
 
     # -------------------------------------------------------------- loop
     def update(self, real_dt_s: float) -> int:
@@ -369,6 +395,9 @@ class App:
 
     def draw(self, surface: pygame.Surface) -> None:
         """Draw one frame onto ``surface``; save it (S) and hand it to a running recording."""
+        if self.screen.blank:  # B: black, nothing recorded
+            surface.fill((0, 0, 0))
+            return
         (self.tissue.draw if self.tissue.on else self.frame.draw)(surface)
         self.saves.frame_drawn(surface)
         if self.saves.video is not None and not self.scripted:

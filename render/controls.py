@@ -156,7 +156,7 @@ class Controls:
             self.screen.layout(event.size)
         elif t in (pygame.KEYDOWN, pygame.KEYUP):
             repeat = self.held.is_repeat(event)
-            action = action_for(event.key, getattr(event, "mod", 0))
+            action = action_for(event.key, getattr(event, "mod", 0), self.guide.active)
             if t == pygame.KEYDOWN and action is not None and (not repeat or action in REPEATABLE):
                 self.run(action)
         elif t == pygame.WINDOWFOCUSLOST:

@@ -63,6 +63,8 @@ class Screen:
         self.open = True
         """The window stays open (the close button and Esc, at last, end it)."""
         self.fullscreen_requested = False
+        self.blank = False
+        """B (or a remote's black-screen button): the window shows black until pressed again."""
         self.size = (0, 0)
         self.fonts = Fonts(1.0)
         self.bar_fonts = Fonts(1.0)
@@ -260,6 +262,10 @@ class Screen:
     def do_info(self) -> None:
         """Details for the curious on / off: preset id, seed, step, raw factors, counters."""
         self.show_info = not self.show_info
+
+    def do_blank(self) -> None:
+        """Black screen (the hall looks at the lecturer) / back."""
+        self.blank = not self.blank
 
     def do_help(self) -> None:
         """Help overlay on / off."""

@@ -388,6 +388,56 @@ def test_recipe_controls_do_what_they_say(lecture_run, tmp_path):
         assert_item(lecture_run, item, tmp_path)
 
 
-@pytest.mark.xfail(strict=True, reason="item 11: Esc quits at once during a course")
 def test_esc_asks_once_more_during_a_course(lecture_run, tmp_path):
     assert_item(lecture_run, "Esc asks", tmp_path)
+
+
+# ----------------------------------------------------------------- remote
+def remote_lecture(lec: Lecturer):
+    """A presentation remote only: F5, PgDn / PgUp, the black-screen button (B or .), Esc."""
+    app = lec.app
+    yield from frames(lec, 2)
+    lec.tour = 0
+    yield from key(lec, pygame.K_F5, "F5: the tour starts")
+    for k, step, name in (
+        (pygame.K_PAGEDOWN, 1, "PgDn"),
+        (pygame.K_PAGEDOWN, 2, "PgDn"),
+        (pygame.K_PAGEUP, 1, "PgUp"),
+        (pygame.K_F5, 1, "F5 again: the tour goes on"),
+    ):
+        lec.tour = step
+        yield from key(lec, k, f"{name}: tour step {step + 1}")
+    for k, name in ((pygame.K_b, "B"), (pygame.K_PERIOD, ".")):
+        lec.key(k)
+        yield from frames(lec, 2)  # the second frame is drawn after the key
+        surf = pygame.display.get_surface()
+        colours = pygame.transform.average_color(surf), surf.get_at((5, 5))
+        if colours[0][:3] != (0, 0, 0) or app.guide.index != 1:
+            lec.fail("remote", name, f"the screen is not black: {colours}")
+        yield from key(lec, k, f"{name} again: back")
+    lec.tour = None
+    yield from key(lec, pygame.K_ESCAPE, "Esc: the tour ends, the window stays")
+    if not app.screen.open:
+        lec.fail("remote", "Esc", "a remote's Esc quit the lecture")
+    lec.tour = 0
+    yield from key(lec, pygame.K_F5, "F5: the tour starts again")
+    lec.tour = None
+    for press_no in (1, 2):  # ends the tour, then asks once more
+        lec.key(pygame.K_ESCAPE)
+        yield from frames(lec, 1)
+        if app.guide.active or not app.screen.open:
+            lec.fail("remote", f"Esc {press_no}", "did not end the tour, or quit")
+    lec.key(pygame.K_ESCAPE)
+    yield from frames(lec, 1)
+    lec.fail("remote", "Esc 3", "three Esc did not close the window")
+
+
+def test_a_presentation_remote_drives_the_tour(monkeypatch, tmp_path):
+    """PgDn / PgUp step, F5 starts, B and . black the screen, Esc never quits in the tour."""
+    install_spies(monkeypatch)
+    played, _ = play(monkeypatch, remote_lecture, checks, (1280, 720), True)
+    played.layout = "remote"
+    failures = played.failures.get("remote", []) + played.failures.get("1 tour keys", [])
+    if failures:
+        played.save_shots(tmp_path / "remote")
+    assert not failures, failures

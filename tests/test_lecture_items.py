@@ -151,3 +151,26 @@ def test_ending_the_tour_restores_pace_and_the_next_action_potential(screen):
     assert next_release_us(app.model) == first == app.model.release.next_spike_us
     assert frames_to_first_spike(app, screen) <= before + 1
     app.close()
+
+
+# ------------------------------------------------ 11: Esc asks once more
+def test_esc_asks_once_more_during_a_course_and_after_the_tour(screen):
+    from render.app import App
+    from sim.params.presets import load_preset
+    from tests.window import press
+
+    app = App(load_preset("default"), size=SIZE, scripted=True)
+    press(app, pygame.K_k)  # a treatment course
+    press(app, pygame.K_ESCAPE)
+    assert app.screen.open and "Esc again" in app.messages.toast[0]
+    press(app, pygame.K_ESCAPE)
+    assert not app.screen.open
+    app = App(load_preset("default"), size=SIZE, scripted=True)
+    press(app, pygame.K_t)
+    press(app, pygame.K_ESCAPE)  # leaves the tour
+    press(app, pygame.K_ESCAPE)  # a second Esc to leave it asks first
+    assert app.screen.open and not app.guide.active
+    for _ in range(int(5.0 * 60)):  # long after: nothing runs, Esc quits at once
+        app.update(1 / 60)
+    press(app, pygame.K_ESCAPE)
+    assert not app.screen.open

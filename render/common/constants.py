@@ -82,6 +82,10 @@ PLOT_SCREEN_S = 10.0
 REFERENCE_SIZE_PX = (1280, 720)
 """Window size at which the interface scale is 1."""
 
+QUIT_CONFIRM_S = 4.0
+"""Esc asks 'Esc again quits' during a course, a recording or just after the tour; a second
+Esc within this many seconds of screen time quits."""
+
 CAPTION_S = 10.0
 """Screen seconds a scenario's caption stays up after it is loaded (I shows it again)."""
 

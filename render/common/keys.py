@@ -140,16 +140,32 @@ BINDINGS: tuple[Binding, ...] = (
     # --- explore ------------------------------------------------------------
     Binding("compare", (pygame.K_c,), "C", "compare: no drug (left) beside the drug", "Explore"),
     Binding("tour", (pygame.K_t,), "T", "guided tour on / off", "Explore"),
-    Binding("tour_next", (pygame.K_n,), "N", "tour: next step", "Explore"),
-    Binding("tour_back", (pygame.K_b,), "B", "tour: step back", "Explore"),
+    Binding(
+        "tour_start", (pygame.K_F5,), "F5", "start the guided tour (a remote's start)", "Explore"
+    ),
+    Binding(
+        "tour_next",
+        (pygame.K_n, pygame.K_PAGEDOWN),
+        "N  or  Page Down",
+        "tour: next step",
+        "Explore",
+    ),
+    Binding("tour_back", (pygame.K_PAGEUP,), "Page Up", "tour: step back", "Explore"),
+    Binding(
+        "blank",
+        (pygame.K_b,),
+        "B  (in the tour also .)",
+        "black screen / back (a remote's black-screen button)",
+        "Explore",
+    ),
     Binding(
         "follow_random", (pygame.K_g,), "G", "follow a 5-HT molecule (or click one)", "Explore"
     ),
     Binding("follow_stop", (pygame.K_g,), "Shift+G", "stop following", "Explore", SHIFT),
     Binding("overlay", (pygame.K_o,), "O", "mean-field ODE beside the 5-HT trace", "Explore"),
     # --- view ---------------------------------------------------------------
-    Binding("zoom_in", (pygame.K_PAGEUP,), "Page Up", "zoom in (or mouse wheel)", "View"),
-    Binding("zoom_out", (pygame.K_PAGEDOWN,), "Page Down", "zoom out (or mouse wheel)", "View"),
+    Binding("zoom_in", (pygame.K_UP,), "Ctrl+Up", "zoom in (or mouse wheel)", "View", CTRL),
+    Binding("zoom_out", (pygame.K_DOWN,), "Ctrl+Down", "zoom out (or mouse wheel)", "View", CTRL),
     Binding("zoom_cleft", (pygame.K_z,), "Z", "zoom into the cleft / back to the overview", "View"),
     Binding("fit", (pygame.K_HOME,), "Home", "show the whole synapse", "View"),
     Binding("pan_left", (pygame.K_LEFT,), "Shift+Left", "pan left (or drag)", "View", SHIFT),
@@ -177,7 +193,13 @@ BINDINGS: tuple[Binding, ...] = (
     ),
     Binding("record", (pygame.K_v,), "V", "record a video (MP4) / stop and save", "Other"),
     Binding("record_gif", (pygame.K_v,), "Shift+V", "record a GIF / stop and save", "Other", SHIFT),
-    Binding("quit", (pygame.K_ESCAPE,), "Esc", "close help or tour, or quit", "Other"),
+    Binding(
+        "quit",
+        (pygame.K_ESCAPE,),
+        "Esc",
+        "close help, end the tour, or quit (asks once more in a course or recording)",
+        "Other",
+    ),
 )
 """Every keyboard command, in the order the help overlay lists them."""
 
@@ -195,13 +217,21 @@ MOUSE_HELP: tuple[tuple[str, str], ...] = (
 _MOD_MASK = SHIFT | CTRL
 
 
-def action_for(key: int, mod: int) -> str | None:
+IN_TOUR: dict[int, str] = {pygame.K_PERIOD: "blank"}
+"""Keys that mean something else while the tour runs: a presentation remote's black-screen
+button sends '.' (others send B, which blanks everywhere)."""
+
+
+def action_for(key: int, mod: int, in_tour: bool = False) -> str | None:
     """The action bound to ``key`` with modifiers ``mod`` (pygame KMOD bits), or None.
 
     A binding that requires a modifier wins when that modifier is held; a
     binding without one matches otherwise (so Shift+= still means '+').
+    During the tour (``in_tour``) the keys of :data:`IN_TOUR` come first.
     """
     held = mod & _MOD_MASK
+    if in_tour and not held and key in IN_TOUR:
+        return IN_TOUR[key]
     fallback = None
     for b in BINDINGS:
         if key not in b.keys:

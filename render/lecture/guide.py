@@ -47,6 +47,9 @@ class Scale(Protocol):
         """SSRI blockade of the model shown, fraction of SERT."""
 
 
+NOT_IN_TOUR = "N / Page Down and Page Up step through the guided tour: T or F5 starts it"
+
+
 @dataclass
 class Saved:
     """What the screen showed before the tour (restored when it ends)."""
@@ -111,7 +114,7 @@ class Guide:
             return None
         step = STEPS[self.index]
         title = f"Guided tour {self.index + 1}/{len(STEPS)}: {step['title']}"
-        footer = "N next   B back   R replays this step   T or Esc ends the tour"
+        footer = "N or Page Down next   Page Up back   R replays this step   T or Esc ends the tour"
         return title, step["text"], footer
 
     # ------------------------------------------------------------- actions
@@ -125,10 +128,15 @@ class Guide:
             self.end()
             self.say("tour ended: back to what was on screen before it")
 
+    def do_tour_start(self) -> None:
+        """Start the guided tour (a remote's F5; the tour showing goes on)."""
+        if self.index is None:
+            self.do_tour()
+
     def do_tour_next(self) -> None:
         """Next tour step (the last one ends the tour)."""
         if self.index is None:
-            self.say("N and B step through the guided tour: press T to start it")
+            self.say(NOT_IN_TOUR)
             return
         if self.index + 1 >= len(STEPS):
             self.end()
@@ -140,7 +148,7 @@ class Guide:
     def do_tour_back(self) -> None:
         """Previous tour step."""
         if self.index is None:
-            self.say("N and B step through the guided tour: press T to start it")
+            self.say(NOT_IN_TOUR)
             return
         if self.index == 0:
             self.say("this is the first step of the tour")

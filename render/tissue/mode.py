@@ -85,7 +85,8 @@ SCALE_CARD_S = 8.0
 
 TISSUE_ACTIONS = frozenset(
     {"tissue", "blockade_up", "blockade_down", "help", "quit", "screenshot", "record",
-     "record_gif", "projector", "fullscreen", "tour", "tour_next", "tour_back"}
+     "record_gif", "projector", "fullscreen", "tour", "tour_next", "tour_back",
+     "tour_start", "blank"}
 )  # fmt: skip
 """Keys that work in the tissue view; the number keys also work (they go back to the synapse).
 Every other key acts on the synapse, which waits unchanged: the screen says so instead."""

@@ -54,7 +54,9 @@ def test_new_keys_are_in_the_one_table_and_the_help():
         (pygame.K_c, "compare"),
         (pygame.K_t, "tour"),
         (pygame.K_n, "tour_next"),
-        (pygame.K_b, "tour_back"),
+        (pygame.K_PAGEUP, "tour_back"),
+        (pygame.K_b, "blank"),
+        (pygame.K_F5, "tour_start"),
         (pygame.K_g, "follow_random"),
         (pygame.K_o, "overlay"),
         (pygame.K_v, "record"),
@@ -213,10 +215,10 @@ def test_tour_keys_step_through_and_apply_each_preset(screen):
             assert app.scenario.treatment is None
     lingering = next(i for i, s in enumerate(STEPS) if s["compare"])
     while app.guide.index > lingering:
-        press(app, pygame.K_b)
+        press(app, pygame.K_PAGEUP)
     assert app.compare.on and app.control.blockade == 0.0
     app.draw(screen)
-    press(app, pygame.K_b)
+    press(app, pygame.K_PAGEUP)
     assert app.guide.index == lingering - 1 and not app.compare.on
     press(app, pygame.K_ESCAPE)  # ends the tour, does not quit
     assert app.guide.index is None and app.screen.open and app.screen.card_rect is None

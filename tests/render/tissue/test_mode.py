@@ -108,7 +108,7 @@ def test_the_tour_has_a_tissue_step_with_its_card_and_leaves_it_for_the_synapse(
     pygame.image.save(screen, "/tmp/tissue_tour_step.png")
     press(app, pygame.K_n)  # the next step is the synapse again
     assert app.guide.index == i + 1 and not app.tissue.on
-    press(app, pygame.K_b)
+    press(app, pygame.K_PAGEUP)
     assert app.tissue.on
     press(app, pygame.K_ESCAPE)  # ends the tour: what was on screen before it
     assert not app.guide.active and not app.tissue.on and app.preset.name == "default"
