@@ -16,8 +16,9 @@ mean free count at the window's ends (the free count falls by <= 10% over a
 window, so this is within 0.5% of the exact sum).
 
 The peer comparison (``--peer smoldyn``) runs the same molecules in Smoldyn
-(:mod:`sim.bench.peer`); the capture-accuracy figures (``--capture``) are in
-:mod:`sim.bench.capture`.
+(:mod:`sim.bench.peer_compare`, :mod:`sim.bench.peer`); the capture-accuracy
+figures (``--capture``) are in :mod:`sim.bench.capture`; the lines of
+``main.py bench`` are put together in :mod:`sim.bench.command`.
 """
 
 from __future__ import annotations
@@ -27,14 +28,12 @@ import statistics
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from sim.params.presets import load_preset
-from sim.params.synapse import ParameterError, Parameters
+from sim.params.synapse import Parameters
 from sim.runs.headless import build
-from sim.synapse import states as S
 from sim.synapse.model import Synapse
 
 LECTURE_RADIUS_NM = 150.0
@@ -229,178 +228,3 @@ def sim_bench(
         yield step_line(fig)
     warm = min(HEADLESS_WARMUP_MS, headless_ms / 5.0)
     yield headless_line(measure_headless(headless_ms, warm), headless_ms, warm)
-
-
-# ----------------------------------------------------------------- the peer
-def peer_spec(n_free: int, steps: int = STEPS, seed: int = SEED) -> dict[str, Any]:
-    """The lecture workload as plain data for :func:`sim.bench.peer.run_smoldyn` (nm, us)."""
-    params = lecture_params()
-    model = Synapse(params, seed=seed)
-    st, p = model.site_table, params
-    off_per_us = {
-        S.SITE_RECEPTOR: p.receptor_kon_per_M_s * p.receptor_kd_uM * 1e-12,
-        S.SITE_AUTORECEPTOR: p.autoreceptor_kon_per_M_s * p.autoreceptor_kd_uM * 1e-12,
-        S.SITE_SERT: p.sert_koff_per_ms / 1000.0,
-    }
-    kinds = {}
-    for kind in np.unique(st.kind):
-        kappa = np.unique(st.kappa_nm_per_us[st.kind == kind])
-        if len(kappa) != 1:
-            raise ParameterError("peer: sites of one kind must share one reactivity")
-        kinds[str(int(kind))] = {
-            "kappa_nm_per_us": float(kappa[0]),
-            "off_per_us": float(off_per_us[int(kind)]),
-            "uptake_per_us": p.sert_kcat_per_ms / 1000.0 if kind == S.SITE_SERT else 0.0,
-        }
-    sites = [
-        [float(x), float(y), int(plane), int(kind)]
-        for x, y, plane, kind in zip(st.x, st.y, st.plane, st.kind, strict=True)
-    ]
-    return {
-        "width_nm": p.cleft_width_nm,
-        "radius_nm": p.outer_radius_nm,
-        "tile_nm": p.tile_nm,
-        "d_nm2_per_us": model.d_nm2_per_us,
-        "dt_us": model.dt_us,
-        "seed": seed,
-        "warmup_steps": WARMUP_STEPS,
-        "steps": steps,
-        "sites": sites,
-        "kinds": kinds,
-        "positions": lecture_positions(params, n_free, seed).T.tolist(),
-    }
-
-
-def peer_runner(python: str | None) -> tuple[bool, str | None, str | None]:
-    """How to run the peer: (available, interpreter or None for this one, line to print).
-
-    Raises ParameterError when ``python`` was given and cannot run Smoldyn
-    (bad input); when it was not and this interpreter cannot import smoldyn,
-    returns (False, None, the install line).
-    """
-    from sim.bench.peer import import_problem, probe_python, unavailable_line
-
-    if python is not None:
-        problem = probe_python(python)
-        if problem:
-            raise ParameterError(f"--peer-python: {problem}")
-        return True, python, None
-    problem = import_problem()
-    if problem:
-        return False, None, unavailable_line(problem)
-    return True, None, None
-
-
-PEER_DIFFERENCES = (
-    "differs: a Smoldyn panel holds any number of molecules (a Cleft site one, so Cleft's "
-    "SERT saturate at 10k+), panels sit 0.001 nm inside the cleft, and Smoldyn has no "
-    "vesicles, cytosol, synthesis or recorder to advance"
-)
-
-
-def peer_bench(
-    figures: dict[int, StepFigure], python: str | None, steps: int = STEPS
-) -> Iterator[str]:
-    """Lines comparing Cleft's ns per molecule-step with Smoldyn's on the same molecules."""
-    from sim.bench.peer import PeerError, run_peer
-
-    where = f"under {python}" if python else "in this interpreter"
-    yield (
-        f"peer smoldyn ({where}): same molecules, dt, D, 20 nm slab between reflecting planes "
-        "inside a reflecting cylinder of the sheet's radius, every Cleft site a 10 nm "
-        "adsorbing panel (its kappa, Smoldyn's own Andrews probabilities; koff; SERT "
-        f"uptake at kcat); {PEER_DIFFERENCES}; setup and {WARMUP_STEPS} steps excluded"
-    )
-    for n, fig in figures.items():
-        try:
-            peer = run_peer(peer_spec(n, steps), python)
-        except PeerError as exc:
-            yield f"peer smoldyn: {exc}; skipping the rest of the peer"
-            return
-        ours, theirs = fig.ns_per_molecule_step, peer["ns_per_molecule_step"]
-        caught_ours = 1.0 - fig.free_end / fig.free_start
-        caught_theirs = 1.0 - peer["free_end"] / peer["free_start"]
-        yield (
-            f"peer {n:>8,} free, {steps} steps: Cleft {ours:.1f} ns, Smoldyn "
-            f"{peer['version']} {theirs:.1f} ns per molecule-step ({peer['us_per_step']:.0f} "
-            f"us per step): Smoldyn/Cleft = {theirs / ours:.1f}x; free molecules captured "
-            f"in the window: Cleft {caught_ours:.1%}, Smoldyn {caught_theirs:.1%}"
-        )
-
-
-# ---------------------------------------------------------------- the command
-QUICK_STEPS = 100
-"""Steps per timed call in a ``--quick`` smoke run."""
-QUICK_HEADLESS_MS = 0.05
-QUICK_CAPTURE_MOLECULES = 5_000
-QUICK_CAPTURE_RADIUS_NM = 1000.0
-MAX_SIZE = 1_000_000
-
-
-def parse_sizes(text: str | None) -> tuple[int, ...]:
-    """``"1000,10000"`` -> (1000, 10000); None -> :data:`SIZES`. Raises ParameterError."""
-    if text is None:
-        return SIZES
-    try:
-        sizes = tuple(int(part) for part in text.split(","))
-    except ValueError:
-        sizes = ()
-    if not sizes or not all(1 <= n <= MAX_SIZE for n in sizes):
-        shown = text if len(text) <= 40 else text[:37] + "..."
-        raise ParameterError(
-            f"--sizes {shown!r}: expected whole numbers separated by commas, "
-            f"each in [1, {MAX_SIZE}]"
-        )
-    return sizes
-
-
-def bench_lines(
-    sizes: str | None = None,
-    peer: str | None = None,
-    peer_python: str | None = None,
-    capture: bool = False,
-    quick: bool = False,
-) -> Iterator[str]:
-    """Every line of ``main.py bench`` except the frame figures, yielded as measured.
-
-    Args:
-        sizes: free-molecule counts, comma-separated (default :data:`SIZES`).
-        peer: ``"smoldyn"`` to time the same workload in Smoldyn too.
-        peer_python: interpreter that imports smoldyn (default: this one).
-        capture: print the capture-accuracy figures instead of the speed figures.
-        quick: a short smoke run (fewer steps and molecules; figures noisy).
-
-    Raises ParameterError (before anything is measured) for options that do
-    not go together or a ``peer_python`` that cannot run Smoldyn.
-    """
-    counts = parse_sizes(sizes)
-    if peer_python is not None and peer is None:
-        raise ParameterError("--peer-python applies only with --peer smoldyn")
-    if peer is not None and peer != "smoldyn":
-        raise ParameterError(f"--peer {peer!r}: the only peer is 'smoldyn'")
-    if capture:
-        if peer is not None or sizes is not None:
-            raise ParameterError("--capture prints the accuracy figures alone (no --peer/--sizes)")
-        from sim.bench.capture import MOLECULES, RADIUS_NM, capture_bench
-
-        yield from capture_bench(
-            n=QUICK_CAPTURE_MOLECULES if quick else MOLECULES,
-            radius_nm=QUICK_CAPTURE_RADIUS_NM if quick else RADIUS_NM,
-        )
-        return
-    runner = peer_runner(peer_python) if peer else None
-    steps = QUICK_STEPS if quick else STEPS
-    figures: dict[int, StepFigure] = {}
-    yield from sim_bench(
-        counts,
-        steps,
-        QUICK_HEADLESS_MS if quick else HEADLESS_MS,
-        figures,
-        single_steps=SINGLE_STEPS // 10 if quick else SINGLE_STEPS,
-    )
-    if runner is not None:
-        available, python, line = runner
-        if not available:
-            yield line
-        else:
-            yield from peer_bench(figures, python, steps)

@@ -4,7 +4,7 @@ Optional: Smoldyn is not a dependency (``pip install smoldyn==2.76``). This
 module imports nothing from Cleft and only the standard library at the top,
 so it also runs as a script under another interpreter::
 
-    python3.10 sim/bench_peer.py < spec.json > result.json
+    python3.10 sim/bench/peer.py < spec.json > result.json
 
 That matters because Smoldyn 2.76's wheel is tagged ``py3-none`` but holds
 one compiled extension, ``_smoldyn.cpython-310-x86_64-linux-gnu.so``: it
@@ -12,7 +12,7 @@ installs on any Python and imports only on CPython 3.10. On another
 interpreter :func:`run_peer` hands the work to a Python 3.10 that has it
 (``python main.py bench --peer smoldyn --peer-python PATH``).
 
-The workload (a JSON-able ``spec`` built by :func:`sim.bench.engine.peer_spec` from
+The workload (a JSON-able ``spec`` built by :func:`sim.bench.peer_compare.peer_spec` from
 a real Cleft model; lengths in nm, times in us):
 
 - a slab 0 < z < W between two reflecting planes, closed by a reflecting
@@ -102,6 +102,54 @@ def _quiet_stdout():
         os.close(saved)
 
 
+def _add_walls(smoldyn: Any, sim: Any, free: Any, w: float, r_out: float, margin: float) -> None:
+    """The two membranes (planes z = 0 and z = w) and the sheet's edge, all reflecting."""
+    side = 2.0 * (r_out + margin / 2)
+    corner = -r_out - margin / 2
+    walls = sim.addSurface(
+        "walls",
+        panels=[
+            smoldyn.Rectangle(corner=[corner, corner, 0.0], dimensions=[side, side], axis="+z"),
+            smoldyn.Rectangle(corner=[corner, corner, w], dimensions=[side, side], axis="-z"),
+            smoldyn.Cylinder(
+                start=[0.0, 0.0, -0.5], end=[0.0, 0.0, w + 0.5], radius=-r_out, slices=64,
+                stacks=2,
+            ),
+        ],
+    )  # fmt: skip
+    walls.setAction("both", [free], "reflect")
+
+
+def _add_sites(smoldyn: Any, sim: Any, free: Any, spec: dict[str, Any]) -> None:
+    """Every Cleft site as an adsorbing panel; one surface per site kind with its rates."""
+    w, tile = spec["width_nm"], spec["tile_nm"]
+    panels: dict[int, list] = {}
+    for x, y, plane, kind in spec["sites"]:
+        z = PANEL_OFFSET_NM if plane == 0 else w - PANEL_OFFSET_NM
+        panels.setdefault(kind, []).append(
+            smoldyn.Rectangle(
+                corner=[x - tile / 2, y - tile / 2, z],
+                dimensions=[tile, tile],
+                axis="+z" if plane == 0 else "-z",
+            )
+        )
+    for kind, kind_panels in sorted(panels.items()):
+        rates = spec["kinds"][str(kind)]
+        surface = sim.addSurface(f"sites{kind}", panels=kind_panels)
+        surface.setAction("both", [free], "reflect")
+        surface.setRate(free, "fsoln", "front", rates["kappa_nm_per_us"])
+        if rates["off_per_us"] > 0:
+            surface.setRate(free, "front", "fsoln", rates["off_per_us"])
+        if rates["uptake_per_us"] > 0:
+            sim.addReaction(
+                f"uptake{kind}",
+                subs=[(free, "front")],
+                prds=[],
+                rate=rates["uptake_per_us"],
+                surface=surface,
+            )
+
+
 def run_smoldyn(spec: dict[str, Any]) -> dict[str, Any]:
     """Build the workload of ``spec`` in Smoldyn (this interpreter), time it, return figures.
 
@@ -127,45 +175,8 @@ def run_smoldyn(spec: dict[str, Any]) -> dict[str, Any]:
         )
         sim.setFlags("q")
         free = sim.addSpecies("S", difc=d)
-        side = 2.0 * (r_out + margin / 2)
-        corner = -r_out - margin / 2
-        walls = sim.addSurface(
-            "walls",
-            panels=[
-                smoldyn.Rectangle(corner=[corner, corner, 0.0], dimensions=[side, side], axis="+z"),
-                smoldyn.Rectangle(corner=[corner, corner, w], dimensions=[side, side], axis="-z"),
-                smoldyn.Cylinder(
-                    start=[0.0, 0.0, -0.5], end=[0.0, 0.0, w + 0.5], radius=-r_out, slices=64,
-                    stacks=2,
-                ),
-            ],
-        )  # fmt: skip
-        walls.setAction("both", [free], "reflect")
-        panels: dict[int, list] = {}
-        for x, y, plane, kind in spec["sites"]:
-            z = PANEL_OFFSET_NM if plane == 0 else w - PANEL_OFFSET_NM
-            panels.setdefault(kind, []).append(
-                smoldyn.Rectangle(
-                    corner=[x - tile / 2, y - tile / 2, z],
-                    dimensions=[tile, tile],
-                    axis="+z" if plane == 0 else "-z",
-                )
-            )
-        for kind, kind_panels in sorted(panels.items()):
-            rates = spec["kinds"][str(kind)]
-            surface = sim.addSurface(f"sites{kind}", panels=kind_panels)
-            surface.setAction("both", [free], "reflect")
-            surface.setRate(free, "fsoln", "front", rates["kappa_nm_per_us"])
-            if rates["off_per_us"] > 0:
-                surface.setRate(free, "front", "fsoln", rates["off_per_us"])
-            if rates["uptake_per_us"] > 0:
-                sim.addReaction(
-                    f"uptake{kind}",
-                    subs=[(free, "front")],
-                    prds=[],
-                    rate=rates["uptake_per_us"],
-                    surface=surface,
-                )
+        _add_walls(smoldyn, sim, free, w, r_out, margin)
+        _add_sites(smoldyn, sim, free, spec)
         for x, y, z in spec["positions"]:
             sim.addSolutionMolecules("S", 1, [x, y, z], [x, y, z])
         sim.setSimTimes(0.0, 1.0e12, dt)

@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     Speed: the step and headless figures (with --peer, Smoldyn's beside them),
     the tissue's and, unless --no-render, the frame cost.
     """
-    from sim.bench.engine import bench_lines
+    from sim.bench.command import bench_lines
 
     for line in bench_lines(args.sizes, args.peer, args.peer_python, args.capture, args.quick):
         print(line, flush=True)

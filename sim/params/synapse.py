@@ -55,6 +55,11 @@ class Parameters(ParameterSet):
 
     Instances are immutable and validated on construction; use
     :meth:`with_overrides` to derive a changed copy.
+
+    A declared table, so longer than a class (and this file longer than 400
+    lines) on purpose: the fields' order is the order of ``main.py params``
+    and of every JSON summary, and splitting the table over base classes in
+    several files would hide that order in the inheritance.
     """
 
     # --- geometry -----------------------------------------------------------

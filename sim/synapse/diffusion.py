@@ -32,9 +32,8 @@ touches only the arrays it is given, so two models (compare mode) can
 advance on two threads at once; one model must never be advanced from two
 threads at the same time.
 
-The inputs come in named groups (:class:`Cleft`, :class:`Lattice`,
-:class:`FreeRows`, :class:`Books`, :class:`SiteRates`, :class:`SiteOccupancy`,
-:class:`Outputs`, :class:`Watch`), each field documented with its unit;
+The inputs come in the named groups of :mod:`sim.synapse.kernel_inputs`,
+each field documented with its unit;
 :func:`advance` spreads them over the compiled body's parameters, which are
 the groups' fields in order. The groups stay on the Python side because
 numba's dispatcher types named tuples slowly: a call with 40 arrays took
@@ -52,13 +51,22 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import NamedTuple
 
 import numpy as np
 from numba import njit, uint64
 
 from sim.common.rng import step_state, word_to_uniform
 from sim.synapse import states as S
+from sim.synapse.kernel_inputs import (
+    Books,
+    Cleft,
+    FreeRows,
+    Lattice,
+    Outputs,
+    SiteOccupancy,
+    SiteRates,
+    Watch,
+)
 from sim.synapse.sites import NEVER, bind, unbind_slot
 
 COUNTER_NAMES = (
@@ -82,122 +90,6 @@ EVENT_TEXT = (
     "lost at the edge of the sheet",
 )
 """Text of the tracked molecule's events, indexed by the kernel's event code."""
-
-
-class Cleft(NamedTuple):
-    """The space the molecules move in and the size of their steps."""
-
-    width_nm: float
-    """Membrane to membrane (presynaptic z = 0, postsynaptic z = width), nm."""
-    outer_radius_nm: float
-    """Radius of the extracellular sheet, nm."""
-    absorbing: bool
-    """The outer edge removes molecules (else it mirrors them back)."""
-    step_table_nm: np.ndarray
-    """float32[65536]: normal deviates of standard deviation sqrt(2 D dt), nm."""
-    step_sd_nm: float
-    """sqrt(2 D dt), nm: sets where a molecule let go starts (:func:`_release_offset`)."""
-    dt_us: float
-    """The time step, us."""
-
-
-class Lattice(NamedTuple):
-    """The membrane tiles: which site owns the tile a crossing lands in."""
-
-    grid_flat: np.ndarray
-    """int64, (2, side, side) flattened: site id per plane, row, column; ``n_sites`` if none."""
-    grid_side: int
-    """Tiles per row, including one padding tile."""
-    half_extent_nm: float
-    """The lattice spans [-half, half) nm in x and y."""
-    inv_tile_per_nm: float
-    """1 / tile side, 1/nm."""
-
-
-class FreeRows(NamedTuple):
-    """The dense block of free molecules (:class:`sim.synapse.pool.FreePool`), rows ``[0, n_free)``."""
-
-    ids: np.ndarray
-    """int64: molecule id of each row."""
-    xyz_nm: np.ndarray
-    """float32, (3, capacity): x, y, z of each row, nm."""
-
-
-class Books(NamedTuple):
-    """Every molecule's state and the counts of each state."""
-
-    state: np.ndarray
-    """int8 per molecule id (:mod:`sim.synapse.states`)."""
-    site: np.ndarray
-    """int64 per molecule id: the site holding it, -1 if none."""
-    state_counts: np.ndarray
-    """int64 per state: molecules in it."""
-
-
-class SiteRates(NamedTuple):
-    """What each site is and how it reacts (fixed for the life of a model); arrays by site id."""
-
-    kind: np.ndarray
-    """int8: SITE_RECEPTOR, SITE_AUTORECEPTOR or SITE_SERT."""
-    plane: np.ndarray
-    """int8: PLANE_PRE (z = 0) or PLANE_POST (z = width)."""
-    x_nm: np.ndarray
-    """float32: tile-centre x, nm."""
-    y_nm: np.ndarray
-    """float32: tile-centre y, nm."""
-    state_of_kind: np.ndarray
-    """int8 per site kind: the state of a molecule it holds."""
-    p_capture: np.ndarray
-    """float64: per-crossing capture probability (Andrews 2009)."""
-    log1m_p_leave: np.ndarray
-    """float64: log(1 - per-step leave probability), 0 if it never lets go."""
-    frac_inward: np.ndarray
-    """float64: chance a SERT cycle ends inward, kcat/(kcat + koff); 0 for receptors."""
-
-
-class SiteOccupancy(NamedTuple):
-    """Which sites hold a molecule and until when; arrays by site id (:class:`sim.synapse.sites.SiteTable`)."""
-
-    p_now: np.ndarray
-    """float64 (n_sites + 1): capture probability now, 0 while occupied or blocked."""
-    blocked: np.ndarray
-    """bool: drug-occupied SERT."""
-    occupant: np.ndarray
-    """int64: molecule held, -1 if free."""
-    leave_step: np.ndarray
-    """int64: step index at which the occupant leaves (NEVER if none)."""
-    inward: np.ndarray
-    """bool: the current SERT cycle ends inward."""
-    occupied: np.ndarray
-    """int64: dense list of occupied sites, first ``n_occupied`` entries."""
-    slot: np.ndarray
-    """int64: each site's index in ``occupied``, -1 if free."""
-
-
-class Outputs(NamedTuple):
-    """What a call reports, and its scratch."""
-
-    counts: np.ndarray
-    """int64 per :data:`COUNTER_NAMES`: events in this call (the caller zeroes it)."""
-    taken: np.ndarray
-    """int64: molecules carried into the terminal (room for n_free + n_occupied)."""
-    events: np.ndarray
-    """int64 scratch: crossings of one step (room for n_free + n_occupied)."""
-
-
-class Watch(NamedTuple):
-    """What is followed: one molecule's events and the first postsynaptic hits."""
-
-    tracked_id: int
-    """The followed molecule, -1 if none."""
-    log_step: np.ndarray
-    """int64: step index of each logged event."""
-    log_code: np.ndarray
-    """int64: :data:`EVENT_TEXT` index of each logged event."""
-    record_first_hits: bool
-    """Fill ``first_post_hit_us``."""
-    first_post_hit_us: np.ndarray
-    """float64 per molecule id: time of the first crossing to the postsynaptic membrane, us."""
 
 
 _C_SERT_UNBIND, _C_LOST, _C_TAKEN = 3, 4, 5
@@ -270,7 +162,14 @@ def _advance(
     counts, taken, events,
     tracked_id, log_step, log_code, record_first_hits, first_post_hit_us,
 ):  # fmt: skip
-    """The compiled body of :func:`advance`: the groups' fields as parameters, in order."""
+    """The compiled body of :func:`advance`: the groups' fields as parameters, in order.
+
+    A kernel, so longer than 80 lines on purpose: the five stages of a step
+    (module doc) share the loop state (the four words of the random stream,
+    the free count, the event list) and ~40 arrays; as separate functions
+    they would hand all of it back and forth once per step, and the random
+    words once per molecule. The stages are marked by the comments below.
+    """
     n_taken = 0
     n_log = 0
     w32 = np.float32(width_nm)

@@ -14,9 +14,9 @@ import numpy as np
 from sim.common.rng import normal_table, seed_state
 from sim.params.synapse import Parameters
 from sim.synapse.clock import StepClock
-from sim.synapse.diffusion import (
-    COUNTER_NAMES,
-    EVENT_TEXT,
+from sim.synapse.diffusion import COUNTER_NAMES, EVENT_TEXT, advance
+from sim.synapse.geometry import Sites, terminal_points_from_uniforms
+from sim.synapse.kernel_inputs import (
     Books,
     Cleft,
     FreeRows,
@@ -25,9 +25,7 @@ from sim.synapse.diffusion import (
     SiteOccupancy,
     SiteRates,
     Watch,
-    advance,
 )
-from sim.synapse.geometry import Sites, terminal_points_from_uniforms
 from sim.synapse.molecules import Molecules
 from sim.synapse.sites import STATE_OF_KIND, SiteTable
 

@@ -18,8 +18,10 @@ from pathlib import Path
 import pytest
 
 from sim.bench import capture as bench_capture
+from sim.bench import command as bench_command
 from sim.bench import engine as bench
 from sim.bench import peer as bench_peer
+from sim.bench import peer_compare
 from sim.params.synapse import ParameterError
 from sim.synapse.capture import first_order_probability
 
@@ -83,11 +85,11 @@ def test_bench_bad_input_is_one_line_and_exit_2(args, capsys):
 
 
 def test_parse_sizes():
-    assert bench.parse_sizes(None) == bench.SIZES
-    assert bench.parse_sizes("1000,5") == (1000, 5)
+    assert bench_command.parse_sizes(None) == bench.SIZES
+    assert bench_command.parse_sizes("1000,5") == (1000, 5)
     for bad in ("", "1,,2", "-3", "2000000", "1.5"):
         with pytest.raises(ParameterError):
-            bench.parse_sizes(bad)
+            bench_command.parse_sizes(bad)
 
 
 def test_lecture_molecules_sit_near_the_synapse_in_the_cleft():
@@ -110,7 +112,7 @@ def test_peer_probe_of_this_interpreter_agrees_with_import():
 
 
 def test_peer_spec_carries_the_models_sites_and_molecules():
-    spec = bench.peer_spec(400, steps=10)
+    spec = peer_compare.peer_spec(400, steps=10)
     model = bench.lecture_model(400)
     assert len(spec["positions"]) == 400
     assert len(spec["sites"]) == model.sites.count

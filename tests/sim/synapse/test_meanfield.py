@@ -17,6 +17,7 @@ from sim.params.synapse import ParameterError
 from sim.params.units import kon_to_nm3_per_us
 from sim.runs.headless import run_headless
 from sim.synapse import meanfield as mf
+from sim.synapse.meanfield import ode
 
 N_SIGMA = 4.0
 SINGLE = load_preset("single-release").params
@@ -49,8 +50,8 @@ def test_two_compartment_paths_agree():
     """The scalar two-compartment integrator equals the vector one with shells = 1."""
     k = mf.compartments(SINGLE, 0.3, shells=1)
     releases = ([0, 2000], [3000.0, 1000.0])
-    a = mf._integrate_two(k, releases, 8000, 0.05, 20)
-    b = mf._integrate_shells(k, releases, 8000, 0.05, 20)
+    a = ode._integrate_two(k, releases, 8000, 0.05, 20)
+    b = ode._integrate_shells(k, releases, 8000, 0.05, 20)
     assert np.max(np.abs(a - b)) < 1e-9 * 4000
 
 
