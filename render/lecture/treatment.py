@@ -4,14 +4,14 @@ No science lives here. The slow state of every day (SERT occupancy,
 autoreceptor sensitivity, receptor density, firing) comes from
 :func:`sim.course.timeline.slow_states` called over the whole history (day 0 to
 today, with the course's start and stop day); the fast model shown for a day
-is built from :func:`sim.course.timeline.day_overrides` on the drug-free base
+is built from :func:`sim.course.day.day_overrides` on the drug-free base
 parameters, always with the same seed. ``slow_states`` takes one course
 (start day, stop day) and always starts from the naive state, so a timeline
 holds one course: after the drug is stopped it cannot be restarted (load a
 preset to begin a new timeline).
 
 The daily receptor signal is the timeline command's measurement
-(:func:`sim.course.timeline.run_day`, ``DAY_WINDOW_MS`` of simulated time at the
+(:func:`sim.course.day.run_day`, ``DAY_WINDOW_MS`` of simulated time at the
 day's state), divided by the same measurement of the drug-free, naive
 synapse: one series, "receptor signal, relative to before the drug".
 :class:`DayRuns` computes it in background processes (one per core, two
@@ -36,15 +36,8 @@ import json
 import os
 from pathlib import Path
 
-from sim.course.timeline import (
-    DAY_WINDOW_MS,
-    TIMELINE_DT_NS,
-    DayState,
-    baseline_state,
-    day_overrides,
-    run_day,
-    slow_states,
-)
+from sim.course.day import DAY_WINDOW_MS, TIMELINE_DT_NS, day_overrides, run_day
+from sim.course.timeline import DayState, baseline_state, slow_states
 from sim.params.synapse import Parameters
 
 MAX_DAYS = 365
@@ -85,7 +78,7 @@ class Treatment:
         return self.states()[-1]
 
     def params(self) -> Parameters:
-        """Parameters of today's fast model (base + ``sim.course.timeline.day_overrides``)."""
+        """Parameters of today's fast model (base + ``sim.course.day.day_overrides``)."""
         return self.base.with_overrides(**day_overrides(self.base, self.state()))
 
     @property
@@ -145,7 +138,7 @@ class Treatment:
 
 
 # ------------------------------------------------------------------ day runs
-DAY_DEFINITION = "sim.course.timeline.run_day at DAY_WINDOW_MS, TIMELINE_DT_NS, the window's seed"
+DAY_DEFINITION = "sim.course.day.run_day at DAY_WINDOW_MS, TIMELINE_DT_NS, the window's seed"
 """What a day's value is; part of every cache key (change it when the definition changes)."""
 
 DAY_WORKERS = 2
@@ -156,7 +149,7 @@ and the days use the idle rest of both cores, so two days compute at once."""
 
 
 def run_day_quietly(job: dict) -> dict:
-    """:func:`sim.course.timeline.run_day` at the lowest CPU priority (in the worker process)."""
+    """:func:`sim.course.day.run_day` at the lowest CPU priority (in the worker process)."""
     try:
         if os.nice(0) < 19:
             os.nice(19 - os.nice(0))
@@ -166,10 +159,10 @@ def run_day_quietly(job: dict) -> dict:
 
 
 def _engine_sources() -> list[Path]:
-    """The ``sim`` modules :func:`sim.course.timeline.run_day` can reach (static import closure).
+    """The ``sim`` modules :func:`sim.course.day.run_day` can reach (static import closure).
 
     Every ``import`` of a ``sim`` module, at module level or inside a
-    function, in ``sim/course/timeline.py`` and, recursively, in what it
+    function, in ``sim/course/day.py`` and, recursively, in what it
     imports; plus every package ``__init__.py`` on the way. Modules outside it
     (the sweep, the benches, the mean-field ODE) cannot change a day's
     numbers, so editing them keeps the cache.
@@ -187,7 +180,7 @@ def _engine_sources() -> list[Path]:
                 return cand
         return None
 
-    todo, seen = ["sim.course.timeline"], {}
+    todo, seen = ["sim.course.day"], {}
     while todo:
         name = todo.pop()
         path = path_of(name)
@@ -207,7 +200,7 @@ def _engine_sources() -> list[Path]:
 def _engine_version() -> str:
     """A digest of the model a day runs: cached day results are only reused with the same one.
 
-    It covers the source of every ``sim`` module :func:`sim.course.timeline.run_day`
+    It covers the source of every ``sim`` module :func:`sim.course.day.run_day`
     can reach (:func:`_engine_sources`), the numba and numpy versions and
     ``DAY_DEFINITION``.
     """
@@ -291,7 +284,7 @@ def _usable_cpus() -> int:
 class DayRuns:
     """The timeline command's measurement for each day shown, computed in worker processes.
 
-    Runs :func:`sim.course.timeline.run_day` (``DAY_WINDOW_MS`` of simulated time at
+    Runs :func:`sim.course.day.run_day` (``DAY_WINDOW_MS`` of simulated time at
     ``TIMELINE_DT_NS``, the window's seed: the job ``main.py timeline
     --seed S`` runs for that day, so the same numbers) for the days the
     window shows, in up to ``workers`` background processes at the lowest

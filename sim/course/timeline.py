@@ -22,32 +22,8 @@ The slow state, advanced once per day with exact exponential relaxation:
   recovers (x1.14) by day 21 (science.md 1.8: acute suppression, recovery as
   the autoreceptors desensitise).
 
-A day's measurement is defined in simulated time. Each day the fast model
-(``sim.Synapse``) runs at that day's blockade, autoreceptor sensitivity,
-firing rate and receptor count for at most ``window_ms`` of simulated time
-(``DAY_WINDOW_MS`` = 8 ms by default, 4 interspike intervals of the default
-preset's drug-free 500 Hz), with a regular spike train from t = 0, always
-with the same seed (common random numbers), so day-to-day differences come
-from the state, not from the dice. What is reported is the mean over one
-firing period in that train (:func:`day_plan`):
-
-- when interspike intervals fit in the window, the run covers the whole
-  intervals that fit (k = floor(window / ISI) of them) and the mean is over
-  them: exact for the regular train, whatever the rate;
-- when one interval is longer than the window (firing below 1/window, e.g.
-  80 Hz on the first day at 80% occupancy), the run is the window with the
-  one release at t = 0, and its integral is divided by the whole interval:
-  this assumes the release has been cleared by the end of the window (true
-  when the window is several clearance time constants long); the row's
-  ``residual`` (bound receptors at the window's end over their peak) says
-  how far that holds, and ``main.py timeline`` warns above 5%;
-- when firing is zero (the autoreceptor feedback silences the raphe, e.g.
-  paroxetine at 10 nM on day 0), there is no action potential: the run is the
-  window without one and the signal is 0;
-- a preset without tonic firing (``firing_rate_hz = 0``, e.g.
-  ``single-release``) has no rate for the feedback to scale: every day gets
-  the one action potential at t = 0 and the mean is over the window (the
-  firing feedback does not apply; the command says so).
+A day's measurement (the fast run at the day's state, and what its value
+means) is :mod:`sim.course.day`.
 
 Calibration (measured, not fitted to a test): the default preset (receptor
 Kd 100 uM, as in ``sim/params.py``) at dt = 20 ns with the default 8 ms day
@@ -78,29 +54,21 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from sim.course.day import (
+    DAY_WINDOW_MS,
+    RESIDUAL_WARN,
+    TIMELINE_DT_NS,
+    expected_cost,
+    run_day,
+)
 from sim.params.drugs import sert_occupancy
 from sim.params.presets import load_preset
-from sim.params.synapse import ParameterError, Parameters, spec
+from sim.params.synapse import ParameterError
 from sim.runs.engine import Progress, check_scheduler, check_workers, run_jobs, stop_on_sigterm
-from sim.runs.headless import build, run_headless
-
-TIMELINE_DT_NS = 20.0
-"""Step of the daily fast runs unless overridden: 4.6 nm per axis (23% of the
-cleft), half the cost of the default 10 ns; the calibration used it."""
-
-DAY_WINDOW_MS = 8.0
-"""Default simulated time budget of one day's run, ms (4 drug-free interspike
-intervals of the default preset; about 5 clearance time constants at 80% block)."""
+from sim.runs.headless import build
 
 WINDOW_RANGE_MS = (0.001, 1000.0)
 """Allowed day windows, ms."""
-
-RESIDUAL_WARN = 0.05
-"""Bound receptors left at the window's end, over their peak, above which the
-command warns that one release outlasted the window."""
-
-MAX_FIRING_HZ = float(spec("firing_rate_hz")["hi"])
-"""Highest firing rate a day may have (the parameter's declared range), Hz."""
 
 DAY_KEYS = ("blockade", "autoreceptor_sensitivity", "firing_rate_hz", "receptor_count",
             "firing_pattern", "first_spike_ms")  # fmt: skip
@@ -174,122 +142,6 @@ def slow_states(
 def baseline_state() -> DayState:
     """The drug-free, naive state (day -1 in the outputs)."""
     return DayState(-1, False, 0.0, 1.0, 1.0, 1.0)
-
-
-def day_overrides(base: Parameters, state: DayState) -> dict[str, Any]:
-    """Parameter overrides that put the fast model into ``state`` (shared with the window).
-
-    The firing rate is the base rate times the day's firing factor (up to
-    x1.56 off drug with desensitised autoreceptors), capped at the
-    parameter's declared maximum so that any preset gives valid parameters.
-    """
-    return {
-        "blockade": state.occupancy,
-        "autoreceptor_sensitivity": state.autoreceptor_sensitivity,
-        "firing_rate_hz": min(MAX_FIRING_HZ, base.firing_rate_hz * state.firing_factor),
-        "receptor_count": int(round(base.receptor_count * state.receptor_density)),
-    }
-
-
-@dataclass(frozen=True)
-class DayPlan:
-    """How one day's fast run covers its firing period (see the module docstring).
-
-    Attributes:
-        run_ms: simulated time to run, ms (never more than the window).
-        period_ms: the time the run's integral stands for, ms (the means are over it).
-        first_spike_ms: first action potential, ms (-1: none).
-    """
-
-    run_ms: float
-    period_ms: float
-    first_spike_ms: float
-
-
-def day_plan(rate_hz: float, window_ms: float, tonic: bool = True) -> DayPlan:
-    """The run of a day firing regularly at ``rate_hz`` within ``window_ms`` of simulated time.
-
-    Args:
-        rate_hz: the day's firing rate, Hz (>= 0).
-        window_ms: the simulated time budget, ms (> 0).
-        tonic: the preset fires tonically; False (a preset with rate 0, such as
-            ``single-release``) gives every day one action potential at t = 0.
-
-    Returns:
-        Whole interspike intervals when at least one fits in the window; else
-        the window with one release standing for the whole interval; for rate
-        0 the window without an action potential (or with the preset's single
-        release when not ``tonic``).
-    """
-    if not tonic:
-        return DayPlan(window_ms, window_ms, 0.0)
-    if rate_hz <= 0:
-        return DayPlan(window_ms, window_ms, -1.0)
-    isi_ms = 1000.0 / rate_hz
-    whole = math.floor(window_ms / isi_ms + 1e-9)
-    if whole >= 1:  # the 1e-9 absorbs rounding; the run never exceeds the window
-        run = min(whole * isi_ms, window_ms)
-        return DayPlan(run, run, 0.0)
-    return DayPlan(window_ms, isi_ms, 0.0)
-
-
-def run_day(job: dict[str, Any]) -> dict[str, Any]:
-    """Run the fast model at one day's state: a pure function of the job (picklable).
-
-    Args:
-        job: ``state`` (:class:`DayState`), ``preset`` (name or .toml path),
-            ``overrides`` (drug-free base overrides), ``seed`` and
-            ``window_ms`` (simulated time budget of the day, ms). A job from
-            an older caller may give ``isis`` instead: that many interspike
-            intervals of the *drug-free* rate, i.e. the same window for every
-            day (``DAY_WINDOW_MS`` if the base does not fire).
-
-    Returns:
-        The day's row: the slow state, ``firing_rate_hz``, ``window_ms`` (the
-        simulated time run, ms), ``period_ms`` (what the means are over, ms),
-        ``action_potentials``, per-period means ``mean_cleft_uM`` (uM),
-        ``receptor_occupancy_mean`` (fraction) and ``receptors_bound_mean``
-        (receptors), ``released`` (molecules) and ``residual`` (bound
-        receptors at the window's end over their peak, when one release
-        stands for a longer interval; else 0).
-    """
-    state: DayState = job["state"]
-    base = load_preset(job["preset"], job["overrides"]).params
-    if "window_ms" in job:
-        window_ms = float(job["window_ms"])
-    elif base.firing_rate_hz > 0:
-        window_ms = job["isis"] * 1000.0 / base.firing_rate_hz
-    else:
-        window_ms = DAY_WINDOW_MS
-    overrides = {**job["overrides"], **day_overrides(base, state)}
-    plan = day_plan(overrides["firing_rate_hz"], window_ms, tonic=base.firing_rate_hz > 0)
-    overrides["firing_pattern"] = "regular"
-    overrides["first_spike_ms"] = plan.first_spike_ms
-    _, model = run_headless(job["preset"], plan.run_ms, job["seed"], None, overrides)
-    rec = model.recorder  # the means the summary gives, without its clearance fit
-    occ = rec.column("receptor_occupancy")
-    per_period = plan.run_ms / plan.period_ms
-    occupancy = float(np.mean(occ)) * per_period
-    residual = 0.0
-    if plan.period_ms > plan.run_ms:
-        peak = float(np.max(occ)) if len(occ) else 0.0
-        residual = float(occ[-1]) / peak if peak > 0 else 0.0
-    return {
-        "day": state.day,
-        "phase": "baseline" if state.day < 0 else ("on drug" if state.on_drug else "off drug"),
-        "occupancy": state.occupancy,
-        "autoreceptor_sensitivity": state.autoreceptor_sensitivity,
-        "receptor_density": state.receptor_density,
-        "firing_rate_hz": overrides["firing_rate_hz"],
-        "window_ms": plan.run_ms,
-        "period_ms": plan.period_ms,
-        "action_potentials": model.counters["action_potentials"],
-        "mean_cleft_uM": float(np.mean(rec.column("cleft_uM"))) * per_period,
-        "receptor_occupancy_mean": occupancy,
-        "receptors_bound_mean": occupancy * overrides["receptor_count"],
-        "released": model.counters["released"],
-        "residual": residual,
-    }
 
 
 def _check_whole(name: str, value: Any, lo: int, hi: int) -> int:
@@ -407,15 +259,6 @@ def timeline_jobs(*course: Any, **settings: Any) -> list[dict[str, Any]]:
     return Course(*course, **settings).jobs()
 
 
-def _expected_cost(job: dict[str, Any]) -> float:
-    """Relative cost of a day's run: simulated time, times the free 5-HT a block keeps around."""
-    base = load_preset(job["preset"], job["overrides"]).params
-    state: DayState = job["state"]
-    rate = day_overrides(base, state)["firing_rate_hz"]
-    plan = day_plan(rate, job["window_ms"], tonic=base.firing_rate_hz > 0)
-    return plan.run_ms * (1.0 + rate / 500.0) / max(0.05, 1.0 - state.occupancy)
-
-
 def run_course(
     course: Course,
     workers: int = 2,
@@ -433,7 +276,7 @@ def run_course(
             (see :meth:`Course.jobs`).
     """
     jobs = course.jobs()
-    jobs.sort(key=_expected_cost, reverse=True)  # the longest days first: no long day last
+    jobs.sort(key=expected_cost, reverse=True)  # the longest days first: no long day last
     if progress is not None:
         progress.start(0)
     rows: list[dict[str, Any]] = []

@@ -2,7 +2,7 @@
 
 Every batch tool (``sweep``, ``timeline``) describes its work as a list of
 plain, picklable job dicts and one pure, importable function of a job
-(:func:`sim.runs.sweep.run_one`, :func:`sim.course.timeline.run_day`). :func:`run_jobs`
+(:func:`sim.runs.sweep.run_one`, :func:`sim.course.day.run_day`). :func:`run_jobs`
 runs them and yields ``(position, result)`` pairs in completion order, so the
 caller can write each result the moment it exists:
 

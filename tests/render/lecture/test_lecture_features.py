@@ -404,7 +404,8 @@ def test_interactive_recording_follows_screen_time(screen, tmp_path):
 def test_day_runs_compute_the_timeline_measurement_in_a_worker_and_cache_it(monkeypatch, tmp_path):
     """The window's background day runs give the timeline command's numbers for a day."""
     import render.lecture.treatment as tr
-    from sim.course.timeline import run_day, slow_states
+    from sim.course.day import run_day
+    from sim.course.timeline import slow_states
 
     monkeypatch.setattr(tr, "DAY_WINDOW_MS", 0.2)  # a short day: quick
     base = load_preset("default", LIGHT).params

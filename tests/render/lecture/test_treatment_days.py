@@ -1,6 +1,6 @@
 """The treatment chart's day values: the timeline command's numbers, two days at once, cached.
 
-The chart's point for a day is ``sim.course.timeline.run_day`` of the job
+The chart's point for a day is ``sim.course.day.run_day`` of the job
 ``main.py timeline`` runs for that day (same preset parameters, step,
 window and seed), divided by the drug-free baseline. So the tolerance for
 "agrees with the timeline" is float rounding, not the run-to-run spread;
@@ -23,7 +23,8 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 import render.lecture.treatment as tr  # noqa: E402
 from render.common.workers import live_worker_pids  # noqa: E402
 from render.lecture.treatment_chart import busy_text  # noqa: E402
-from sim.course.timeline import run_day, run_timeline  # noqa: E402
+from sim.course.day import run_day  # noqa: E402
+from sim.course.timeline import run_timeline  # noqa: E402
 from sim.params.drugs import sert_occupancy  # noqa: E402
 from sim.params.presets import load_preset  # noqa: E402
 
@@ -103,7 +104,7 @@ def test_two_days_compute_at_once_and_a_day_shown_goes_before_days_ahead(monkeyp
 
 def test_the_cache_follows_the_model_and_the_day_definition(monkeypatch, memory_cache):
     names = {p.name for p in tr._engine_sources()}
-    assert {"timeline.py", "model.py", "diffusion.py", "__init__.py"} <= names
+    assert {"day.py", "model.py", "diffusion.py", "__init__.py"} <= names
     assert not {"sweep.py", "meanfield.py", "bench.py"} & names  # cannot change a day's numbers
     job = {
         "state": _course_states(1)[0],

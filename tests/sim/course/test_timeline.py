@@ -9,14 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import main
+from sim.course.day import DAY_WINDOW_MS, MAX_FIRING_HZ, day_overrides, day_plan, run_day
 from sim.course.timeline import (
-    DAY_WINDOW_MS,
-    MAX_FIRING_HZ,
     SlowParameters,
-    day_overrides,
-    day_plan,
     firing_factor,
-    run_day,
     run_timeline,
     slow_states,
     timeline_jobs,
