@@ -86,6 +86,7 @@ class Synapse(SynapseReadout):
         recorder: the time series (see :mod:`sim.synapse.recorder`).
     """
 
+    # The public attributes readers and tests use, each kept by the part that owns it.
     step_index = Via("clock")
     state = Via("molecules")
     site = Via("molecules")
@@ -120,7 +121,11 @@ class Synapse(SynapseReadout):
         announce_first_compile()
         self.params = p = params
         self.seed = seed
-        seqs = np.random.SeedSequence(seed).spawn(5)  # children 0-3 as before a 5th was added
+        # One stream per owner: geometry (sites, vesicles, starting molecules, used here
+        # only), placement (release's pores and terminal's chemistry: one stream, drawn in
+        # the order they run, as the recorded outputs were), spikes (release), kernel and
+        # carry (transport). Children 0-3 as before a 5th was added.
+        seqs = np.random.SeedSequence(seed).spawn(5)
         geo_seq, place_seq, spike_seq, kernel_seq, carry_seq = seqs
         geo_rng = np.random.Generator(np.random.PCG64(geo_seq))
         place_rng = np.random.Generator(np.random.PCG64(place_seq))
