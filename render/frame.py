@@ -258,7 +258,7 @@ class FrameDrawer:
         right = f"SSRI: {f * 100:.0f}% of SERT blocked" if f > 0 else "your settings (no drug yet)"
         for rect, text, color in zip(
             screen.header_rects,
-            ("NO DRUG (control)", right),
+            ("NEVER GIVEN THE DRUG (control)", right),
             (th.plot_control, th.drug),
             strict=True,
         ):

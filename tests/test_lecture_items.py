@@ -174,3 +174,39 @@ def test_esc_asks_once_more_during_a_course_and_after_the_tour(screen):
         app.update(1 / 60)
     press(app, pygame.K_ESCAPE)
     assert not app.screen.open
+
+
+# ------------------------------------- 4: compare with the drug-naive synapse
+@pytest.mark.parametrize(
+    "digit, naive",
+    [("1", "healthy"), ("2", "fast-sert"), ("3", "healthy"), ("4", "healthy"), ("5", "healthy")],
+)
+def test_compare_control_is_the_synapse_never_given_the_drug(screen, monkeypatch, digit, naive):
+    from render.app import App
+    from render.synapse.compare import DRUG_ADAPTED
+    from sim.params.presets import load_preset
+    from sim.synapse import states as S
+    from tests.window import press
+
+    texts = written(monkeypatch)
+    app = App(load_preset("default"), size=SIZE, scripted=True)
+    press(app, pygame.K_c)
+    press(app, getattr(pygame, f"K_{digit}"))
+    want = load_preset(naive).params
+    c = app.control
+    assert c.blockade == 0.0
+    assert c.firing_rate_hz == want.firing_rate_hz
+    assert c.autoreceptor_sensitivity == want.autoreceptor_sensitivity
+    assert int((c.sites.kind == S.SITE_RECEPTOR).sum()) == want.receptor_count
+    assert app.model.firing_rate_hz == app.preset.params.firing_rate_hz  # the scenario itself
+    app.draw(screen)
+    heading = next(t for t in texts if "NEVER" in t)
+    rect = app.screen.header_rects[0]
+    assert app.screen.fonts.width(heading, "big") <= rect.w
+    press(app, pygame.K_k)  # a course: the control is its drug-free day 0
+    for k in (pygame.K_w, pygame.K_w):
+        press(app, k)
+    base = app.course.treatment.base
+    assert all(getattr(app.control, k) == getattr(base, k) for k in DRUG_ADAPTED[:2])
+    assert app.control.blockade == 0.0 and app.model.blockade > 0.5
+    app.close()

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from render.common.constants import CAPTION_S
+from render.common.constants import CAPTION_S, TIMELINE_BASE
 from render.lecture.follow import Follower
 from render.lecture.overlay import MeanFieldOverlay
 from render.lecture.treatment import DayRuns, Treatment
@@ -103,13 +103,29 @@ class Scenario:
 
     # ------------------------------------------------------------ rebuilds
     def build(self, params: Parameters) -> None:
-        """New model(s) from ``params`` at t = 0, same seed; the control too in compare mode."""
+        """New model(s) from ``params`` at t = 0, same seed; the control too in compare mode.
+
+        The control is the same synapse never given the drug: a course's
+        drug-free base, or for a preset that is a day of treatment
+        (``TIMELINE_BASE``) the drug-free preset it stands on.
+        """
+        self.play.naive = self.naive()
         rates_changed = self.play.build(params)
         self.screen.set_geometry(params)
         self.follower.stop()
         self.overlay.reset()
         if rates_changed and self.screen.size != (0, 0):
             self.screen.layout(self.screen.size, force=True)
+
+    def naive(self) -> Parameters | None:
+        """The drug-naive synapse behind what is on screen (None: the parameters themselves)."""
+        if self.treatment is not None:
+            return self.treatment.base
+        base = TIMELINE_BASE.get(self.preset.name)
+        if base is None:
+            return None
+        loaded = self.load(base, self.preset.overrides)
+        return None if loaded is None else loaded.params
 
     def restart(self) -> None:
         """Rebuild at t = 0 from the same parameters, keeping hand-set blockade and rate."""

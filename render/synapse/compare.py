@@ -15,7 +15,25 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol, TypeVar
 
+from sim.params.synapse import Parameters
+
 M = TypeVar("M")
+
+
+DRUG_ADAPTED: tuple[str, ...] = ("autoreceptor_sensitivity", "firing_rate_hz", "receptor_count")
+"""What weeks on an SSRI change besides the block (the treatment course's day state,
+:func:`sim.course.timeline.day_overrides`): the control takes them from the drug-naive synapse."""
+
+
+def drug_naive(params: Parameters, naive: Parameters) -> Parameters:
+    """The compare control: ``params`` as the same synapse never given the drug.
+
+    No block, and the autoreceptor sensitivity, firing rate and receptor
+    count of ``naive`` (the drug-free synapse the scenario or course stands
+    on), so a first day, weeks on the drug or a discontinuation are compared
+    with the synapse before any drug, not with themselves minus the block.
+    """
+    return params.with_overrides(blockade=0.0, **{k: getattr(naive, k) for k in DRUG_ADAPTED})
 
 
 class Lockstep:
@@ -103,4 +121,4 @@ class Compare:
         """Split screen: a drug-free control (left) beside the current settings (right)."""
         self.set(not self.on)
         if self.on:
-            self.say("left: no drug; right: your settings. Same seed, same action potentials")
+            self.say("left: never given the drug; right: your settings (same seed, same spikes)")

@@ -46,7 +46,7 @@ from render.common.plots import plot_window_us
 from render.common.text import fmt_duration_us
 from render.common.widgets import neighbour
 from render.synapse.clock import TICKS_PER_S, FixedStepClock, ticks_from_seconds, ticks_per_frame
-from render.synapse.compare import Lockstep
+from render.synapse.compare import Lockstep, drug_naive
 from render.synapse.scene import Flash
 from render.synapse.warp import TimeWarp
 from sim import Synapse
@@ -115,6 +115,8 @@ class Playback:
         self.control: Synapse | None = None
         """Compare mode: the drug-free control (left), stepped in lockstep with ``model``."""
         self.compare = False
+        self.naive: Parameters | None = None
+        """The drug-naive synapse the compare control is built from (None: ``params`` itself)."""
         """Compare mode (C): :meth:`build` makes the drug-free control beside the model."""
         self.lockstep = Lockstep()
         """Steps the control on a worker thread while this thread steps the model."""
@@ -186,7 +188,9 @@ class Playback:
         self.params = params
         self.model = Synapse(params, seed=self.seed)
         self.control = (
-            Synapse(params.with_overrides(blockade=0.0), seed=self.seed) if self.compare else None
+            Synapse(drug_naive(params, self.naive or params), seed=self.seed)
+            if self.compare
+            else None
         )
         if self.control is None:
             self.lockstep.close()
