@@ -68,6 +68,28 @@ def driver_problem(driver: str, env: Mapping[str, str] | None = None) -> str | N
     )
 
 
+def window_problem() -> str | None:
+    """Why no window can be shown here (no display, or one SDL cannot reach), or None.
+
+    Cheap (pygame's display is opened and closed again, no window): the
+    command line asks before it loads the model and the window's modules,
+    so a refusal comes within a second or two.
+    """
+    problem = display_problem()
+    if problem is not None:
+        return problem
+    import pygame
+
+    with quiet_stderr():
+        try:
+            pygame.display.init()
+        except pygame.error as exc:
+            return f"cannot open a display: {exc}"
+        driver = pygame.display.get_driver()
+        pygame.display.quit()
+    return driver_problem(driver)
+
+
 @contextlib.contextmanager
 def scripted_driver(scripted: bool) -> Iterator[None]:
     """While ``scripted``, SDL's ``dummy`` video driver (no window); the environment is restored after."""

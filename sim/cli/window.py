@@ -105,6 +105,12 @@ def _check_outputs(args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace) -> int:
     """Open the visualiser (or draw --frames and save --screenshot)."""
     _check_outputs(args)
+    if args.frames is None:  # no window to show: say so before loading anything heavy
+        from render.display import window_problem
+
+        problem = window_problem()
+        if problem is not None:
+            fail(problem)
     from sim.params.presets import load_preset
     from sim.synapse.memory import check_memory
 
