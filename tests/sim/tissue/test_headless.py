@@ -118,7 +118,7 @@ def _watch_tissue_frames(monkeypatch):
 
     def spy(self, surface):
         draw(self, surface)
-        slider = self.app.controls.blockade_slider
+        slider = self.widgets.blockade_slider
         m = self.model
         seen.append((self.on, m.time_ms, m.blockade, slider.get(), self.preset.name, m.feedback))
 
