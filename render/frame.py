@@ -97,10 +97,10 @@ class FrameDrawer:
             screen.place_views()
         th, fonts = screen.theme, screen.fonts
         surface.fill(th.background)
-        scenes = [(screen.view, play.model, play.flashes)]
+        scenes = [(screen.view, play.model, play.shown.flashes)]
         if play.control is not None:
             screen.control_view.copy_camera(screen.view)
-            scenes.insert(0, (screen.control_view, play.control, play.control_flashes))
+            scenes.insert(0, (screen.control_view, play.control, play.shown.control_flashes))
         self.labels_drawn = 0
         self.highlights_drawn = 0
         self.placed = []
@@ -148,10 +148,11 @@ class FrameDrawer:
         the outlines whose names are drawn later, (picture index, view, items).
         """
         play, th, fonts = self.play, self.screen.theme, self.screen.fonts
-        ap_glow = max(0.0, 1.0 - play.ap_age_s / AP_FLASH_S)
+        shown = play.shown
+        ap_glow = max(0.0, 1.0 - play.shown.ap_age_s / AP_FLASH_S)
         keep: list[list[pygame.Rect]] = []
         captures = (
-            [play.captures] if play.control is None else [play.control_captures, play.captures]
+            [shown.captures] if play.control is None else [shown.control_captures, shown.captures]
         )
         self.captures_drawn = 0
         highlight = self.guide.highlight

@@ -66,14 +66,14 @@ def test_each_sert_capture_flashes_at_its_transporter(screen):
     drawn = 0
     for _ in range(240):
         before = m.counters["sert_captures"]
-        n0 = len(app.play.captures)
+        n0 = len(app.play.shown.captures)
         app.update(1 / 60)
-        new = [c for c in app.play.captures if c[1] == 0.0]
+        new = [c for c in app.play.shown.captures if c[1] == 0.0]
         assert len(new) <= m.counters["sert_captures"] - before  # never more than happened
         for sid, _ in new:
             assert kinds[int(sid)] == S.SITE_SERT
         seen += len(new)
-        assert len(app.play.captures) <= n0 + len(new)
+        assert len(app.play.shown.captures) <= n0 + len(new)
         app.draw(screen)
         drawn += app.frame.captures_drawn
     assert seen > 20 and drawn > 20
