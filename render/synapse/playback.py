@@ -100,7 +100,7 @@ class Playback:
         self.behind = False
         """The last frame ran slower than the set pace (simulated time was dropped)."""
         self.pace = Pace()
-        self.pipeline = StepPipeline(self._step, self.pace, scripted)
+        self.pipeline = StepPipeline(lambda n: (self.advance(n), self.last_ap), self.pace, scripted)
         """Each frame's batch of steps, from decided to shown (:mod:`render.synapse.pipeline`)."""
         self.base_us_per_s = float(playback_us_per_s)
         """The playback speed chosen (stepper, + and -): the fixed speed, and the warp's scale."""
@@ -222,9 +222,6 @@ class Playback:
     def stepping_during(self) -> AbstractContextManager[None]:
         """The frame's steps run behind the display inside this block (:mod:`render.synapse.pipeline`)."""
         return self.pipeline.stepping_during()
-
-    def _step(self, n_steps: int) -> tuple[int, tuple[int, int, float] | None]:
-        return self.advance(n_steps), self.last_ap  # (the pipeline's stage 2)
 
     def advance(self, n_steps: int) -> int:
         """Step the model(s) up to ``n_steps`` times; note fusions and action potentials to show.
