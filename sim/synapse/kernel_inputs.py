@@ -65,7 +65,7 @@ class Books(NamedTuple):
 
 
 class SiteRates(NamedTuple):
-    """What each site is and how it reacts (fixed for the life of a model); arrays by site id."""
+    """What each site is and how it reacts; arrays by site id (:class:`sim.synapse.sites.SiteTable`)."""
 
     kind: np.ndarray
     """int8: SITE_RECEPTOR, SITE_AUTORECEPTOR or SITE_SERT."""

@@ -88,10 +88,6 @@ class Transport:
             half_extent_nm=sites.half_extent_nm,
             inv_tile_per_nm=1.0 / sites.tile_nm,
         )
-        self._rates = SiteRates(
-            st.kind, st.plane, st.x, st.y, STATE_OF_KIND, st.p_capture, st.log1m_p_leave,
-            st.frac_inward,
-        )  # fmt: skip
         self._log_step = np.zeros(LOG_CAPACITY, dtype=np.int64)
         self._log_code = np.zeros(LOG_CAPACITY, dtype=np.int64)
         self._kernel_counts = np.zeros(len(COUNTER_NAMES), dtype=np.int64)
@@ -101,8 +97,9 @@ class Transport:
     def advance(self, k: int) -> None:
         """Diffusion, capture and site kinetics for ``k`` steps (one kernel call).
 
-        The groups whose arrays can be replaced (pools and molecule arrays
-        grow, the blockade replaces ``blocked``) are rebuilt at every call.
+        The groups that hold arrays a part may replace (pools and molecule
+        arrays grow, the blockade replaces ``blocked``, the site table owns its
+        rates) are built at every call; the cleft and the lattice are fixed.
         """
         m, clock = self._molecules, self._clock
         pool, st = m.free, self._site_table
@@ -118,7 +115,10 @@ class Transport:
             self._lattice,
             FreeRows(pool.ids, pool.xyz),
             Books(m.state, m.site, m.state_counts),
-            self._rates,
+            SiteRates(
+                st.kind, st.plane, st.x, st.y, STATE_OF_KIND, st.p_capture, st.log1m_p_leave,
+                st.frac_inward,
+            ),
             SiteOccupancy(
                 st.p_now, st.blocked, st.occupant, st.leave_step, st.inward, st.occupied, st.slot
             ),
