@@ -389,6 +389,9 @@ class App:
             return
         now = self.play.screen_time_s if self.scripted else time.perf_counter()
         ov.update(self.model, self.play.plot_window_us(), now)
+        if ov.note is not None:
+            self.messages.say(ov.note)
+            ov.note = None
         if ov.error is not None:
             self.messages.say(f"mean-field ODE unavailable: {ov.error}")
             ov.error = None

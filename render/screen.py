@@ -172,7 +172,7 @@ class Screen:
         card = self.card_now()
         self.card_shown = card
         if card is not None:
-            h = banner_height(self.fonts, r.w - 2 * m, *card)
+            h = banner_height(self.fonts, r.w - 2 * m, *card[1:])
             h = min(h, r.h // 2)
             self.card_rect = pygame.Rect(r.left + m, r.bottom - h - m, r.w - 2 * m, h)
             r.h -= h + 2 * m

@@ -27,8 +27,8 @@ def wrap_text(fonts: Fonts, text: str, size: str, max_w: int) -> list[str]:
     return lines
 
 
-def banner_height(fonts: Fonts, width: int, title: str, text: str, footer: str = "") -> int:
-    """Height :func:`draw_banner` needs at ``width`` px."""
+def banner_height(fonts: Fonts, width: int, text: str, footer: str = "") -> int:
+    """Height :func:`draw_banner` needs at ``width`` px for ``text`` and ``footer`` (one title line)."""
     s = fonts.scale
     pad = int(12 * s)
     n = len(wrap_text(fonts, text, "normal", width - 2 * pad))

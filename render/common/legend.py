@@ -1,68 +1,11 @@
-"""Side-panel read-outs: the event counters and the key to the symbols."""
+"""The key to the symbols (side panel and help overlay)."""
 
 from __future__ import annotations
 
 import pygame
 
 from render.common.colors import Theme
-from render.common.text import Fonts, fmt_count
-from sim.synapse import states as S
-
-
-def _counter_rows(model) -> list[tuple[str, float]]:
-    c = model.counters
-    return [
-        ("released", c["released"]),
-        ("taken up by SERT", c["taken_up"]),
-        ("repackaged (VMAT2)", c["repackaged"]),
-        ("degraded (MAO)", c["degraded"]),
-        ("lost at sheet edge", c["lost"]),
-        ("free now", model.state_counts[S.FREE]),
-        ("action potentials", c["action_potentials"]),
-    ]
-
-
-def draw_counters(
-    surface: pygame.Surface,
-    rect: pygame.Rect,
-    model,
-    theme: Theme,
-    fonts: Fonts,
-    control=None,
-    control_color: tuple[int, int, int] | None = None,
-) -> int:
-    """Cumulative event counters and current pools; returns the bottom y.
-
-    With ``control`` (compare mode) a second column shows the drug-free
-    control's numbers, in ``control_color``, left of the model's.
-    """
-    y = rect.top
-    lh = fonts.line_height("normal")
-    rows = _counter_rows(model)
-    fonts.blit(surface, "5-HT molecules", (rect.left, y), "normal", theme.text_dim)
-    col_w = max(fonts.width("0,000,000"), fonts.width("no drug", "small")) + int(8 * fonts.scale)
-    if control is not None:
-        fonts.blit(surface, "SSRI", (rect.right, y + 2), "small", theme.text_dim, "topright")
-        fonts.blit(
-            surface, "no drug", (rect.right - col_w, y + 2), "small", control_color, "topright"
-        )
-    y += lh
-    ctrl = _counter_rows(control) if control is not None else [None] * len(rows)
-    for (name, value), other in zip(rows, ctrl, strict=True):
-        fonts.blit(surface, name, (rect.left, y), "normal", theme.text)
-        fonts.blit(surface, fmt_count(value), (rect.right, y), "normal", theme.text, "topright")
-        if other is not None:
-            fonts.blit(
-                surface,
-                fmt_count(other[1]),
-                (rect.right - col_w, y),
-                "normal",
-                control_color or theme.text,
-                "topright",
-            )
-        y += lh
-    return y
-
+from render.common.text import Fonts
 
 LEGEND_ROWS = 6
 

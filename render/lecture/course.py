@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from render.common.constants import TIMELINE_BASE
 from render.lecture.scenario import Scenario
-from render.lecture.treatment import Treatment
+from render.lecture.treatment import DayRuns, Treatment
 from render.synapse.playback import Playback
 from sim.course.timeline import THERAPEUTIC_OCCUPANCY
 from sim.params.presets import load_preset
@@ -48,6 +48,7 @@ class Course:
         self.scenario = scenario
         self.play = play
         self.say = say
+        self._told: DayRuns | None = None
 
     @property
     def treatment(self) -> Treatment | None:
@@ -73,6 +74,9 @@ class Course:
         if runs is None:
             return None
         runs.poll()
+        if runs.error is not None and self._told is not runs:  # once per timeline
+            self._told = runs
+            self.say(f"treatment chart: {runs.error}; no more days are computed")
         return runs.points(), runs.computing()
 
     # ------------------------------------------------------------ commands

@@ -167,6 +167,9 @@ class MeanFieldOverlay:
         self.enabled = False
         self.result: Prediction | None = None
         self.error: str | None = None
+        """Why the prediction failed (the overlay turns off); the window says it once."""
+        self.note: str | None = None
+        """Something the window should say once (e.g. no worker process: computed in line)."""
         self.computations = 0
         self._pending: tuple[Any, Prediction] | None = None
         self._pool = None
@@ -255,7 +258,9 @@ class MeanFieldOverlay:
                 self._pool = Worker("overlay")  # spawned, one job at a time, dies with us
             self._pending = (self._pool.submit(predict, view), meta)
             return True
-        except Exception:  # no worker process available: compute in line
+        except Exception as exc:  # no worker process available: compute in line
+            why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            self.note = f"mean-field ODE computed in the window (no worker process: {why})"
             self.background = False
             self.close()
             return False

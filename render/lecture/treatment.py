@@ -321,6 +321,9 @@ class DayRuns:
         self.bound: dict[int, tuple[bool, float]] = {}
         """Mean bound receptors by day (-1: the naive, drug-free baseline)."""
         self.failed = False
+        """A day run could not be started or failed: no more are started (``error`` says why)."""
+        self.error: str | None = None
+        """Why the day runs stopped, in one line (the course says it on screen once)."""
         self.submitted = 0
         """Jobs sent to the workers (cache hits are not)."""
         self.request(baseline_state())
@@ -394,8 +397,8 @@ class DayRuns:
                     # start; the second one is spare: it gives way to the overlay's worker
                     self._slots[slot] = Worker(f"treatment-{slot + 1}", nice=19, spare=slot > 0)
                 job = self._slots[slot].submit(run_day_quietly, self._job(state))
-            except (OSError, RuntimeError):
-                self.failed = True
+            except (OSError, RuntimeError) as exc:
+                self._fail(f"cannot start a day run: {exc}")
                 return
             self._running[state.day] = (state, job, slot, asked)
             self.submitted += 1
@@ -413,9 +416,13 @@ class DayRuns:
                 value = float(job.result()["receptors_bound_mean"])
                 self.bound[state.day] = (state.on_drug, value)
                 self.cache.put(self._job(state), value)
-            except Exception:  # a failed worker must not take the window down
-                self.failed = True
+            except Exception as exc:  # a failed worker must not take the window down
+                self._fail(f"day {state.day} failed: {exc}")
         self._start_next()
+
+    def _fail(self, why: str) -> None:
+        self.failed = True
+        self.error = self.error or (why.splitlines()[0] if why else "a day run failed")
 
     def wait(self) -> None:
         """Block until every run asked for, and every run started, has finished (tests)."""

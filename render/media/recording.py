@@ -180,7 +180,9 @@ class _Mp4Writer:
 
 
 class _GifWriter:
-    def __init__(self, tmp: Path, fps: float, size: tuple[int, int]) -> None:
+    """Animated GIF, streamed frame by frame with Pillow's GIF helpers (any frame size)."""
+
+    def __init__(self, tmp: Path, fps: float) -> None:
         self._fh = tmp.open("wb")
         self._ms = int(round(1000.0 / fps))
         self._first = True
@@ -394,9 +396,10 @@ class VideoRecorder:
     def _work(self) -> None:
         writer = None
         try:
-            writer = (_Mp4Writer if self.kind == "mp4" else _GifWriter)(
-                self.tmp, self.fps, self.size
-            )
+            if self.kind == "mp4":
+                writer = _Mp4Writer(self.tmp, self.fps, self.size)
+            else:
+                writer = _GifWriter(self.tmp, self.fps)
             self._writer = writer
             while True:
                 item = self._queue.get()

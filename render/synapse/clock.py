@@ -90,11 +90,6 @@ class FixedStepClock:
             steps = max_steps
         return int(steps)
 
-    @property
-    def step_cost(self) -> int:
-        """Accumulator units one step costs (``dt_ps * TICKS_PER_S``)."""
-        return self._step_cost
-
     def reset(self) -> None:
         """Forget any fractional step owed."""
         self.acc = 0

@@ -496,7 +496,7 @@ class TissueMode:
         card = self.card_now()  # the tour's, or the one saying that the scale changed
         if card is not None:  # under the tissue, not over it (the synapse's layout is untouched)
             m = int(8 * fonts.scale)
-            h = min(banner.banner_height(fonts, body.w - 2 * m, *card), body.h // 2)
+            h = min(banner.banner_height(fonts, body.w - 2 * m, *card[1:]), body.h // 2)
             body.h -= h + m
             out["card"] = pygame.Rect(body.x + m, body.bottom, body.w - 2 * m, h)
         self.card_shown = card

@@ -457,3 +457,22 @@ def test_a_started_course_computes_the_usual_weeks_ahead():
     assert [st.day for st in t.prefetch_states()] == [2 + d for d in PREFETCH_DAYS]
     assert all(st.on_drug for st in t.prefetch_states())
     assert t.prefetch_states() == planned  # the same states: the runs are reused
+
+
+def test_an_overlay_without_a_worker_process_computes_in_the_window_and_says_so(monkeypatch):
+    import render.common.workers as workers
+
+    def no_worker(*args, **kwargs):
+        raise OSError("no process for you")
+
+    monkeypatch.setattr(workers, "Worker", no_worker)
+    app = App(load_preset("default", LIGHT), 0, SIZE, scripted=False)  # would use a worker
+    try:
+        app.update(1 / 60)
+        app.do("overlay")
+        ov = app.overlay
+        assert not ov.background and ov.result is not None  # computed in line instead
+        assert app.messages.toast[0].startswith("mean-field ODE computed in the window")
+        assert "no process for you" in app.messages.toast[0]
+    finally:
+        app.close()

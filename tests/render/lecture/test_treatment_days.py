@@ -174,3 +174,29 @@ def test_the_spare_day_worker_gives_way_and_its_day_runs_again(monkeypatch, memo
         runs.close()
     assert not runs.failed and [d for d, _, _ in runs.points()] == [0]
     assert runs.bound[0][1] == run_day(runs._job(states[0]))["receptors_bound_mean"]
+
+
+def test_day_runs_that_cannot_start_say_so_once_on_screen(monkeypatch, memory_cache):
+    """No worker process for the day runs: the chart stops growing and the window says why."""
+    import render.common.workers as workers
+    from render.app import App
+    from tests.window import SIZE
+
+    def no_worker(*args, **kwargs):
+        raise OSError("no process for you")
+
+    monkeypatch.setattr(workers, "Worker", no_worker)
+    monkeypatch.setattr(tr, "cache_file", lambda: memory_cache.path)
+    app = App(load_preset("default"), 0, SIZE, scripted=False)
+    try:
+        app.do("day")  # D opens the timeline: its day runs try to start
+        runs = app.scenario.day_runs
+        assert runs is not None and runs.failed and "no process for you" in runs.error
+        app.course.computed_points()
+        said = app.messages.toast[0]
+        assert said.startswith("treatment chart: cannot start a day run") and "no process" in said
+        app.messages.say("something else")
+        app.course.computed_points()  # said once per timeline, not every frame
+        assert app.messages.toast[0] == "something else"
+    finally:
+        app.close()
