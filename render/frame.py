@@ -30,10 +30,11 @@ from render.media.saves import Saves
 from render.screen import Screen
 from render.sidepanel import SidePanel
 from render.synapse import hud
+from render.synapse.glyphs import glyph_size_px
 from render.synapse.info import draw_info, info_rows
 from render.synapse.labels import draw_labels, layout_labels
 from render.synapse.playback import Playback
-from render.synapse.scene import SceneRenderer, glyph_size_px
+from render.synapse.scene import SceneRenderer
 
 
 class FrameDrawer:

@@ -11,7 +11,7 @@ from render.app import App
 from render.common import colors
 from render.common.keys import BINDINGS, SHIFT, action_for, help_rows
 from render.synapse.clock import TICKS_PER_S, FixedStepClock, ticks_per_frame
-from render.synapse.scene import make_glyphs
+from render.synapse.glyphs import make_glyphs
 from render.window import run_app
 from sim import Synapse
 from sim.params.presets import load_preset

@@ -12,7 +12,7 @@ from render.app import App
 from render.common import colors
 from render.common.plots import _y_of
 from render.sidepanel import effect_numbers
-from render.synapse.scene import molecule_radius_px
+from render.synapse.molecules import molecule_radius_px
 from sim.params.presets import load_preset
 from sim.synapse import states as S
 
