@@ -376,8 +376,7 @@ class App:
             n_ap, fused, p_rel = ap
             what = "action potential" if n_ap == 1 else f"{n_ap} action potentials"
             self.messages.say(
-                f"{what}: {fused} vesicle{'s' if fused != 1 else ''} fused "
-                f"(p = {p_rel:.2f} per docked vesicle)"
+                f"{what}: {fused} vesicle{'s' if fused != 1 else ''} fused (p = {p_rel:.2f} each)"
             )
         self.follow.update()
         self._update_overlay()

@@ -209,7 +209,11 @@ class FrameDrawer:
         )
         if log_rect is not None:
             keep[-1].append(log_rect.inflate(8, 8))
-        zone = hud.toast_zone(screen.view.rect, fonts, None if play.compare else hud_rect)
+        zone = (
+            hud.toast_zone(screen.view.rect, fonts, share=1.0)  # the clock is in the other pane
+            if play.compare
+            else hud.toast_zone(screen.view.rect, fonts, hud_rect)
+        )
         keep[-1].append(zone)
         if self.saves.video is not None and not play.scripted:  # the REC badge (after capture)
             w = fonts.width("REC 00:00  (V stops and saves)  0000 frames dropped")

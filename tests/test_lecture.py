@@ -374,7 +374,6 @@ def test_the_pace_line_never_contradicts_itself(lecture_run, tmp_path):
     assert_item(lecture_run, "8 pace line", tmp_path)
 
 
-@pytest.mark.xfail(strict=True, reason="item 9: the release message is cut short")
 def test_no_text_is_cut_or_run_together(lecture_run, tmp_path):
     assert_item(lecture_run, "9 text", tmp_path)
 

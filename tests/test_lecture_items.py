@@ -210,3 +210,44 @@ def test_compare_control_is_the_synapse_never_given_the_drug(screen, monkeypatch
     assert all(getattr(app.control, k) == getattr(base, k) for k in DRUG_ADAPTED[:2])
     assert app.control.blockade == 0.0 and app.model.blockade > 0.5
     app.close()
+
+
+# ------------------------------------------------------ 9: cut, untidy text
+def test_a_long_message_wraps_instead_of_being_cut(screen, monkeypatch):
+    texts = []
+    render = Fonts.render
+
+    def spy(self, text, *args, **kwargs):
+        texts.append(text)
+        return render(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(Fonts, "render", spy)
+    fonts = Fonts(1.5)
+    message = "action potential: 3 vesicles fused (p = 0.30 each) and a little more"
+    zone = pygame.Rect(700, 10, fonts.width(message, "small") * 2 // 3, 30)
+    box = hud.draw_toast(screen, zone, message, theme(True), fonts)
+    assert not any(t.endswith("…") for t in texts)
+    assert " ".join(texts) == message and box.w <= zone.w
+
+
+def test_tissue_view_writes_units_as_the_rest_and_keeps_lines_apart(screen, monkeypatch):
+    from render.app import App
+    from sim.params.presets import load_preset
+    from tests.window import press
+
+    texts = written(monkeypatch)
+    app = App(load_preset("default"), size=SIZE, scripted=True, projector=True)
+    press(app, pygame.K_m)
+    for _ in range(3):
+        app.update(1 / 60)
+        app.draw(screen)
+    assert app.tissue.on and texts
+    for text in texts:
+        assert not re.search(r"\d (um|uM)\b", text), text
+        assert not re.search(r"1 in \d+ 5-HT", text), text
+    boxes = app.tissue.view.boxes
+    for i, (_, a) in enumerate(boxes):
+        assert not any(a.colliderect(b) for _, b in boxes[i + 1 :])
+    blockade_line = next(t for t in texts if t.startswith("SSRI blockade"))
+    assert re.match(r"SSRI blockade \d+%; ", blockade_line)
+    app.close()

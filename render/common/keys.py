@@ -124,7 +124,7 @@ BINDINGS: tuple[Binding, ...] = (
         "tissue",
         (pygame.K_m,),
         "M",
-        "tissue scale: 20 um of neuropil in real time / back to the synapse",
+        "tissue scale: 20 µm of neuropil in real time / back to the synapse",
         "Scenarios",
     ),
     # --- treatment timeline -------------------------------------------------

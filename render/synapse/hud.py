@@ -57,7 +57,7 @@ def draw_scale_bars(
         if vis:
             pygame.draw.line(surface, theme.text, (xb - 6 * s, ye), (xb + 6 * s, ye), lw)
     mid = float(np.clip(0.5 * (yt_c + yb_c), r.top + 40 * s, r.bottom - 40 * s))
-    x = xb + 10 * s
+    x = xb + 14 * s  # clear of the ticks (they reach 6 * s right of the bar) and their width
     texts = [(f"{view.width_nm:g} nm", (x, mid - 2), "big", theme.text, "bottomleft")]
     if k >= 1.5:
         texts.append((f"height ×{k:.0f}", (x, mid + 4 * s), "normal", theme.warn, "topleft"))
@@ -128,8 +128,13 @@ def draw_time_hud(
     return drawn[0].unionall(drawn[1:])
 
 
-def toast_zone(rect: pygame.Rect, fonts: Fonts, avoid: pygame.Rect | None = None) -> pygame.Rect:
-    """Where :func:`draw_toast` writes messages: the top right of ``rect``, right of ``avoid``, px.
+def toast_zone(
+    rect: pygame.Rect, fonts: Fonts, avoid: pygame.Rect | None = None, share: float = 0.6
+) -> pygame.Rect:
+    """Where :func:`draw_toast` writes messages: the top right ``share`` of ``rect``, px.
+
+    Right of ``avoid`` (the clock); compare mode gives the whole pane, the
+    clock being in the other one.
 
     The zone is the same whatever the message, so labels that keep out of it
     do not move when a message comes and goes.
@@ -137,11 +142,29 @@ def toast_zone(rect: pygame.Rect, fonts: Fonts, avoid: pygame.Rect | None = None
     s = fonts.scale
     h = fonts.line_height("normal") + int(8 * s)
     top = rect.top + int(6 * s)
-    left = rect.right - int(0.6 * rect.w)
+    left = rect.right - int(share * rect.w) + (int(6 * s) if share >= 1 else 0)
     if avoid is not None and avoid.top < top + h and avoid.bottom > top:
         left = max(left, avoid.right + int(10 * s))
     right = rect.right - int(6 * s)
     return pygame.Rect(left, top, max(0, right - left), h)
+
+
+def toast_lines(text: str, fonts: Fonts, width: int) -> tuple[list[str], str]:
+    """``text`` as it fits ``width`` px: one line, else smaller, else two lines, else cut with '…'."""
+    for size in ("normal", "small"):
+        if fonts.width(text, size) <= width:
+            return [text], size
+    words = text.split(" ")
+    splits = [(" ".join(words[:k]), " ".join(words[k:])) for k in range(len(words) - 1, 0, -1)]
+    fit = [
+        (a, b) for a, b in splits if max(fonts.width(a, "small"), fonts.width(b, "small")) <= width
+    ]
+    clause = [(a, b) for a, b in fit if b.startswith("(") or a.endswith((":", ";", ","))]
+    if fit:  # break before a bracket or after a colon, comma or semicolon when one fits
+        return list((clause or fit)[0]), "small"
+    while text and fonts.width(text + "…", "small") > width:
+        text = text[:-1]  # shrinks every pass: always ends
+    return [text.rstrip() + "…"], "small"
 
 
 def draw_toast(
@@ -153,22 +176,24 @@ def draw_toast(
 ) -> pygame.Rect:
     """A short message right-aligned in ``zone`` (:func:`toast_zone`); returns the box drawn.
 
-    Smaller text, then shortened with '…', if it would not fit.
+    Smaller text, then two lines (the second below the zone), then shortened
+    with '…', if it would not fit.
     """
     s = fonts.scale
     pad_x, pad_y = int(6 * s), int(3 * s)
-    size = "normal"
-    if fonts.width(text, size) + 2 * pad_x > zone.w:
-        size = "small"
-    if fonts.width(text, size) + 2 * pad_x > zone.w:
-        while text and fonts.width(text + "…", size) + 2 * pad_x > zone.w:
-            text = text[:-1]  # shrinks every pass: always ends
-        text = text.rstrip() + "…"
-    img = fonts.render(text, size, theme.label_text)
-    where = img.get_rect(midright=(zone.right - pad_x, zone.centery))
-    box = where.inflate(2 * pad_x, 2 * pad_y).clip(zone)
+    lines, size = toast_lines(text, fonts, zone.w - 2 * pad_x)
+    imgs = [fonts.render(line, size, theme.label_text) for line in lines]
+    if len(imgs) == 1:
+        where = [imgs[0].get_rect(midright=(zone.right - pad_x, zone.centery))]
+        box = where[0].inflate(2 * pad_x, 2 * pad_y).clip(zone)
+    else:
+        lh = fonts.line_height(size)
+        where = [im.get_rect(topright=(zone.right - pad_x, zone.top + pad_y + k * lh))
+                 for k, im in enumerate(imgs)]  # fmt: skip
+        box = where[0].unionall(where[1:]).inflate(2 * pad_x, 2 * pad_y)
     surface.fill(theme.label_bg, box)
-    surface.blit(img, where)
+    for im, r in zip(imgs, where, strict=True):
+        surface.blit(im, r)
     return box
 
 

@@ -148,7 +148,7 @@ def key_entries(model: Tissue) -> list[tuple[str, str]]:
         (
             "",
             f"The swings are real shot noise: {n_var} varicosities on {n_fib} fibres in a "
-            f"{model.side_um:g} um cube; an action potential of one fibre adds "
+            f"{model.side_um:g} µm cube; an action potential of one fibre adds "
             f"~{per_ap:,.0f} molecules to the {model.n:,} free now.",
         ),
     ]

@@ -139,10 +139,10 @@ class TissueView:
         k = self._slab(model)
         z0, z1 = k * model.cell_um, (k + 1) * model.cell_um
         dots = "dots: 5-HT molecules" if self.dot_stride == 1 else (
-            f"dots: 1 in {self.dot_stride} 5-HT molecules")  # fmt: skip
+            f"dots: one 5-HT molecule in {self.dot_stride}")  # fmt: skip
         return [
-            f"Slice z = {z0:g}-{z1:g} um of a {model.side_um:g} um cube of tissue (periodic "
-            f"faces); {dots}; colour: the concentration of each {model.cell_um:g} um voxel.",
+            f"Slice z = {z0:g}-{z1:g} µm of a {model.side_um:g} µm cube of tissue (periodic "
+            f"faces); {dots}; colour: the concentration of each {model.cell_um:g} µm voxel.",
             "Fibres and varicosities of the whole cube, projected; a varicosity flashes when "
             "its axon fires. Click one (or Tab to pick, Enter) to zoom onto its synapse.",
         ]
@@ -151,7 +151,7 @@ class TissueView:
         """The colour key's title (may be empty) and ramp width fitting ``width`` px."""
         f = self.fonts
         lo, hi = MAP_RANGE_NM
-        ends = f.width(f"{lo:g} nM", "small") + f.width(f"{hi / 1000:g} uM", "small")
+        ends = f.width(f"{lo:g} nM", "small") + f.width(f"{hi / 1000:g} µM", "small")
         gap = max(4, int(6 * f.scale))
         for title in ("voxel 5-HT (log scale):", "log scale:", ""):
             tw = f.width(title, "small") + gap if title else 0
@@ -289,7 +289,7 @@ class TissueView:
         x0 = sq.x + max(8, int(12 * f.scale))
         pygame.draw.line(surface, c.glyph_edge, (x0, y + 1), (x0 + px, y + 1), max(2, 2 * c.line))
         pygame.draw.line(surface, OI_WHITE, (x0, y), (x0 + px, y), max(2, 2 * c.line))
-        f.blit(surface, f"{um:g} um", (x0 + px / 2, y - 3), "small", c.label_text, "midbottom",
+        f.blit(surface, f"{um:g} µm", (x0 + px / 2, y - 3), "small", c.label_text, "midbottom",
                box=c.label_bg)  # fmt: skip
 
     def _draw_legend(self, surface: pygame.Surface, x: int, y: int, width: int) -> int:
@@ -308,7 +308,7 @@ class TissueView:
         surface.blit(pygame.surfarray.make_surface(np.repeat(ramp[:, None, :], bar.h, axis=1)),
                      bar)  # fmt: skip
         self.boxes.append(("legend", bar))
-        self.boxes.append(("legend", f.blit(surface, f"{hi / 1000:g} uM", (bar.right + gap, y),
+        self.boxes.append(("legend", f.blit(surface, f"{hi / 1000:g} µM", (bar.right + gap, y),
                                             "small", c.text_dim)))  # fmt: skip
         return y + lh
 
@@ -334,7 +334,7 @@ class TissueView:
                 False,
             ),
             (
-                f"SSRI blockade {model.blockade:.0%}   5-HT1B feedback {fb}",
+                f"SSRI blockade {model.blockade:.0%};  5-HT1B feedback {fb}",
                 "normal",
                 c.drug if model.blockade > 0 else c.text,
                 0,
