@@ -32,31 +32,23 @@ pace (e.g. 0.76x real time) instead of "real time". Scripted runs never drop.
 
 from __future__ import annotations
 
-import time
-from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Protocol
 
 import numpy as np
 import pygame
 
-from render.common import banner
-from render.common.colors import Theme
 from render.common.constants import (
     BLOCKADE_STEP,
-    MAX_FRAME_S,
-    NOMINAL_FPS,
-    WARP_FAST_FACTOR,
-    WARP_SLOW_FRACTION,
 )
-from render.common.keyhelp import draw_help
 from render.common.keys import Action
 from render.common.messages import Messages
-from render.common.text import Fonts
 from render.common.widgets import WidgetRows
-from render.synapse import hud
 from render.synapse.playback import Playback
 from render.synapse.scene import SceneRenderer
+from render.tissue.cards import TISSUE_FOOTER, Card, zoom_in_card, zoom_out_card
+from render.tissue.clock import TissueClock
+from render.tissue.screen import TISSUE_NOTE, TissueScreen, Window
 from render.tissue.view import TissueView
 from sim.params.presets import Preset, load_preset
 from sim.tissue.model import Tissue
@@ -67,18 +59,8 @@ TISSUE_PRESET = "tissue"
 ZOOM_PRESET = "default"
 """The synapse preset behind the tissue when the window starts with a tissue preset."""
 
-TISSUE_NOTE = "Tissue scale: 20 \u00b5m of neuropil, real time"
-"""What the screen says on switching to the tissue view."""
-
 SYNAPSE_NOTE = "Synapse scale: 20 nm cleft, slow motion"
 """What the screen says on switching back to the synapse."""
-
-CPU_SHARE = 0.6
-"""Most of a frame's wall time (at least 1/``NOMINAL_FPS``, at most ``MAX_FRAME_S``) spent
-stepping the tissue; what would take longer is dropped and the clock line says the pace."""
-
-PACE_WINDOW_S = 2.0
-"""Wall seconds over which the tissue's pace (tissue s per wall s) is measured."""
 
 SCALE_CARD_S = 8.0
 """How long the card saying that the scale changed stays up, s of screen time."""
@@ -98,45 +80,10 @@ PICK_KEY = pygame.K_TAB
 """Select the next varicosity (Shift: the previous one), in reading order."""
 
 
-def tissue_steps(owed_us: int, wall_s: float, dt_ms: float) -> tuple[int, int]:
-    """Whole tissue steps owed after ``wall_s`` more wall seconds at real time.
-
-    Args:
-        owed_us: tissue time owed but not yet stepped, integer us.
-        wall_s: this frame's wall time, s; clamped to [0, ``MAX_FRAME_S``].
-        dt_ms: the model's step, ms.
-
-    Returns:
-        (steps to take now, us still owed afterwards: 0 <= rest < one step).
-    """
-    step_us = max(1, int(round(dt_ms * 1000.0)))
-    owed_us += int(round(min(max(wall_s, 0.0), MAX_FRAME_S) * 1e6))
-    steps = owed_us // step_us
-    return steps, owed_us - steps * step_us
-
-
 def reading_order(model: Tissue) -> np.ndarray:
     """Varicosity indices top to bottom, then left to right, in the slice plane (Tab's order)."""
     x, y = model.varicosity_xyz[0], model.varicosity_xyz[1]
     return np.lexsort((x, -y))
-
-
-Card = tuple[str, str, str]
-"""(title, text, footer) of a card below the scene."""
-
-
-class Window(Protocol):
-    """The window as the tissue view uses it (:class:`render.screen.Screen`)."""
-
-    size: tuple[int, int]
-    bar_rect: pygame.Rect
-    theme: Theme
-    fonts: Fonts
-    bar_fonts: Fonts
-    show_help: bool
-
-    def layout(self, size: tuple[int, int] | None = None, force: bool = False) -> None:
-        """Place everything for a window ``size``, px."""
 
 
 class Timeline(Protocol):
@@ -165,10 +112,8 @@ class TissueMode:
     Attributes:
         on: the tissue view is shown.
         model: the tissue (built on first use, kept while the window lives).
-        owed_us: tissue time owed to the clock, us (below one step after each frame).
-        last_steps: tissue steps taken in the last frame.
+        clock: time owed to the tissue, the cost of a step, the pace achieved.
         selected: the varicosity Enter zooms onto (None before the tissue is built).
-        step_cost_s: measured wall time per tissue step, s (moving average; sets the cap).
         zoomed_onto: the varicosity of the last zoom (None: the synapse was not entered by one).
         card: (title, text, footer) saying that the scale changed, and the screen time it
             went up; None when there is none.
@@ -194,29 +139,18 @@ class TissueMode:
         self.messages = messages
         self.say = messages.say
         self.widgets = widgets
-        self.scene = scene
-        self.actions = actions
-        self.card_now = card
         self.seed = seed
         self.scripted = scripted
-        self.help_rows_drawn: list[tuple[str, str, str]] = []
-        """The help overlay's rows drawn last over the tissue (for tests)."""
         self.on = False
         self.model: Tissue | None = None
-        self.owed_us = 0
-        self.last_steps = 0
-        self.view: TissueView | None = None
+        self.clock = TissueClock(scripted)
+        """Tissue time owed, the step cost and the pace (:mod:`render.tissue.clock`)."""
         self.preset: Preset | None = None
         self.selected: int | None = None
         self.zoomed_onto: int | None = None
         self.card: tuple[tuple[str, str, str], float] | None = None
-        self.step_cost_s = 5.0e-4
-        self._timed = False
-        self._wall_s = 0.0
-        self._pace: deque[tuple[float, float]] = deque()
-        self.card_shown: tuple[str, str, str] | None = None
-        """The card drawn under the tissue in the last frame (the tour's or the scale card)."""
-        self._theme = None
+        self.screen = TissueScreen(window, messages, widgets, scene, actions, card)
+        """Lays out and draws the tissue view (:mod:`render.tissue.screen`)."""
 
     # ------------------------------------------------------------ actions
     def do_tissue(self) -> None:
@@ -229,9 +163,9 @@ class TissueMode:
         self.model = Tissue(preset.params, seed=self.seed)
         self._select_default()
         self.on = True
-        self.owed_us = 0
+        self.clock.owed_us = 0
         if not self.scripted:  # like the synapse's caption: not in scripted runs
-            self.card = ((preset.title, preset.caption, self._tissue_footer()), 0.0)
+            self.card = ((preset.title, preset.caption, TISSUE_FOOTER), 0.0)
 
     def set(self, on: bool) -> bool:
         """Show the tissue (``on``) or the synapse, with a short message (the tour uses this).
@@ -246,7 +180,7 @@ class TissueMode:
                 return False
             self._select_default()
         self.on = bool(on)
-        self.owed_us = 0
+        self.clock.owed_us = 0
         self.say(TISSUE_NOTE if self.on else SYNAPSE_NOTE)
         return True
 
@@ -263,8 +197,13 @@ class TissueMode:
         if self.timeline.treatment is None and self.shown_blockade != before:
             self.set_shown_blockade(before)  # one drug at both scales
         self.zoomed_onto = onto if not on else None
-        self.card = (self._zoom_in_card(onto) if not on else self._zoom_out_card(),
-                     self.play.screen_time_s)  # fmt: skip
+        play = self.play
+        if on:
+            card = zoom_out_card(self.model, play.model.params.cleft_width_nm)
+        else:
+            card = zoom_in_card(self.model, play.model.params, play.base_us_per_s,
+                                play.warp_on, self.shown_blockade, onto)  # fmt: skip
+        self.card = (card, play.screen_time_s)
         if not on and onto is not None:
             self.say(f"zoomed onto varicosity {onto + 1}: synapse scale")
         return True
@@ -389,54 +328,13 @@ class TissueMode:
             return None
         return self.card[0]
 
-    def _tissue_footer(self) -> str:
-        return "Click a varicosity (or Tab, Enter) to zoom onto its synapse   H lists every key"
-
-    def _zoom_in_card(self, onto: int | None) -> tuple[str, str, str]:
-        m = self.model
-        p = self.play.model.params
-        us_per_s = self.play.base_us_per_s
-        slowed = 1e6 / us_per_s
-        warp = ""
-        if self.play.warp_on:  # the time-warp's range around the base pace (render.synapse.warp)
-            warp = (f" (the time-warp varies it from {slowed / WARP_FAST_FACTOR:,.0f}x to "
-                    f"{slowed / WARP_SLOW_FRACTION:,.0f}x)")  # fmt: skip
-        ratio = m.side_um * 1000.0 / p.cleft_width_nm
-        which = (f"varicosity {onto + 1} of {m.varicosity_xyz.shape[1]}" if onto is not None
-                 else "a varicosity")  # fmt: skip
-        title = ("Zoomed in: one varicosity's synapse (the scale changed)" if onto is not None
-                 else "Synapse scale (the scale changed)")  # fmt: skip
-        text = (
-            f"From the {m.side_um:g} \u00b5m cube of tissue to the synapse of {which}: a "
-            f"{p.cleft_width_nm:g} nm cleft, {ratio:,.0f} times smaller. The clock is now in "
-            f"microseconds: 1 s on screen is {us_per_s:g} \u00b5s, slowed {slowed:,.0f}x{warp}. "
-            "Most 5-HT varicosities face no synapse; this model gives one a postsynaptic side. "
-            f"SSRI blockade {self.shown_blockade:.0%} at both scales."
-        )
-        return (
-            title,
-            text,
-            f"M zooms back out to the tissue (its clock waits at t = {m.time_s:.2f} s)",
-        )
-
-    def _zoom_out_card(self) -> tuple[str, str, str]:
-        m = self.model
-        cleft = self.play.model.params.cleft_width_nm
-        text = (
-            f"From the {cleft:g} nm cleft back to a {m.side_um:g} \u00b5m cube of neuropil, "
-            f"{m.side_um * 1000.0 / cleft:,.0f} times larger. The clock is in seconds again and "
-            f"runs at real time (1 s on screen is 1 s); the tissue continues from "
-            f"t = {m.time_s:.2f} s. SSRI blockade {m.blockade:.0%} at both scales."
-        )
-        return "Zoomed out: the tissue (the scale changed)", text, self._tissue_footer()
-
     # --------------------------------------------------------------- loop
     def update(self, real_dt_s: float) -> int:
         """Advance the tissue by this frame's wall time (scripted: 1/``frame_fps`` s).
 
         The synapse is not stepped; the window's screen time still runs (the
         playback is held paused for the frame) so messages expire as usual.
-        Returns the tissue steps taken.
+        Returns the tissue steps taken (:class:`render.tissue.clock.TissueClock`).
         """
         play = self.play
         wall_s = 1.0 / play.frame_fps if self.scripted else real_dt_s
@@ -445,108 +343,23 @@ class TissueMode:
             play.update(real_dt_s)
         finally:
             play.paused = was_paused
-        steps, self.owed_us = tissue_steps(self.owed_us, wall_s, self.model.dt_ms)
-        if not self.scripted:  # keep the window responsive: drop what cannot be stepped
-            budget_s = CPU_SHARE * min(max(real_dt_s, 1.0 / NOMINAL_FPS), MAX_FRAME_S)
-            cap = max(1, int(budget_s / self.step_cost_s))
-            if steps > cap:
-                steps, self.owed_us = cap, 0
-        t0 = time.perf_counter()
-        self.model.run_steps(steps)
-        if steps and self._timed:  # (the first call may load the kernel: not timed)
-            cost = (time.perf_counter() - t0) / steps
-            self.step_cost_s = 0.7 * self.step_cost_s + 0.3 * cost
-        self._timed = self._timed or steps > 0
-        self.last_steps = steps
-        self._wall_s += max(0.0, real_dt_s)
-        self._pace.append((self._wall_s, self.model.time_ms))
-        while self._wall_s - self._pace[0][0] > PACE_WINDOW_S:
-            self._pace.popleft()
-        return steps
-
-    @property
-    def pace(self) -> float | None:
-        """Tissue seconds per wall second over the last ``PACE_WINDOW_S`` (None: not measured).
-
-        1 while the machine keeps real time; below 1 when stepping the
-        molecules takes longer than the budget a frame has for it.
-        Scripted runs are real time by construction (None).
-        """
-        if self.scripted or len(self._pace) < 2:
-            return None
-        (w0, t0), (w1, t1) = self._pace[0], self._pace[-1]
-        if w1 - w0 < 0.5:
-            return None
-        return (t1 - t0) / 1000.0 / (w1 - w0)
+        return self.clock.advance(self.model, real_dt_s, wall_s)
 
     # ------------------------------------------------------------ drawing
-    def area(self) -> pygame.Rect:
-        """Where the tissue is drawn: the scene and the side panel (above the bar), px."""
-        window = self.window
-        return pygame.Rect(0, 0, window.size[0], window.bar_rect.top)
+    @property
+    def view(self) -> TissueView | None:
+        """The tissue's picture (None before the first draw)."""
+        return self.screen.view
+
+    @property
+    def card_shown(self) -> Card | None:
+        """The card drawn under the tissue in the last frame."""
+        return self.screen.card_shown
 
     def layout(self) -> dict[str, pygame.Rect]:
-        """The tissue screen's blocks: strip (scale line), body (the view), card (if up), bar, px."""
-        screen = self.window
-        fonts = screen.fonts
-        area = self.area()
-        strip_h = fonts.line_height("normal") + int(10 * fonts.scale)
-        out = {"strip": pygame.Rect(area.x, area.y, area.w, strip_h)}
-        body = pygame.Rect(area.x, area.y + strip_h, area.w, area.h - strip_h)
-        card = self.card_now()  # the tour's, or the one saying that the scale changed
-        if card is not None:  # under the tissue, not over it (the synapse's layout is untouched)
-            m = int(8 * fonts.scale)
-            h = min(banner.banner_height(fonts, body.w - 2 * m, *card[1:]), body.h // 2)
-            body.h -= h + m
-            out["card"] = pygame.Rect(body.x + m, body.bottom, body.w - 2 * m, h)
-        self.card_shown = card
-        out["body"] = body
-        out["bar"] = pygame.Rect(screen.bar_rect)
-        return out
+        """The tissue screen's blocks, px (:meth:`render.tissue.screen.TissueScreen.layout`)."""
+        return self.screen.layout()
 
     def draw(self, surface: pygame.Surface) -> None:
-        """Draw the tissue view, the scale line, the card, messages, the control bar and help."""
-        screen = self.window
-        if surface.get_size() != screen.size:
-            screen.layout(surface.get_size())
-        th, fonts = screen.theme, screen.fonts
-        if self.view is None or self._theme is not th:
-            self.view = TissueView(th, fonts)
-            self._theme = th
-        surface.fill(th.background)
-        boxes = self.layout()
-        strip = boxes["strip"]
-        hud.panel(surface, strip, th)
-        fonts.blit(
-            surface,
-            f"{TISSUE_NOTE}   -   M: back to the synapse",
-            (strip.x + int(10 * fonts.scale), strip.centery),
-            "normal",
-            th.text,
-            "midleft",
-        )
-        self.view.selected = self.selected
-        self.view.pace = self.pace
-        self.view.draw(surface, boxes["body"], self.model)
-        if "card" in boxes:
-            banner.draw_banner(surface, boxes["card"], th, fonts, *self.card_shown)
-        message = self.messages.showing()
-        if message is not None:
-            zone = pygame.Rect(strip.centerx, strip.y, strip.w // 2, strip.h)  # off the clock
-            hud.draw_toast(surface, zone, message, th, fonts)
-        hud.panel(surface, screen.bar_rect, th)
-        slider = self.widgets.blockade_slider  # the one control that acts on the tissue
-        if slider is not None and slider.rect.w:
-            slider.draw(surface, th, screen.bar_fonts)
-        if screen.show_help:
-            glyphs = self.scene.glyphs(int(round(16 * fonts.scale)))
-            p = self.preset
-            self.help_rows_drawn = draw_help(
-                surface,
-                surface.get_rect(),
-                th,
-                fonts,
-                f"{p.title}: {p.caption}",
-                glyphs,
-                actions=self.actions,
-            )
+        """Draw the tissue view (:class:`render.tissue.screen.TissueScreen`)."""
+        self.screen.draw(surface, self.model, self.selected, self.clock.pace, self.preset)

@@ -10,7 +10,8 @@ import pytest
 from render.app import App
 from render.common.constants import MAX_FRAME_S
 from render.common.keys import action_for
-from render.tissue.mode import SYNAPSE_NOTE, TISSUE_NOTE, tissue_steps
+from render.tissue.clock import tissue_steps
+from render.tissue.mode import SYNAPSE_NOTE, TISSUE_NOTE
 from sim.params.presets import load_preset
 from tests.window import SIZE, press
 
@@ -49,7 +50,7 @@ def test_key_m_shows_the_tissue_in_real_time_and_back_to_the_same_synapse(screen
         app.update(dt)
         app.draw(screen)
     owed_us = sum(int(round(min(dt, MAX_FRAME_S) * 1e6)) for dt in walls)
-    assert tissue.step_index * 2000 + app.tissue.owed_us == owed_us
+    assert tissue.step_index * 2000 + app.tissue.clock.owed_us == owed_us
     assert tissue.time_ms == pytest.approx(sum(min(dt, MAX_FRAME_S) for dt in walls) * 1e3, abs=2)
     pygame.image.save(screen, str(tmp_path / "tissue.png"))
     pygame.image.save(screen, "/tmp/tissue_view_test.png")

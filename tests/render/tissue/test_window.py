@@ -201,16 +201,17 @@ def _drawn_strings(app, surface, monkeypatch):
 
 
 def test_a_machine_too_slow_for_real_time_drops_tissue_time_and_says_the_pace(screen, monkeypatch):
-    from render.tissue.mode import CPU_SHARE
+    from render.tissue.clock import CPU_SHARE
 
     app, surface = tissue_app(scripted=False)
     tissue = app.tissue
+    clock = tissue.clock
     assert "runs at about real time" in _drawn_strings(app, surface, monkeypatch)
     for _ in range(12):  # 1.2 s of wall time at 0.1 s frames; each step "costs" 1/3.5 of a
-        tissue.step_cost_s = CPU_SHARE * 0.1 / 3.5  # frame's budget: 3 steps a frame, not 50
+        clock.step_cost_s = CPU_SHARE * 0.1 / 3.5  # frame's budget: 3 steps a frame, not 50
         app.update(0.1)
-        assert tissue.last_steps == 3 and tissue.owed_us == 0  # the rest is dropped
+        assert clock.last_steps == 3 and clock.owed_us == 0  # the rest is dropped
     dt_s = tissue.model.dt_ms / 1000.0
-    assert tissue.pace == pytest.approx(3 * dt_s / 0.1)
+    assert clock.pace == pytest.approx(3 * dt_s / 0.1)
     assert f"at {3 * dt_s / 0.1:.2f}x real time" in _drawn_strings(app, surface, monkeypatch)
     app.close()

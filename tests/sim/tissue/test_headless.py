@@ -131,7 +131,7 @@ def test_a_scripted_window_run_of_a_tissue_preset_opens_on_the_tissue(tmp_path, 
                                                                       preset):  # fmt: skip
     import pygame
 
-    from render.tissue.mode import tissue_steps
+    from render.tissue.clock import tissue_steps
 
     seen = _watch_tissue_frames(monkeypatch)
     shot = tmp_path / "t.png"
