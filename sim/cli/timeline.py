@@ -1,6 +1,6 @@
 """``main.py timeline``: days of SSRI treatment, one row per day from the fast model at that day's state.
 
-A synapse preset runs each day with :func:`sim.course.timeline.cli_timeline`;
+A synapse preset runs each day with :func:`sim.course.report.cli_timeline`;
 a tissue preset with :func:`sim.course.tissue_timeline.cli_tissue_timeline`,
 where ``--window-ms`` is the tissue time per day. A new option: declare it in
 :func:`add_parser` and hand it on in :func:`course_settings`.
@@ -12,11 +12,15 @@ import argparse
 from typing import Any
 
 from sim.cli import options
+from sim.cli.parser import fail
 from sim.cli.values import finite, overrides, whole
 
 NAME = "timeline"
 READS = frozenset({"preset", "seed", "set"})
 """The top-level options (by dest) the command reads."""
+
+DEFAULT_DOSE_NM = 4.8
+"""Free citalopram concentration of a course given neither --dose-nM nor --dose-mg (80% of SERT)."""
 
 
 def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -30,14 +34,32 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     tl.add_argument(
         "--drug",
         default="citalopram",
-        help="SSRI: paroxetine, sertraline, fluoxetine, escitalopram, citalopram, fluvoxamine",
+        help="SSRI: paroxetine, sertraline, fluoxetine, escitalopram, citalopram, fluvoxamine "
+        "(with --dose-mg also venlafaxine)",
     )
     tl.add_argument(
         "--dose-nM",
         type=finite("--dose-nM", 0.0, 1e6),
-        default=4.8,
+        default=None,
         metavar="C",
-        help="free drug concentration in nM; occupancy = C/(C+Ki) (default 4.8: 80%% for citalopram)",
+        help="free drug concentration in nM; occupancy = C/(C+Ki) (default 4.8: 80%% for "
+        "citalopram), on from --start-day to --stop-day",
+    )
+    tl.add_argument(
+        "--dose-mg",
+        type=finite("--dose-mg", 0.0, 1e4),
+        default=None,
+        metavar="MG",
+        help="instead of --dose-nM: the daily dose in mg, as prescribed (occupancy from PET "
+        "dose-occupancy curves, drug level from its half-life); teaches a mechanism, not "
+        "dosing advice",
+    )
+    tl.add_argument(
+        "--taper",
+        default="abrupt",
+        metavar="KIND",
+        help="with --dose-mg: abrupt, linear:WEEKS (equal mg steps) or hyperbolic:WEEKS "
+        "(equal occupancy steps), ending on --stop-day (default abrupt)",
     )
     tl.add_argument(
         "--start-day", type=whole("--start-day", 0, 3650), default=0, help="first day on drug"
@@ -46,7 +68,7 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "--stop-day",
         type=whole("--stop-day", 0, 3650),
         default=28,
-        help="first day off drug (abrupt stop)",
+        help="first day off drug (a --taper ends on it)",
     )
     tl.add_argument(
         "--window-ms",
@@ -70,10 +92,16 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def course_settings(args: argparse.Namespace) -> dict[str, Any]:
     """The course and where its rows go, as the timeline runners take them."""
+    if args.dose_mg is not None and args.dose_nM is not None:
+        fail("give --dose-mg or --dose-nM, not both")
+    if args.dose_mg is None and args.taper != "abrupt":
+        fail("--taper needs --dose-mg (a course in nM stops abruptly)")
     return {
         "days": args.days,
         "drug": args.drug,
-        "dose_nM": args.dose_nM,
+        "dose_nM": DEFAULT_DOSE_NM if args.dose_nM is None else args.dose_nM,
+        "dose_mg": args.dose_mg,
+        "taper": args.taper,
         "start_day": args.start_day,
         "stop_day": args.stop_day,
         "seed": args.seed,
@@ -89,7 +117,8 @@ def course_settings(args: argparse.Namespace) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     """Run the treatment timeline and print/write one row per day."""
-    from sim.course.timeline import DAY_WINDOW_MS, cli_timeline
+    from sim.course.report import cli_timeline
+    from sim.course.timeline import DAY_WINDOW_MS
     from sim.params.presets import load_preset
 
     course = course_settings(args)

@@ -144,8 +144,10 @@ def run_day(job: dict[str, Any]) -> dict[str, Any]:
         The day's row: the slow state, ``firing_rate_hz``, ``window_ms`` (the
         simulated time run, ms), ``period_ms`` (what the means are over, ms),
         ``action_potentials``, per-period means ``mean_cleft_uM`` (uM),
-        ``receptor_occupancy_mean`` (fraction) and ``receptors_bound_mean``
-        (receptors), ``released`` (molecules) and ``residual`` (bound
+        ``receptor_occupancy_mean`` (fraction) with its SE
+        ``receptor_occupancy_se`` (from the whole intervals; NaN when fewer
+        than 2), ``receptors_bound_mean`` (receptors), the state's ``dose_mg``
+        and ``raphe_5ht_rel`` when it has them, ``released`` (molecules) and ``residual`` (bound
         receptors at the window's end over their peak, when one release
         stands for a longer interval; else 0).
     """
@@ -166,6 +168,7 @@ def run_day(job: dict[str, Any]) -> dict[str, Any]:
     occ = rec.column("receptor_occupancy")
     per_period = plan.run_ms / plan.period_ms
     occupancy = float(np.mean(occ)) * per_period
+    occupancy_se = _interval_se(occ, model.counters["action_potentials"], plan)
     residual = 0.0
     if plan.period_ms > plan.run_ms:
         peak = float(np.max(occ)) if len(occ) else 0.0
@@ -182,10 +185,28 @@ def run_day(job: dict[str, Any]) -> dict[str, Any]:
         "action_potentials": model.counters["action_potentials"],
         "mean_cleft_uM": float(np.mean(rec.column("cleft_uM"))) * per_period,
         "receptor_occupancy_mean": occupancy,
+        "receptor_occupancy_se": occupancy_se,
         "receptors_bound_mean": occupancy * overrides["receptor_count"],
+        "dose_mg": getattr(state, "dose_mg", None),
+        "raphe_5ht_rel": getattr(state, "raphe_5ht_rel", math.nan),
         "released": model.counters["released"],
         "residual": residual,
     }
+
+
+def _interval_se(occ: np.ndarray, action_potentials: int, plan: DayPlan) -> float:
+    """SE of the day's mean receptor occupancy from its whole interspike intervals.
+
+    The run covers k whole intervals of a regular train (k = action
+    potentials): the mean over each is one sample, and the SE is their sd
+    over sqrt(k) (intervals nearly independent once each release has been
+    cleared within its interval). NaN when fewer than 2 intervals fit.
+    """
+    k = int(action_potentials)
+    if plan.period_ms != plan.run_ms or k < 2 or len(occ) < k:
+        return math.nan
+    means = np.array([c.mean() for c in np.array_split(occ, k)])
+    return float(np.std(means, ddof=1) / math.sqrt(k))
 
 
 def expected_cost(job: dict[str, Any]) -> float:

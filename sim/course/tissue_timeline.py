@@ -16,7 +16,16 @@ somatodendritic 5-HT1A feedback) and runs each day on the tissue
   Montigny 1994; applying the 5-HT1A figures to it would put the ambient
   level above 1 uM by day 7, far beyond any microdialysis figure);
 - the postsynaptic receptor density has no counterpart in the tissue (it has
-  no receptors of its own), so it is reported but not applied.
+  no receptors of its own); the ``signal`` column multiplies it with the
+  ambient level relative to baseline (receptors far below saturation,
+  assumed), so that after an abrupt stop the signal falls below baseline
+  while the ambient level itself does not.
+
+The tissue is a terminal field (hippocampus-like): an acute therapeutic
+occupancy cuts raphe firing to ~54% (the closed 5-HT1A loop of
+:mod:`sim.course.slow`, calibrated to the raphe's 270%) and the terminal
+5-HT1B feedback acts on top, so the ambient level rises less than the
+raphe's: a blunted rise (Bel & Artigas 1992: 191% in hippocampus).
 
 Each day runs ``duration_ms`` of tissue time (default 10 s, at 5 ms steps:
 the tests find the steady state within 2% of the mean field at 5-10 ms, and
@@ -37,16 +46,17 @@ from typing import Any
 
 import numpy as np
 
-from sim.course.timeline import (
-    baseline_state,
-    check_course,
-    check_window,
+from sim.course.checks import check_course, check_window
+from sim.course.dosing import NOT_ADVICE
+from sim.course.report import (
+    course_title,
+    dose_text,
     rows_csv,
     run_days,
     slow_parameters_dict,
-    slow_states,
     write_course_files,
 )
+from sim.course.slow import baseline_state
 from sim.params.presets import load_preset
 from sim.params.synapse import ParameterError
 from sim.runs.engine import Progress, check_scheduler, check_workers, run_jobs
@@ -70,10 +80,14 @@ about 15 s of wall time per tissue second; beyond it the course is refused up fr
 
 TISSUE_TIMELINE_COLUMNS = (
     "day",
+    "dose_mg",
+    "occupancy",
+    "signal",
+    "signal_se",
     "phase",
     "drug",
     "dose_nM",
-    "occupancy",
+    "raphe_5ht_rel",
     "autoreceptor_sensitivity",
     "terminal_sensitivity",
     "receptor_density",
@@ -81,13 +95,17 @@ TISSUE_TIMELINE_COLUMNS = (
     "duration_ms",
     "ambient_nM",
     "ambient_nM_sd",
+    "ambient_nM_se",
     "ambient_rel",
+    "ambient_rel_se",
     "steady_state_nM_meanfield",
     "autoreceptor_occupancy_mean",
     "vesicles_per_ap_mean",
 )
-"""CSV columns (days, nM, fractions, Hz, ms, nM, nM, ratio, nM, fraction, vesicles per AP).
+"""CSV columns (days, mg/day, fractions, ratios, nM, Hz, ms, nM, fraction, vesicles per AP).
 
+``signal`` is receptor density x ambient level over the baseline day's
+(:func:`add_signal`); ``raphe_5ht_rel`` the slow state's raphe level;
 ``autoreceptor_sensitivity`` is the somatodendritic 5-HT1A one (it sets the
 firing); ``terminal_sensitivity`` the tissue's 5-HT1B one."""
 
@@ -109,8 +127,13 @@ def tissue_timeline_jobs(
     preset: str = "tissue",
     overrides: dict | None = None,
     duration_ms: float = DAY_DURATION_MS,
+    dose_mg: float | None = None,
+    taper: str = "abrupt",
 ) -> list[dict[str, Any]]:
     """Validate a course on the tissue and return its day jobs (the baseline first).
+
+    The drug is a free concentration ``dose_nM`` or, when ``dose_mg`` is not
+    None, a daily dose with a ``taper`` (:func:`sim.course.timeline.check_course`).
 
     Everything is checked before any run: the day numbers, the drug and dose,
     the seed, the duration, the preset (a tissue preset) and overrides (none
@@ -123,11 +146,12 @@ def tissue_timeline_jobs(
     if load_preset(preset).model != "tissue":
         raise ParameterError(f"preset {preset!r} is not a tissue preset")
     overrides = {"dt_ms": TIMELINE_DT_MS, **(overrides or {})}
-    f = check_course(days, start_day, stop_day, seed, drug, dose_nM, overrides, DAY_KEYS)
+    states = check_course(days, start_day, stop_day, seed, drug, dose_nM, overrides, DAY_KEYS,
+                          dose_mg, taper)  # fmt: skip
     duration_ms = check_window(duration_ms, DURATION_RANGE_MS, "ms of tissue time per day")
     base = load_preset(preset, overrides)
     jobs = []
-    for st in (baseline_state(), *slow_states(days, f, start_day, stop_day)):
+    for st in (baseline_state(), *states):
         day = {
             "blockade": st.occupancy,
             "firing_rate_hz": base.params.firing_rate_hz * st.firing_factor,
@@ -136,18 +160,29 @@ def tissue_timeline_jobs(
         level = steady_state_nM(base.params.with_overrides(**day))
         if level > MAX_DAY_NM:
             raise ParameterError(
-                f"day {max(st.day, 0)}: {drug} at {dose_nM:g} nM ({st.occupancy:.1%} of SERT) "
+                f"day {max(st.day, 0)}: {drug} at {st.occupancy:.1%} of SERT "
                 f"puts the tissue at {level:,.0f} nM (limit {MAX_DAY_NM:,.0f} nM, ~10^6 "
-                "molecules per day); lower --dose-nM or --set cube_um"
+                "molecules per day); lower the dose or --set cube_um"
             )
         jobs.append({**day, "seed": seed, "duration_ms": duration_ms, "preset": preset,
-                     "overrides": overrides, "state": st})  # fmt: skip
+                     "overrides": overrides, "state": st, "meanfield_nM": level})  # fmt: skip
     return jobs
+
+
+def meanfield_signal(jobs: list[dict[str, Any]]) -> list[tuple[int, float]]:
+    """(day, signal) of each day job from the mean field, without running the days.
+
+    The signal as :func:`add_signal` defines it, with each day's mean-field
+    steady state in place of the measured level (the first job is the
+    baseline). Cheap: for comparing courses over months.
+    """
+    base = jobs[0]["meanfield_nM"]
+    return [(j["state"].day, j["state"].receptor_density * j["meanfield_nM"] / base) for j in jobs]
 
 
 def _run_job(job: dict[str, Any]) -> dict[str, Any]:
     """One day (picklable): :func:`run_tissue_day` on the job without its slow state."""
-    return run_tissue_day({k: v for k, v in job.items() if k != "state"})
+    return run_tissue_day({k: v for k, v in job.items() if k not in ("state", "meanfield_nM")})
 
 
 def run_tissue_timeline(
@@ -157,6 +192,7 @@ def run_tissue_timeline(
     workers: int = 2,
     scheduler: str | None = None,
     progress: Progress | None = None,
+    dose_mg: float | None = None,
 ) -> list[dict[str, Any]]:
     """Run the day jobs; one row per day sorted by day, ``ambient_rel`` over the baseline day."""
     rows: list[dict[str, Any]] = [{} for _ in jobs]
@@ -175,14 +211,34 @@ def run_tissue_timeline(
             "terminal_sensitivity": TERMINAL_SENSITIVITY,
             "receptor_density": st.receptor_density,
             "duration_ms": jobs[i]["duration_ms"],
+            "dose_mg": st.dose_mg,
+            "raphe_5ht_rel": st.raphe_5ht_rel,
         }
         if progress is not None:
             progress.update()
     rows.sort(key=lambda r: r["day"])
-    base = rows[0]["ambient_nM"]
+    base = rows[0]
     for row in rows:
-        row["ambient_rel"] = row["ambient_nM"] / base if base > 0 else math.nan
+        add_signal(row, base)
+        if dose_mg is not None:
+            row["dose_nM"] = None
     return rows
+
+
+def add_signal(row: dict[str, Any], base: dict[str, Any]) -> None:
+    """``ambient_rel`` (over the baseline day) and ``signal`` = receptor density x ambient_rel.
+
+    The tissue has no receptors of its own: ``signal`` is what postsynaptic
+    receptors working far below saturation would report (their activation
+    proportional to the level, their number the slow state's density;
+    assumed). SEs from each day's autocorrelation-corrected SE of the mean.
+    """
+    b, c = base["ambient_nM"], row["ambient_nM"]
+    row["ambient_rel"] = c / b if b > 0 else math.nan
+    rel = math.hypot(row["ambient_nM_se"] / c, base["ambient_nM_se"] / b) if row is not base else 0
+    row["ambient_rel_se"] = row["ambient_rel"] * rel
+    row["signal"] = row["receptor_density"] * row["ambient_rel"]
+    row["signal_se"] = row["receptor_density"] * row["ambient_rel_se"]
 
 
 def tissue_timeline_csv(rows: list[dict[str, Any]]) -> str:
@@ -239,6 +295,8 @@ def cli_tissue_timeline(
     overrides: dict[str, Any],
     duration_ms: float | None,
     workers: int | None,
+    dose_mg: float | None = None,
+    taper: str = "abrupt",
     scheduler: str | None,
     csv_path: str | None,
     json_path: str | None,
@@ -254,35 +312,44 @@ def cli_tissue_timeline(
     paths = check_outputs({"--csv": csv_path, "--json": json_path, "--plot": plot_path})
     duration_ms = DAY_DURATION_MS if duration_ms is None else duration_ms
     jobs = tissue_timeline_jobs(
-        days, drug, dose_nM, start_day, stop_day, seed, preset, overrides, duration_ms
-    )
+        days, drug, dose_nM, start_day, stop_day, seed, preset, overrides, duration_ms,
+        dose_mg, taper,
+    )  # fmt: skip
     rows = run_days(
-        lambda progress: run_tissue_timeline(jobs, drug, dose_nM, n_workers, scheduler, progress),
+        lambda progress: run_tissue_timeline(
+            jobs, drug, dose_nM, n_workers, scheduler, progress, dose_mg
+        ),
         len(jobs),
         stream,
     )
+    print(NOT_ADVICE)
     print(
-        f"{'day':>4} {'phase':>9} {'SERT occ':>8} {'auto sens':>9} {'firing Hz':>9} "
-        f"{'ambient nM':>10} {'sd':>5} {'x base':>6}"
+        f"{'day':>4} {'phase':>9} {'dose mg':>7} {'SERT occ':>8} {'auto sens':>9} "
+        f"{'firing Hz':>9} {'raphe x':>7} {'ambient nM':>10} {'se':>4} {'x base':>6} "
+        f"{'signal':>6} {'se':>5}"
     )
     for r in rows:
         print(
-            f"{r['day']:>4} {r['phase']:>9} {r['occupancy']:8.2f} "
+            f"{r['day']:>4} {r['phase']:>9} {dose_text(r['dose_mg']):>7} {r['occupancy']:8.2f} "
             f"{r['autoreceptor_sensitivity']:9.2f} {r['firing_rate_hz']:9.2f} "
-            f"{r['ambient_nM']:10.1f} {r['ambient_nM_sd']:5.1f} {r['ambient_rel']:6.2f}"
+            f"{r['raphe_5ht_rel']:7.2f} {r['ambient_nM']:10.1f} {r['ambient_nM_se']:4.1f} "
+            f"{r['ambient_rel']:6.2f} {r['signal']:6.2f} {r['signal_se']:5.2f}"
         )
     doc = {
         "model": "tissue",
         "drug": drug,
-        "dose_nM": dose_nM,
+        "dose_nM": None if dose_mg is not None else dose_nM,
+        "dose_mg": dose_mg,
+        "taper": taper if dose_mg is not None else None,
         "start_day": start_day,
         "stop_day": stop_day,
         "seed": seed,
         "preset": preset,
         "duration_ms": duration_ms,
         "slow_parameters": slow_parameters_dict(),
+        "note": NOT_ADVICE,
     }
-    title = f"tissue: {drug} {dose_nM:g} nM, days {start_day}-{stop_day}"
+    title = "tissue: " + course_title(drug, dose_nM, dose_mg, taper, start_day, stop_day)
     write_course_files(
         paths, rows, tissue_timeline_csv(rows), doc,
         lambda path: plot_tissue_timeline(rows, path, title),

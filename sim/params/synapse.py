@@ -158,7 +158,9 @@ class Parameters(ParameterSet):
     release_probability: float = shared.RELEASE_PROBABILITY.field(
         "Before autoreceptor inhibition.",
         default=0.3,
-        source="assumed: typical central synapse 0.1-0.5",
+        source=f"{DIDACTIC}: 0.3 x 10 docked = ~3 vesicles per action potential, so one "
+        "release is seen; physiological ~0.5-0.7 per varicosity per action potential (the "
+        "tissue's calibration to the measured ambient 5-HT gives 0.56: science.md 5)",
     )
     firing_rate_hz: float = shared.FIRING_RATE.field(
         "After the first spike (0: no further spikes).",
