@@ -12,6 +12,10 @@ import pygame
 
 from render.common.colors import OI_WHITE
 
+TEXT_CACHE_ENTRIES = 512
+"""Rendered strings kept (least recently drawn dropped first): a screen shows a few hundred,
+and a clock's new string each frame must not pile up surfaces."""
+
 
 class Fonts:
     """The default pygame font at four sizes, with a cache of rendered strings.
@@ -44,12 +48,12 @@ class Fonts:
     def render(self, text: str, size: str, color: tuple[int, int, int]) -> pygame.Surface:
         """Rendered (antialiased) text, cached."""
         key = (text, size, tuple(color))
-        surf = self._cache.get(key)
+        surf = self._cache.pop(key, None)
         if surf is None:
-            if len(self._cache) > 3000:
-                self._cache.clear()
             surf = self.fonts[size].render(text, True, color)
-            self._cache[key] = surf
+            if len(self._cache) >= TEXT_CACHE_ENTRIES:  # the least recently drawn goes
+                del self._cache[next(iter(self._cache))]
+        self._cache[key] = surf  # most recent last
         return surf
 
     def width(self, text: str, size: str = "normal") -> int:

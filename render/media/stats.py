@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import statistics
+from array import array
 from pathlib import Path
 
 from sim.runs.outputs import atomic_output
@@ -45,7 +46,7 @@ class RunStats:
         self.playing_s = 0.0
         self.behind_s = 0.0
         self.set_weighted = 0.0
-        self._dts: list[float] = []
+        self._dts = array("d")  # 8 bytes a frame: 0.9 MB for 30 min at 60 fps
 
     def frame(
         self, dt_s: float, playing: bool, set_us_per_s: float, advanced_us: float, behind: bool

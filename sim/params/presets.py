@@ -10,21 +10,22 @@ A preset file has up to three tables::
 types, NaN/inf and out-of-range values raise :class:`PresetError` (a
 ParameterError) with a one-line message naming the file, the key, the value
 (shortened when long) and the range. So do files that are not UTF-8, not
-TOML, larger than ``MAX_PRESET_BYTES``, nested deeper than Python can parse,
-or not regular files; any TOML value of any type in any place gives such a
+TOML, larger than ``MAX_PRESET_BYTES``, nested deeper than
+``sim.runs.inputs.MAX_DEPTH``, or not regular files (the input rule of
+:mod:`sim.runs.inputs`); any TOML value of any type in any place gives such a
 message, never a traceback.
 """
 
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sim.params import tissue as tissue_params
 from sim.params.synapse import ParameterError, Parameters, coerce, names, shorten
+from sim.runs.inputs import InputMissing, read_toml
 
 PRESET_DIR = Path(__file__).resolve().parents[2] / "assets" / "presets"
 DEFAULT_PLAYBACK_US_PER_S = 20.0
@@ -89,31 +90,13 @@ def _read(name_or_path: str, referrer: str | None = None) -> tuple[str, dict[str
         if exists:
             raise PresetError(f"{what} is not a regular file")
         raise PresetError(f"{what} not found; available: {', '.join(available())}")
-    label = shorten(path.name)
+    label = f"preset {shorten(path.name)}"
     try:
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_PRESET_BYTES + 1)
-    except OSError as exc:
-        raise PresetError(f"preset {label}: cannot read it ({exc.strerror or exc})") from None
-    if len(raw) > MAX_PRESET_BYTES:
-        raise PresetError(f"preset {label}: larger than {MAX_PRESET_BYTES:,} bytes")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise PresetError(
-            f"preset {label}: not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}); "
-            "save it as UTF-8"
-        ) from None
-    try:
-        return path.stem, tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PresetError(f"preset {label}: invalid TOML: {exc}") from None
-    except RecursionError:
-        raise PresetError(f"preset {label}: arrays or tables nested too deeply") from None
-    except ValueError as exc:  # e.g. an integer of more than 4300 digits
-        reason = str(exc).split(";")[0].split(":")[0]
-        raise PresetError(f"preset {label}: a value cannot be read ({reason})") from None
+        return path.stem, read_toml(path, label, MAX_PRESET_BYTES)
+    except InputMissing:  # removed since the check above
+        raise PresetError(f"{label} not found; available: {', '.join(available())}") from None
+    except ParameterError as exc:
+        raise PresetError(str(exc)) from None
 
 
 def _keys(keys) -> str:

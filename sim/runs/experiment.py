@@ -45,13 +45,13 @@ import itertools
 import json
 import math
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sim.params.presets import load_preset
-from sim.params.synapse import ParameterError, check, coerce, names, spec
+from sim.params.synapse import ParameterError, check, coerce, names, shorten, spec
+from sim.runs.inputs import InputMissing, read_toml
 
 SUMMARY_FIELDS: tuple[str, ...] = (
     "released",
@@ -89,6 +89,9 @@ SEEDS_RANGE = (1, 1000)
 MAX_SEED = 2**63 - 1
 DURATION_RANGE_MS = (1e-6, 1e7)
 """Allowed simulated time per run, ms."""
+
+MAX_EXPERIMENT_BYTES = 1_000_000
+"""Largest experiment file read, bytes (the shipped ones are under 1 kB)."""
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,79}$")
 _TABLES = {
@@ -400,9 +403,15 @@ def make_experiment(
     if n_runs > MAX_RUNS:
         raise ParameterError(f"{pre}{n_runs} runs is more than {MAX_RUNS}; split the experiment")
     try:
-        base = load_preset(preset, overrides).params.as_dict()
+        loaded = load_preset(preset, overrides)
     except ParameterError as exc:
         raise ParameterError(f"{pre}{exc}") from None
+    if loaded.model != "synapse":
+        raise ParameterError(
+            f"{pre}preset {shorten(preset)} is a {loaded.model} preset; "
+            "experiments run the synapse model (run a tissue preset with --headless)"
+        )
+    base = loaded.params.as_dict()
     exp = Experiment(
         name=name,
         preset=preset,
@@ -473,22 +482,13 @@ def load_experiment(path: str | Path) -> Experiment:
             naming the file.
     """
     p = Path(path)
-    label = f"experiment {p.name}"
+    label = f"experiment {shorten(p.name)}"
     if p.suffix != ".toml":
         raise ParameterError(f"{label}: an experiment file must end in .toml")
     try:
-        with p.open("rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
+        data = read_toml(p, label, MAX_EXPERIMENT_BYTES)
+    except InputMissing:
         raise ParameterError(f"{label}: file not found") from None
-    except IsADirectoryError:
-        raise ParameterError(f"{label}: is a folder, not a file") from None
-    except OSError as exc:
-        raise ParameterError(f"{label}: cannot read it ({exc.strerror or exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ParameterError(f"{label}: invalid TOML: {' '.join(str(exc).split())}") from None
-    except UnicodeDecodeError:
-        raise ParameterError(f"{label}: is not UTF-8 text") from None
     unknown = sorted(set(data) - set(_TABLES))
     if unknown:
         raise ParameterError(f"{label}: unknown table(s) {unknown}; allowed: {', '.join(_TABLES)}")

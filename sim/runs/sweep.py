@@ -28,8 +28,6 @@ blockade as fractions.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import os
 import sys
@@ -38,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.params.presets import load_preset
-from sim.params.synapse import ParameterError, coerce, spec
+from sim.params.synapse import ParameterError, spec
 from sim.runs.engine import Progress, check_scheduler, check_workers, run_jobs, stop_on_sigterm
 from sim.runs.experiment import (
     SUMMARY_FIELDS,
@@ -49,11 +47,13 @@ from sim.runs.experiment import (
     parse_range,
 )
 from sim.runs.headless import build, run_headless, summary
+from sim.runs.rows import RowFile, csv_line, read_rows, scan_rows
 
 __all__ = [
     "SUMMARY_FIELDS",
     "RowFile",
     "cli_sweep",
+    "csv_line",
     "parse_range",
     "plot",
     "read_rows",
@@ -119,153 +119,6 @@ def run_one(job: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-# -------------------------------------------------------------------- the file
-def _cell(value: Any) -> str:
-    if isinstance(value, float):
-        return "" if math.isnan(value) else repr(value)
-    return str(value)
-
-
-def csv_line(cells: Sequence[Any]) -> str:
-    """One CSV line (with its newline) of the cells, floats by ``repr``, NaN empty."""
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow([_cell(c) for c in cells])
-    return buf.getvalue()
-
-
-def scan_rows(path: Path, experiment: Experiment, resume: bool) -> dict[int, str]:
-    """The finished rows already in ``path`` (run index -> CSV line), checked for ``--resume``.
-
-    An absent or empty file has none. A partial last line (a kill in
-    mid-write) is cut off the file. Without ``resume`` an existing file is
-    refused, so finished rows are never overwritten by mistake.
-
-    Raises:
-        ParameterError: the file exists without ``resume``, or its header or
-            a row's experiment id or run index is not this experiment's.
-    """
-    path = Path(path)
-    name = path.name
-    if not (path.exists() and path.stat().st_size > 0):
-        return {}
-    if not resume:
-        raise ParameterError(
-            f"--out {name} exists; add --resume to complete it, or choose another --out"
-        )
-    header = experiment.header
-    eid = experiment.experiment_id
-    text = path.read_text(encoding="utf-8")
-    if not text.endswith("\n"):  # a kill in mid-write: the last line is partial
-        keep = text.rfind("\n") + 1
-        with path.open("r+", encoding="utf-8", newline="") as fh:
-            fh.truncate(len(text[:keep].encode("utf-8")))
-        text = text[:keep]
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0] != csv_line(header):
-        raise ParameterError(
-            f"--resume: {name} has other columns than this experiment; use a new --out"
-        )
-    i_eid = header.index("experiment_id")
-    found: dict[int, str] = {}
-    for number, line in enumerate(lines[1:], start=2):
-        cells = next(csv.reader([line]))
-        if len(cells) != len(header):
-            raise ParameterError(f"--resume: {name} line {number} is malformed")
-        if cells[i_eid] != eid:
-            raise ParameterError(
-                f"--resume: {name} holds rows of experiment {cells[i_eid]}, not of this "
-                f"one ({eid}); use a new --out"
-            )
-        try:
-            run = int(cells[0])
-        except ValueError:
-            run = -1
-        if not 0 <= run < experiment.n_runs:
-            raise ParameterError(f"--resume: {name} line {number} has no valid run index")
-        found.setdefault(run, line)
-    return found
-
-
-class RowFile:
-    """The output CSV of an experiment, written row by row as runs finish.
-
-    Opening it (``resume=False``) requires the file to be absent or empty and
-    writes the header at once; with ``resume=True`` an existing file must
-    have this experiment's header and id, and its rows count as done (a
-    partial last line, from a kill in mid-write, is cut off first).
-
-    Args:
-        path: the CSV (checked by :func:`sim.runs.outputs.check_outputs` beforehand).
-        experiment: whose rows these are.
-        resume: keep and skip the rows already in the file.
-
-    Raises:
-        ParameterError: the file exists without ``resume``, or holds another
-            experiment's rows or columns.
-    """
-
-    def __init__(self, path: Path, experiment: Experiment, resume: bool) -> None:
-        self.path = Path(path)
-        self.header = experiment.header
-        self._header_line = csv_line(self.header)
-        self.lines = scan_rows(self.path, experiment, resume)
-        exists = self.path.exists() and self.path.stat().st_size > 0
-        self._fh = self.path.open("a", encoding="utf-8", newline="")
-        if not exists:
-            self._fh.write(self._header_line)
-            self._fh.flush()
-
-    @property
-    def done(self) -> set[int]:
-        """Run indices already in the file."""
-        return set(self.lines)
-
-    def append(self, row: dict[str, Any]) -> None:
-        """Write one finished row and flush it to the operating system."""
-        line = csv_line([row[k] for k in self.header])
-        self._fh.write(line)
-        self._fh.flush()
-        self.lines.setdefault(int(row["run"]), line)
-
-    def close(self) -> None:
-        """Close the file (the rows stay as written)."""
-        if not self._fh.closed:
-            self._fh.close()
-
-    def finish(self) -> None:
-        """Close and rewrite the file sorted by run index (whole file or nothing)."""
-        from sim.runs.outputs import atomic_output
-
-        self.close()
-        with atomic_output(self.path, "w", newline="") as fh:
-            fh.write(self._header_line)
-            for run in sorted(self.lines):
-                fh.write(self.lines[run])
-
-
-def read_rows(path: str | os.PathLike, experiment: Experiment) -> list[dict[str, Any]]:
-    """The rows of ``experiment`` in a CSV it wrote, typed (ints, floats, NaN for empty)."""
-    rows = []
-    with open(path, encoding="utf-8", newline="") as fh:
-        for rec in csv.DictReader(fh):
-            row: dict[str, Any] = {}
-            for key in experiment.header:
-                text = rec[key]
-                if key in ("run", "seed"):
-                    row[key] = int(text)
-                elif key in ("experiment_id", "preset"):
-                    row[key] = text
-                elif key == "duration_ms":
-                    row[key] = float(text)
-                elif key in experiment.varied_names:
-                    is_text = spec(key)["type"] in (str, "str")
-                    row[key] = text if is_text else coerce(key, float(text))
-                else:
-                    row[key] = math.nan if text == "" else float(text)
-            rows.append(row)
-    return rows
-
-
 # ------------------------------------------------------------------ the runner
 def run_experiment(
     experiment: Experiment,
@@ -293,22 +146,21 @@ def run_experiment(
         file is rewritten sorted by run index; if interrupted, the finished
         rows stay in it, in completion order.
     """
-    rows = RowFile(Path(out), experiment, resume)
+    scan = scan_rows(Path(out), experiment, resume, load_preset(experiment.preset).name)
+    rows = RowFile(Path(out), experiment, scan)
     try:
         todo = [j for j in experiment.jobs() if j["run"] not in rows.done]
         before = experiment.n_runs - len(todo)
         if progress is not None:
             progress.start(before)
-        ran = 0
         for _, row in run_jobs(func, todo, workers=workers, scheduler=scheduler):
             rows.append(row)
-            ran += 1
             if progress is not None:
                 progress.update()
     finally:
         rows.close()
     rows.finish()
-    return before, ran
+    return before, rows.added
 
 
 # ---------------------------------------------------------------- statistics
@@ -523,7 +375,7 @@ def cli_sweep(
                 preset=exp.preset,
                 overrides=exp.overrides,
                 varied=list(exp.varied),
-                seeds=exp.seeds if seeds is None else seeds,
+                seeds=list(exp.seeds) if seeds is None else seeds,
                 duration_ms=exp.duration_ms if duration_ms is None else duration_ms,
                 metrics=None if exp.metrics == SUMMARY_FIELDS else list(exp.metrics),
                 out=exp.out,
@@ -553,7 +405,7 @@ def cli_sweep(
     _check_models(exp)
 
     out_path = paths["--out"]
-    already = len(scan_rows(out_path, exp, resume))  # refuses a file it must not touch
+    already = len(scan_rows(out_path, exp, resume, load_preset(exp.preset).name).lines)
     place = scheduler or (
         f"{n_workers} local worker process(es)" if n_workers > 1 else "this process"
     )

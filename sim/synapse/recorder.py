@@ -157,6 +157,22 @@ class SynapseRecorder(Recorder["Synapse"]):
         """Write each row to ``sink`` from now on and keep the last ``tail_rows`` in memory."""
         super().stream_to(sink, TAIL_ROWS if tail_rows is None else tail_rows)
 
+    def keep_last(self, rows: int) -> None:
+        """Keep (at least) the last ``rows`` rows in memory from now on; streaming only.
+
+        The window sizes this to what its plots and overlay read, so its
+        memory stays flat however long it runs (at most ``2 * rows`` rows).
+        """
+        if not self._streaming:
+            raise RuntimeError("keep_last applies to a streaming recorder (stream_to first)")
+        rows = max(1, int(rows))
+        if rows == self._tail:
+            return
+        keep = self._data[max(0, self._held - rows) : self._held]
+        data = np.empty((2 * rows, self._data.shape[1]), dtype=np.float64)
+        data[: len(keep)] = keep
+        self._data, self._held, self._tail = data, len(keep), rows
+
     def _stream(self, row: np.ndarray) -> None:
         super()._stream(row)
         self._keep_release_window(row)

@@ -1,0 +1,134 @@
+"""Soak benchmark: the real window in real time for many minutes, with occasional keys.
+
+A printed figure, never a test (30 minutes is far over the suite's budget)::
+
+    SDL_VIDEODRIVER=dummy python -m render.media.soak 30 [--preset default]
+
+Runs :func:`render.app.run_app` as a user does (``--quit-after``), under SDL's
+dummy driver unless another is chosen, while a side thread presses a key every
+``KEY_EVERY_S`` seconds: F (fire) and the slider keys (blockade ``]`` ``[``,
+firing rate ``.`` ``,``), the keys of the lecture that measured the creep.
+It samples the resident memory of the window and its child processes
+(``/proc``) every ``SAMPLE_S`` seconds and prints one line per minute
+(``minute N: RSS MB``), then the curve at minutes 1, 10 and 30 (those the
+run reached) and the growth from minute 1 to the end. The promise
+(issue 19): at most ``GROWTH_LIMIT_MB`` between minute 1 and minute 30.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import threading
+import time
+
+KEY_EVERY_S = 20.0
+"""Seconds between two key presses."""
+SAMPLE_S = 5.0
+"""Seconds between two memory samples."""
+GROWTH_LIMIT_MB = 10.0
+"""Most resident-memory growth accepted from minute 1 to minute 30, MB."""
+REPORT_MINUTES = (1, 10, 30)
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of process ``pid``, MB (0 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return 0.0
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` and every descendant, MB."""
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            parents.setdefault(ppid, []).append(int(entry))
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        total += rss_mb(p)
+        todo += parents.get(p, [])
+    return total
+
+
+def _drive(stop: threading.Event, minutes: float, out) -> dict[int, float]:
+    """Press keys and sample memory until ``stop``; returns RSS by whole minute."""
+    import pygame
+
+    keys = (
+        pygame.K_f,
+        pygame.K_RIGHTBRACKET,
+        pygame.K_LEFTBRACKET,
+        pygame.K_PERIOD,
+        pygame.K_COMMA,
+    )
+    start = time.monotonic()
+    curve: dict[int, float] = {}
+    next_key, n = KEY_EVERY_S, 0
+    while not stop.wait(SAMPLE_S):
+        t = time.monotonic() - start
+        if t >= next_key:
+            try:
+                pygame.event.post(
+                    pygame.event.Event(pygame.KEYDOWN, key=keys[n % len(keys)], mod=0)
+                )
+            except pygame.error:
+                pass  # the window is not up yet, or closing
+            n, next_key = n + 1, next_key + KEY_EVERY_S
+        minute = int(t // 60)
+        if minute >= 1 and minute not in curve:
+            curve[minute] = tree_rss_mb(os.getpid())
+            out(f"minute {minute}: {curve[minute]:.1f} MB")
+        if t > minutes * 60:
+            break
+    return curve
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the soak; print the memory curve. Returns 0 (1 if the growth exceeds the limit)."""
+    ap = argparse.ArgumentParser(prog="python -m render.media.soak", description=__doc__)
+    ap.add_argument("minutes", type=float, help="length of the run, minutes (30 for the figure)")
+    ap.add_argument("--preset", default="default")
+    args = ap.parse_args(argv)
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    from render.app import run_app
+
+    def out(text: str) -> None:
+        print(f"soak: {text}", flush=True)
+
+    stop = threading.Event()
+    result: dict[int, float] = {}
+    sampler = threading.Thread(
+        target=lambda: result.update(_drive(stop, args.minutes, out)), daemon=True
+    )
+    out(f"{args.minutes:g} min, preset {args.preset}, a key every {KEY_EVERY_S:g} s")
+    sampler.start()
+    try:
+        run_app(args.preset, None, 0, (1280, 720), quit_after=args.minutes * 60.0 + 2.0)
+    finally:
+        stop.set()
+        sampler.join(SAMPLE_S + 5.0)
+    shown = [m for m in REPORT_MINUTES if m in result]
+    out("curve: " + ", ".join(f"minute {m} {result[m]:.1f} MB" for m in shown))
+    if 1 in result and len(result) > 1:
+        last = max(result)
+        growth = result[last] - result[1]
+        out(f"growth from minute 1 to minute {last}: {growth:+.1f} MB (limit {GROWTH_LIMIT_MB:g})")
+        return 0 if growth <= GROWTH_LIMIT_MB else 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
