@@ -45,7 +45,7 @@ from render.lecture.follow import Follower, FollowRoom
 from render.lecture.guide import Guide
 from render.lecture.overlay import MeanFieldOverlay
 from render.lecture.scenario import Scenario
-from render.media.saves import DEFAULT_OUT_DIR, Saves
+from render.media.saves import Saves, default_out_dir
 from render.screen import Screen
 from render.sidepanel import SidePanel
 from render.synapse.compare import Compare
@@ -69,7 +69,7 @@ class App:
             frames.
         projector: start in the projector colour profile.
         screenshot_dir: where the S key saves PNGs and V saves videos
-            (default: ``DEFAULT_OUT_DIR``, created on the first save).
+            (default: :func:`render.media.saves.default_out_dir`, created on the first save).
         frame_fps: scripted frames per second of playback (``NOMINAL_FPS``;
             ``VIDEO_FPS`` for a scripted recording).
         compare: start in compare mode (a drug-free control beside the model).
@@ -118,8 +118,10 @@ class App:
             widgets=self.widgets,
             scene=self.scene,
         )
+        folder, note = (Path(screenshot_dir), "") if screenshot_dir else default_out_dir()
         self.saves = Saves(
-            Path(screenshot_dir) if screenshot_dir else DEFAULT_OUT_DIR,
+            folder,
+            note=note,
             scripted=scripted,
             screen_time=lambda: self.play.screen_time_s,
             window_size=lambda: self.screen.size,

@@ -173,7 +173,7 @@ def run_app(
         projector: start in projector mode (P).
         compare: start in compare mode (C).
         tour: start the guided tour (T).
-        out_dir: folder for S and V (default ``DEFAULT_OUT_DIR``); created if
+        out_dir: folder for S and V (default :func:`render.media.saves.default_out_dir`); created if
             its parent exists. Each saved path is printed.
         quit_after: run in real time for this many wall seconds, then close.
         stats: write the run's diagnostics (:mod:`render.media.stats`) as JSON here.

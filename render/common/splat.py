@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 import pygame
-from numba import njit
 
 from render.common.stamp import CODE_FAR, CODE_NONE, CODE_OUTLINE, N_CODES
+from sim.common.jit import njit
 
 MARGIN_PX = 8
 """Hidden border of the work buffers: dots (radius <= 3, outline 1) that can reach the

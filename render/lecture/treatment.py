@@ -33,12 +33,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 from pathlib import Path
 
 from sim.course.day import DAY_WINDOW_MS, TIMELINE_DT_NS, day_overrides, run_day
 from sim.course.timeline import DayState, baseline_state, slow_states
-from sim.params.synapse import Parameters
+from sim.params.synapse import ParameterError, Parameters
+from sim.runs.inputs import read_json
+from sim.runs.places import cache_folder
 
 MAX_DAYS = 365
 """Longest timeline, days."""
@@ -214,10 +217,38 @@ def _engine_version() -> str:
     return h.hexdigest()[:16]
 
 
-def cache_file() -> Path:
-    """Where day results are kept between runs: ``$XDG_CACHE_HOME/cleft`` or ``~/.cache/cleft``."""
-    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(root) / "cleft" / "treatment-days.json"
+MAX_CACHE_BYTES = 16 * 2**20
+"""Largest day cache read, bytes (~60 bytes a day result: ~250,000 results)."""
+
+
+def cache_file() -> Path | None:
+    """Where day results are kept between runs: ``$XDG_CACHE_HOME/cleft`` or ``~/.cache/cleft``.
+
+    None (memory only) when neither is usable (:func:`sim.runs.places.cache_folder`).
+    """
+    folder, _ = cache_folder()
+    return None if folder is None else folder / "treatment-days.json"
+
+
+def read_cache(path: Path) -> dict[str, float]:
+    """The day results in ``path``: a JSON object of key -> finite number.
+
+    Read by the input rule (:mod:`sim.runs.inputs`: a regular file of at most
+    ``MAX_CACHE_BYTES``; a FIFO or a link to a device is refused without
+    blocking). Anything else, or an unreadable file, gives no results: the
+    cache only saves time, so it is recomputed and replaced.
+    """
+    try:
+        data = read_json(path, f"day cache {path.name}", MAX_CACHE_BYTES)
+    except ParameterError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {
+        k: float(v)
+        for k, v in data.items()
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+    }
 
 
 class DayCache:
@@ -233,10 +264,7 @@ class DayCache:
         self.path = path
         self._version = _engine_version()
         if path is not None and not DayCache._memory:
-            try:
-                DayCache._memory.update(json.loads(path.read_text(encoding="utf-8")))
-            except (OSError, ValueError):
-                pass
+            DayCache._memory.update(read_cache(path))
 
     def key(self, job: dict) -> str:
         """A stable key for a :func:`run_day` job (model and day definition included)."""

@@ -9,6 +9,8 @@ what was saved. Files follow the output rule of :mod:`sim.runs.outputs`.
 
 from __future__ import annotations
 
+import io
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,9 +25,21 @@ from render.common.constants import (
 )
 from render.media.recording import RecordingError, VideoRecorder, next_free_path
 from sim.runs.outputs import atomic_output
+from sim.runs.places import save_folder
 
-DEFAULT_OUT_DIR = Path.home() / "Cleft"
-"""Where S (PNG) and V (MP4, GIF) save when no ``--out-dir`` is given."""
+
+
+def default_out_dir() -> tuple[Path, str]:
+    """Where S (PNG) and V (MP4, GIF) save when no ``--out-dir`` is given: ``~/Cleft``.
+
+    Without a usable home folder, a private temporary folder
+    (:func:`sim.runs.places.save_folder`, never ``/``); the second item then
+    says why, for the message of each save.
+    """
+    try:
+        return save_folder()
+    except OSError as exc:
+        return Path(tempfile.gettempdir()) / "Cleft", f"no usable folder to save in ({exc})"
 
 
 def record_fps(path: str | Path) -> int:
@@ -62,8 +76,10 @@ def out_folder(folder: Path) -> Path:
 
 def save_png(surface: pygame.Surface, path: Path, replace: bool = True) -> None:
     """Write ``surface`` as a PNG by the output rule (whole or not at all, mode from the umask)."""
+    buffer = io.BytesIO()  # encoded in memory: a failing disk is one OSError, not libpng's
+    pygame.image.save(surface, buffer, "frame.png")
     with atomic_output(Path(path), "wb", replace=replace) as fh:
-        pygame.image.save(surface, fh, "frame.png")
+        fh.write(buffer.getbuffer())
 
 
 class Saves:
@@ -75,6 +91,7 @@ class Saves:
         screen_time: the window's screen time, s (video time follows it).
         window_size: the window's size now, px (the size a recording starts with).
         say: shows a short message on screen.
+        note: why ``folder`` is not the usual one (:func:`default_out_dir`), said with each save.
     """
 
     def __init__(
@@ -85,8 +102,10 @@ class Saves:
         screen_time: Callable[[], float],
         window_size: Callable[[], tuple[int, int]],
         say: Callable[[str], None],
+        note: str = "",
     ) -> None:
         self.screenshot_dir = folder
+        self.out_note = note
         self.record_dir = folder
         self.scripted = scripted
         self.screen_time = screen_time
@@ -135,10 +154,13 @@ class Saves:
             out = v.finish()
         except RecordingError as exc:
             self.say(str(exc))
+            if self.scripted:  # a scripted run fails with it (one line, non-zero exit)
+                raise
             return None
         self.last_recording = out
         dropped = f", {v.frames_dropped} dropped" if v.frames_dropped else ""
-        self.say(f"saved {out} ({v.frames_written} frames{dropped})")
+        note = f"; {self.out_note}" if self.out_note and not self.scripted else ""
+        self.say(f"saved {out} ({v.frames_written} frames{dropped}{note})")
         if not self.scripted:
             print(f"saved {out}", flush=True)
         return out
@@ -170,7 +192,7 @@ class Saves:
             self.say(f"screenshot failed: {exc}")
             return
         self.last_screenshot = path
-        self.say(f"saved {path}")
+        self.say(f"saved {path}" + (f" ({self.out_note})" if self.out_note else ""))
         print(f"saved {path}", flush=True)
 
     def capture(self, surface: pygame.Surface) -> None:

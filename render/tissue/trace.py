@@ -139,18 +139,21 @@ def key_entries(model: Tissue) -> list[tuple[str, str]]:
     lo, hi = AMBIENT_RANGE_NM
     p = model.params
     n_var, n_fib = model.varicosity_xyz.shape[1], model.fibre_count.shape[0]
-    per_ap = model.vesicles_per_action_potential() * p.molecules_per_vesicle * n_var / n_fib
+    if n_fib == 0:  # no varicosity in the cube (density 0, or a cube smaller than the grid)
+        swings = f"No varicosity lies in the {model.side_um:g} µm cube: nothing is released here."
+    else:
+        per_ap = model.vesicles_per_action_potential() * p.molecules_per_vesicle * n_var / n_fib
+        swings = (
+            f"The swings are real shot noise: {n_var} varicosities on {n_fib} fibres in a "
+            f"{model.side_um:g} µm cube; an action potential of one fibre adds "
+            f"~{per_ap:,.0f} molecules to the {model.n:,} free now."
+        )
     return [
         ("raw", f"every {p.sample_interval_ms:g} ms"),
         ("mean", f"{MEAN_WINDOW_MS / 1000:g} s running mean"),
         ("band", f"{lo:g}-{hi:g} nM: ambient 5-HT measured in the brain (Abdalla et al. 2017)"),
         ("bar", "SSRI on"),
-        (
-            "",
-            f"The swings are real shot noise: {n_var} varicosities on {n_fib} fibres in a "
-            f"{model.side_um:g} µm cube; an action potential of one fibre adds "
-            f"~{per_ap:,.0f} molecules to the {model.n:,} free now.",
-        ),
+        ("", swings),
     ]
 
 

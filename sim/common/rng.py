@@ -15,8 +15,9 @@ word gives up to four 16-bit table indices.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, uint64
+from numba import uint64
 
+from sim.common.jit import njit
 from sim.common.noise import UNIT_NORMAL_TABLE
 
 _U53 = 1.0 / 9007199254740992.0  # 2**-53

@@ -141,14 +141,47 @@ def _one_line(exc: BaseException) -> str:
 
 @contextlib.contextmanager
 def _quiet_distributed():
-    """Keep Dask's own log lines (worker restarts, task errors) off the user's stderr."""
-    logger = logging.getLogger("distributed")
-    old = logger.level
-    logger.setLevel(logging.CRITICAL)
+    """Keep Dask's own log lines (worker restarts, task errors, a lost scheduler) off stderr.
+
+    Dask's configuration gives some of its loggers their own level
+    (``distributed.client: warning``), so each ``distributed`` logger is quietened,
+    not only the parent.
+    """
+    import distributed  # noqa: F401  (its loggers exist once it is imported)
+
+    names = ["distributed"] + [
+        n for n in list(logging.root.manager.loggerDict) if n.startswith("distributed.")
+    ]
+    loggers = [logging.getLogger(n) for n in names]
+    old = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL)
     try:
         yield
     finally:
-        logger.setLevel(old)
+        for lg, level in zip(loggers, old, strict=True):
+            lg.setLevel(level)
+
+
+@contextlib.contextmanager
+def _workers_ignore_sigint():
+    """Start worker processes with Ctrl-C ignored; this process keeps its own handler.
+
+    Ctrl-C in a terminal goes to the whole process group: the workers would
+    each print a traceback. An ignored signal stays ignored in a spawned
+    process (and Python then installs no KeyboardInterrupt handler), so only
+    this process reacts: it stops the batch, keeps what is done, says so in
+    one line and closes the cluster. (A Ctrl-C during the few seconds the
+    cluster takes to start is ignored: press it again.)
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
 
 
 def _check_remote(client, address: str) -> None:
@@ -217,8 +250,11 @@ def _dask(
                     "it is not retried again (out of memory?)"
                 ) from None
             except CancelledError as exc:  # the scheduler went away (or cancelled the job)
+                why = _one_line(exc)
+                if "connection-lost" in why:
+                    why = "the connection to it was lost"
                 raise EngineError(
-                    f"the Dask scheduler stopped running the jobs ({_one_line(exc)}); "
+                    f"the Dask scheduler stopped running the jobs ({why}); "
                     "what finished is kept (a sweep's --resume completes it)"
                 ) from None
             fut.release()
@@ -266,20 +302,21 @@ def run_jobs(
 
         if scheduler is None:
             try:
-                cluster = stack.enter_context(
-                    LocalCluster(
-                        n_workers=min(workers, len(jobs)),
-                        threads_per_worker=1,
-                        processes=True,
-                        host="127.0.0.1",
-                        dashboard_address=None,
-                        # the scheduler's HTTP routes (health checks) on a free local port,
-                        # not 8787 on every interface
-                        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-                        silence_logs=logging.CRITICAL,
-                        env={"NUMBA_NUM_THREADS": "1"},
+                with _workers_ignore_sigint():
+                    cluster = stack.enter_context(
+                        LocalCluster(
+                            n_workers=min(workers, len(jobs)),
+                            threads_per_worker=1,
+                            processes=True,
+                            host="127.0.0.1",
+                            dashboard_address=None,
+                            # the scheduler's HTTP routes (health checks) on a free local port,
+                            # not 8787 on every interface
+                            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                            silence_logs=logging.CRITICAL,
+                            env={"NUMBA_NUM_THREADS": "1"},
+                        )
                     )
-                )
             except (OSError, RuntimeError, TimeoutError) as exc:
                 raise EngineError(
                     f"cannot start the local Dask cluster of {workers} processes: "

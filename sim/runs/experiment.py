@@ -51,7 +51,7 @@ from typing import Any
 
 from sim.params.presets import load_preset
 from sim.params.synapse import ParameterError, check, coerce, names, shorten, spec
-from sim.runs.inputs import InputMissing, read_toml
+from sim.runs.inputs import InputMissing, read_toml, shown_name
 
 SUMMARY_FIELDS: tuple[str, ...] = (
     "released",
@@ -482,7 +482,7 @@ def load_experiment(path: str | Path) -> Experiment:
             naming the file.
     """
     p = Path(path)
-    label = f"experiment {shorten(p.name)}"
+    label = f"experiment {shown_name(p)}"
     if p.suffix != ".toml":
         raise ParameterError(f"{label}: an experiment file must end in .toml")
     try:

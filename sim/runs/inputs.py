@@ -184,7 +184,8 @@ def read_json(path: str | os.PathLike, what: str, max_bytes: int) -> Any:
 
 
 def shown_name(path: str | os.PathLike) -> str:
-    """How a message names an input file: its name, shortened when long."""
+    """How a message names a file: its name as it is, or quoted and shortened when odd or long."""
     from sim.params.synapse import shorten
 
-    return shorten(Path(path).name)
+    name = Path(path).name
+    return name if len(name) <= 80 and name.isprintable() else shorten(name)

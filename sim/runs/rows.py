@@ -35,7 +35,7 @@ from typing import Any
 
 from sim.params.synapse import ParameterError, coerce, shorten, spec
 from sim.runs.experiment import Experiment
-from sim.runs.inputs import InputMissing, read_text
+from sim.runs.inputs import InputMissing, read_text, shown_name
 from sim.runs.outputs import OutputError, atomic_output
 
 MAX_RESUME_BYTES = 256 * 2**20
@@ -107,7 +107,7 @@ def scan_rows(path: Path, experiment: Experiment, resume: bool, preset_name: str
             cells are not this experiment's (one line; the file is untouched).
     """
     path = Path(path)
-    name = shorten(path.name)
+    name = shown_name(path)
     if not os.path.lexists(path) or (path.is_file() and path.stat().st_size == 0):
         return Scan({})
     if not resume:
@@ -195,7 +195,7 @@ class RowFile:
 
     @property
     def _name(self) -> str:
-        return shorten(self.path.name)
+        return shown_name(self.path)
 
     @property
     def done(self) -> set[int]:

@@ -53,8 +53,9 @@ import os
 import sys
 
 import numpy as np
-from numba import njit, uint64
+from numba import uint64
 
+from sim.common.jit import njit
 from sim.common.rng import step_state, word_to_uniform
 from sim.synapse import states as S
 from sim.synapse.kernel_inputs import (

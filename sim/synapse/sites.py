@@ -33,8 +33,8 @@ the njit functions here are called from the diffusion kernel.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from sim.common.jit import njit
 from sim.params.units import kon_to_nm3_per_us
 from sim.synapse import states as S
 from sim.synapse.capture import capture_probability, first_order_probability

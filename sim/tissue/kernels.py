@@ -39,8 +39,9 @@ grouped into calls. Invariant: alive + taken up = initial + injected + released.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, uint64
+from numba import uint64
 
+from sim.common.jit import njit
 from sim.common.rng import step_state, word_to_uniform
 
 COUNTER_NAMES = ("released", "taken_up", "action_potentials", "vesicles_released")
