@@ -28,7 +28,6 @@ from sim.runs.outputs import atomic_output
 from sim.runs.places import save_folder
 
 
-
 def default_out_dir() -> tuple[Path, str]:
     """Where S (PNG) and V (MP4, GIF) save when no ``--out-dir`` is given: ``~/Cleft``.
 

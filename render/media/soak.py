@@ -4,7 +4,7 @@ A printed figure, never a test (30 minutes is far over the suite's budget)::
 
     SDL_VIDEODRIVER=dummy python -m render.media.soak 30 [--preset default]
 
-Runs :func:`render.app.run_app` as a user does (``--quit-after``), under SDL's
+Runs :func:`render.window.run_app` as a user does (``--quit-after``), under SDL's
 dummy driver unless another is chosen, while a side thread presses a key every
 ``KEY_EVERY_S`` seconds: F (fire) and the slider keys (blockade ``]`` ``[``,
 firing rate ``.`` ``,``), the keys of the lecture that measured the creep.
@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
-    from render.app import run_app
+    from render.window import run_app
 
     def out(text: str) -> None:
         print(f"soak: {text}", flush=True)

@@ -114,7 +114,7 @@ def test_an_empty_home_never_makes_the_window_save_in_the_root_folder(tmp_path):
         "import pygame; from render.app import App; from sim.params.presets import load_preset\n"
         "pygame.display.init(); pygame.font.init(); pygame.display.set_mode((640, 400))\n"
         "app = App(load_preset('default'), seed=0, size=(640, 400), scripted=False)\n"
-        "print(app.screenshot_dir); print(getattr(app, 'out_note', ''))\n"
+        "print(app.saves.screenshot_dir); print(getattr(app.saves, 'out_note', ''))\n"
     )
     env = {**os.environ, "HOME": "", "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
