@@ -80,10 +80,10 @@ def test_a_day_cache_of_the_wrong_shape_does_not_stop_the_window(
     try:
         press(app, pygame.K_k)  # the treatment starts: its day runs read the cache
         frames(app, screen, 2)
-        assert app.day_runs is not None
+        assert app.scenario.day_runs is not None
     finally:
         app.close()
-        app.stop_day_runs()
+        app.scenario.stop_day_runs()
         close_all()
         tr.DayCache._memory.clear()
 
@@ -146,7 +146,7 @@ def test_the_windows_record_of_the_model_stays_bounded_however_long_it_runs(scre
     press(app, pygame.K_RIGHTBRACKET)
     frames(app, screen, 2)
     sample_us = app.model.params.sample_interval_us
-    span_us = max(app.plot_window_us(), OVERLAY_SPAN_US)
+    span_us = max(app.play.plot_window_us(), OVERLAY_SPAN_US)
     bound = math.ceil(3.2 * span_us / sample_us)  # 1.5x the span, doubled, and 0.2 to spare
     held = []
     for _ in range(3):
