@@ -87,10 +87,10 @@ def _drive(stop: threading.Event, minutes: float, out) -> dict[int, float]:
                 pass  # the window is not up yet, or closing
             n, next_key = n + 1, next_key + KEY_EVERY_S
         minute = int(t // 60)
-        if minute >= 1 and minute not in curve:
+        if 1 <= minute <= minutes and minute not in curve:
             curve[minute] = tree_rss_mb(os.getpid())
             out(f"minute {minute}: {curve[minute]:.1f} MB")
-        if t > minutes * 60:
+        if t >= minutes * 60 and minute in curve:
             break
     return curve
 
@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     out(f"{args.minutes:g} min, preset {args.preset}, a key every {KEY_EVERY_S:g} s")
     sampler.start()
     try:
-        run_app(args.preset, None, 0, (1280, 720), quit_after=args.minutes * 60.0 + 2.0)
+        run_app(args.preset, None, 0, (1280, 720), quit_after=args.minutes * 60.0 + 2 * SAMPLE_S)
     finally:
         stop.set()
         sampler.join(SAMPLE_S + 5.0)
