@@ -28,8 +28,8 @@ CLICK_SLOP_PX = 5
 
 
 def fmt_rate(hz: float) -> str:
-    """A firing rate for the stepper: '500 Hz', '0.5 Hz'."""
-    return f"{hz:,.0f} Hz" if hz >= 1 or hz == 0 else f"{hz:g} Hz"
+    """A firing rate for the stepper: '500 Hz', '0.5 Hz', '0.156 Hz' (3 significant digits)."""
+    return f"{hz:,.0f} Hz" if hz >= 1 or hz == 0 else f"{hz:.3g} Hz"
 
 
 def fmt_speed(us_per_s: float) -> str:

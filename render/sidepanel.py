@@ -295,14 +295,11 @@ class SidePanel:
         self, surface: pygame.Surface, rect: pygame.Rect, window_ms: float
     ) -> pygame.Rect:
         th = self.screen.theme
-        m, c = self.play.model, self.play.control
         t_ms, series, legend, _ = self._traces(
             "receptor_occupancy", window_ms, 100.0, th.plot_occupancy, "ODE (dashed)"
         )
-        if c is None:  # single mode: the blockade beneath the bound trace, first in the legend
-            _, blk = self._series_window(m, "blockade", window_ms)
-            series.insert(0, Series(blk * 100.0, th.plot_blockade, max(2, th.line + 1)))
-            legend[:0] = [("bound", th.plot_occupancy), ("SSRI block", th.plot_blockade)]
+        # The SSRI block is a share of SERT, not of receptors: it is in the read-out above,
+        # never drawn on this axis (it read as a second receptor trace).
         return self._plot(
             surface,
             rect,

@@ -251,3 +251,36 @@ def test_tissue_view_writes_units_as_the_rest_and_keeps_lines_apart(screen, monk
     blockade_line = next(t for t in texts if t.startswith("SSRI blockade"))
     assert re.match(r"SSRI blockade \d+%; ", blockade_line)
     app.close()
+
+
+# ------------------------------------------------------ 11: smaller faults
+def test_small_faults_are_gone(screen, monkeypatch):
+    from render.app import App
+    from render.controls import fmt_rate
+    from render.lecture.tour import STEPS
+    from sim.params.presets import load_preset
+    from tests.window import press
+
+    assert fmt_rate(0.15625) == "0.156 Hz" and fmt_rate(500.0) == "500 Hz"
+    assert not any("purple" in s["text"] for s in STEPS)  # the diamonds are drawn pink
+    texts = written(monkeypatch)
+    app = App(load_preset("default"), size=SIZE, scripted=True)
+    for _ in range(300):  # past 1 ms: the clock in ms
+        app.update(1 / 60)
+    app.draw(screen)
+    assert app.model.time_us > 1000.0
+    press(app, pygame.K_RIGHT)  # one 10 ns step shows on the clock
+    texts.clear()
+    app.draw(screen)
+    before = next(t for t in texts if t.startswith("t = "))
+    press(app, pygame.K_RIGHT)
+    texts.clear()
+    app.draw(screen)
+    assert next(t for t in texts if t.startswith("t = ")) != before
+    press(app, pygame.K_k)  # a course at 80%, then the tissue: the card tells the truth
+    press(app, pygame.K_w)
+    press(app, pygame.K_m)
+    title, text, _ = app.card_text()
+    assert f"blockade {app.model.blockade:.0%} at both" in text
+    assert app.tissue.shown_blockade == pytest.approx(app.model.blockade)
+    app.close()

@@ -81,13 +81,18 @@ class Fonts:
 
 
 # ----------------------------------------------------------------- formats
-def fmt_time_us(t_us: float) -> str:
-    """Simulated time with a unit that keeps 3-4 significant digits (us, ms or s)."""
+def fmt_time_us(t_us: float, step_us: float | None = None) -> str:
+    """Simulated time in µs, ms or s; with ``step_us``, enough digits that one step shows.
+
+    Without ``step_us``: 2 decimals of µs, 4 of ms, 5 of s. With it (the
+    model's step, µs), more decimals where one step would not change the text.
+    """
+    need = 0 if not step_us else max(0, math.ceil(-math.log10(step_us) - 1e-9))  # of µs
     if t_us < 1000.0:
-        return f"{t_us:.2f} µs"
+        return f"{t_us:.{max(2, need)}f} µs"
     if t_us < 1.0e6:
-        return f"{t_us / 1000.0:.4f} ms"
-    return f"{t_us / 1.0e6:.5f} s"
+        return f"{t_us / 1000.0:.{max(4, need + 3)}f} ms"
+    return f"{t_us / 1.0e6:.{max(5, need + 6)}f} s"
 
 
 def fmt_duration_us(t_us: float) -> str:

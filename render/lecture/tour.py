@@ -134,7 +134,7 @@ STEPS: list[dict[str, Any]] = [
         "title": "The SSRI block",
         "text": (
             "An SSRI (for example citalopram or sertraline) sits in the transporter and blocks "
-            "it. At usual doses about 80% of SERT is occupied: the purple diamonds. A blocked "
+            "it. At usual doses about 80% of SERT is occupied: the pink diamonds. A blocked "
             "transporter catches nothing."
         ),
         "preset": "healthy",

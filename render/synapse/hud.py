@@ -104,7 +104,7 @@ def draw_time_hud(
     box = theme.label_bg
     gap = int(2 * s)
     drawn = [fonts.blit(surface, title, (x, y), "small", theme.text_dim, box=box)]
-    clock = f"t = {fmt_time_us(time_us)}"
+    clock = f"t = {fmt_time_us(time_us, dt_ns / 1000.0)}"  # each step (Right arrow) shows
     drawn.append(
         fonts.blit(surface, clock, (x, drawn[-1].bottom + gap), "huge", theme.text, box=box)
     )

@@ -46,7 +46,7 @@ def zoom_in_card(
         f"{p.cleft_width_nm:g} nm cleft, {ratio:,.0f} times smaller. The clock is now in "
         f"microseconds: 1 s on screen is {us_per_s:g} \u00b5s, slowed {slowed:,.0f}x{warp}. "
         "Most 5-HT varicosities face no synapse; this model gives one a postsynaptic side. "
-        f"SSRI blockade {blockade:.0%} at both scales."
+        f"{blockade_note(m.blockade, blockade)}"
     )
     return (
         title,
@@ -55,12 +55,22 @@ def zoom_in_card(
     )
 
 
-def zoom_out_card(m: Tissue, cleft_nm: float) -> Card:
-    """From the synapse (a ``cleft_nm`` cleft) back out to the tissue ``m``."""
+def blockade_note(tissue: float, synapse: float) -> str:
+    """The SSRI blockade at the two scales as it is, one sentence (fractions of SERT)."""
+    if abs(tissue - synapse) < 5e-3:
+        return f"SSRI blockade {synapse:.0%} at both scales."
+    return (
+        f"SSRI blockade {tissue:.0%} in the tissue, {synapse:.0%} at the synapse "
+        "(the treatment course's day sets it there)."
+    )
+
+
+def zoom_out_card(m: Tissue, cleft_nm: float, synapse_blockade: float) -> Card:
+    """From the synapse (a ``cleft_nm`` cleft, ``synapse_blockade``) back out to the tissue ``m``."""
     text = (
         f"From the {cleft_nm:g} nm cleft back to a {m.side_um:g} \u00b5m cube of neuropil, "
         f"{m.side_um * 1000.0 / cleft_nm:,.0f} times larger. The clock is in seconds again and "
         f"runs at real time (1 s on screen is 1 s); the tissue continues from "
-        f"t = {m.time_s:.2f} s. SSRI blockade {m.blockade:.0%} at both scales."
+        f"t = {m.time_s:.2f} s. {blockade_note(m.blockade, synapse_blockade)}"
     )
     return "Zoomed out: the tissue (the scale changed)", text, TISSUE_FOOTER

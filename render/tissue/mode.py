@@ -13,8 +13,8 @@ the tissue. Each change of scale made by the user (M, click, Enter) puts up
 a card saying what changed, with the numbers of the two models (cube side
 against cleft width, seconds in real time against slowed-down microseconds),
 and the view entered takes the SSRI blockade of the view left: one drug, one
-slider, at both scales (not during a treatment course, whose days set the
-synapse's drug). Changes made by the tour's steps say nothing (the tour's
+slider, at both scales (during a treatment course, whose days set the
+synapse's drug, only out to the tissue; the cards say when the two differ). Changes made by the tour's steps say nothing (the tour's
 card explains them). Whichever model is not shown waits unchanged: the
 tissue clock continues from where it stopped when the view comes back.
 
@@ -194,12 +194,13 @@ class TissueMode:
         before = self.shown_blockade
         if not self.set(on):
             return False
-        if self.timeline.treatment is None and self.shown_blockade != before:
-            self.set_shown_blockade(before)  # one drug at both scales
+        if self.shown_blockade != before and (on or self.timeline.treatment is None):
+            self.set_shown_blockade(before)  # one drug at both scales (a course's day sets the
+            # synapse's: out to the tissue it is carried, back in the day's stays)
         self.zoomed_onto = onto if not on else None
         play = self.play
         if on:
-            card = zoom_out_card(self.model, play.model.params.cleft_width_nm)
+            card = zoom_out_card(self.model, play.model.params.cleft_width_nm, play.model.blockade)
         else:
             card = zoom_in_card(self.model, play.model.params, play.base_us_per_s,
                                 play.warp_on, self.shown_blockade, onto)  # fmt: skip
