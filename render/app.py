@@ -16,6 +16,7 @@ looks here first, then in the room):
   (treatment timeline's keys), :mod:`render.synapse.compare`, :mod:`render.lecture.follow`;
 * :mod:`render.tissue.mode` the tissue view (M);
 * :mod:`render.media.saves` screenshots and recordings;
+* :mod:`render.lecture.overlay` the mean-field overlay (O), :mod:`render.quit` Esc;
 * :mod:`render.frame` and :mod:`render.sidepanel` draw a frame.
 
 Every command has one entry in :attr:`App.actions`, the action table built
@@ -26,15 +27,13 @@ buttons and the help overlay read that table.
 
 from __future__ import annotations
 
-import math
-import time
 from functools import partial
 from pathlib import Path
 
 import pygame
 
 from render.common.colors import theme as get_theme
-from render.common.constants import NOMINAL_FPS, QUIT_CONFIRM_S, REFERENCE_SIZE_PX
+from render.common.constants import NOMINAL_FPS, REFERENCE_SIZE_PX
 from render.common.keys import BINDINGS, PRESET_KEYS, Action
 from render.common.messages import Messages
 from render.common.widgets import WidgetRows
@@ -43,9 +42,10 @@ from render.frame import FrameDrawer
 from render.lecture.course import Course
 from render.lecture.follow import Follower, FollowRoom
 from render.lecture.guide import Guide
-from render.lecture.overlay import MeanFieldOverlay
+from render.lecture.overlay import MeanFieldOverlay, OverlayRoom
 from render.lecture.scenario import Scenario
 from render.media.saves import Saves, default_out_dir
+from render.quit import QuitKey
 from render.screen import Screen
 from render.sidepanel import SidePanel
 from render.synapse.compare import Compare
@@ -94,9 +94,6 @@ class App:
         self.scripted = scripted
         self.messages = Messages(lambda: self.play.screen_time_s)
         say = self.messages.say
-        self._quit_asked_at = -math.inf
-        """Screen time Esc last asked 'Esc again quits', s."""
-        self._tour_ended_at = -math.inf
         self.play = Playback(
             preset.params,
             seed,
@@ -128,6 +125,18 @@ class App:
             say=say,
         )
         follower = Follower()
+        self._lecture_rooms(preset, seed, follower)
+        self.actions.update(self._action_table())
+        self._input_and_drawing(follower)
+        self.screen.layout(size)
+        if compare:
+            self.compare.set(True)
+        if tour:
+            self.guide.do_tour()
+
+    def _lecture_rooms(self, preset: Preset, seed: int, follower: Follower) -> None:
+        """The rooms that change what is shown: scenario, compare, course, follow, tissue, tour."""
+        scripted, say = self.scripted, self.messages.say
         self.scenario = Scenario(
             preset,
             seed=seed,
@@ -156,7 +165,11 @@ class App:
         self.guide = Guide(
             self.scenario, self.course, self.play, self.compare, self.tissue, self.screen, say
         )
-        self.actions.update(self._action_table())
+        self.overlay_room = OverlayRoom(self.overlay, self.play, say, self.scripted)
+        self.quit = QuitKey(self.screen, self.guide, self.saves, self.course, self.play, say)
+
+    def _input_and_drawing(self, follower: Follower) -> None:
+        """The event handler and the frame, which read the rooms (and the action table)."""
         self.controls = Controls(
             self.widgets,
             self.actions,
@@ -184,11 +197,6 @@ class App:
             self.actions,
             self.card_text,
         )
-        self.screen.layout(size)
-        if compare:
-            self.compare.set(True)
-        if tour:
-            self.guide.do_tour()
 
     # --------------------------------------------------------- shortcuts
     @property
@@ -240,12 +248,12 @@ class App:
         table: dict[str, Action] = {
             # time
             "toggle_pause": play.do_toggle_pause,
-            "step": self.do_step,
+            "step": follow.do_step,
             "speed_up": play.do_speed_up,
             "speed_down": play.do_speed_down,
             "warp": play.do_warp,
             "pause_on_event": play.do_pause_on_event,
-            "reset": self.do_reset,
+            "reset": guide.do_reset,
             # synapse
             "fire": play.fire,
             "blockade_up": tissue.do_blockade_up,
@@ -253,7 +261,7 @@ class App:
             "rate_up": play.do_rate_up,
             "rate_down": play.do_rate_down,
             # scenarios
-            **{f"preset_{d}": partial(self.load_preset_key, name) for d, name, _ in PRESET_KEYS},
+            **{f"preset_{d}": partial(guide.load_preset_key, name) for d, name, _ in PRESET_KEYS},
             "caption": scenario.do_caption,
             "tissue": tissue.do_tissue,
             # treatment timeline
@@ -269,7 +277,7 @@ class App:
             "blank": screen.do_blank,
             "follow_random": follow.do_follow_random,
             "follow_stop": follow.do_follow_stop,
-            "overlay": self.do_overlay,
+            "overlay": self.overlay_room.do_overlay,
             # view
             "zoom_in": screen.do_zoom_in,
             "zoom_out": screen.do_zoom_out,
@@ -288,7 +296,7 @@ class App:
             "screenshot": saves.do_screenshot,
             "record": saves.do_record,
             "record_gif": saves.do_record_gif,
-            "quit": self.do_quit,
+            "quit": self.quit.do_quit,
         }
         bound = {b.action for b in BINDINGS}
         if set(table) != bound:  # a programming error: a key without a command or the reverse
@@ -307,65 +315,6 @@ class App:
         """React to one pygame event (:meth:`render.controls.Controls.handle_event`)."""
         self.controls.handle_event(event)
 
-    def do_reset(self) -> None:
-        """Restart at t = 0 (in the tour: replay the step)."""
-        if self.guide.active:
-            self.guide.replay()
-            return
-        self.scenario.restart()
-        self.messages.say("restarted at t = 0 (same seed)")
-
-    def do_step(self) -> None:
-        """One model step (pauses first if playing); the followed molecule moves with it."""
-        self.play.step_once()
-        self.follow.follower.update()
-
-    def load_preset_key(self, name: str) -> None:
-        """A number key: end the tour, leave the tissue view, load scenario ``name`` (same seed)."""
-        if self.guide.active:
-            self.guide.end()
-        if self.tissue.on:
-            self.tissue.set(False)
-        self.scenario.load_scenario(name)
-
-    def do_overlay(self) -> None:
-        """Mean-field ODE prediction beside the cleft trace on / off."""
-        ov = self.overlay
-        ov.enabled = not ov.enabled
-        if ov.enabled:
-            self.messages.say("dashed: mean-field ODE, same parameters (sim/meanfield.py)")
-            self._update_overlay()
-
-    def do_quit(self) -> None:
-        """Esc: close the help, else end the tour, else quit; a course or recording asks once more.
-
-        A presentation remote's Esc (its stop button) therefore never quits
-        during the tour, and Esc pressed twice to leave the tour asks first.
-        """
-        now, say = self.play.screen_time_s, self.messages.say
-        if self.screen.show_help or self.screen.blank:
-            self.screen.show_help = self.screen.blank = False
-            return
-        if self.guide.active:
-            self.guide.end()
-            self._tour_ended_at = now
-            say("tour ended: back to what was on screen before it (Esc again asks to quit)")
-            return
-        ends = [
-            what
-            for what, on in (
-                (" and ends the recording", self.saves.video is not None),
-                (" and ends the treatment course", self.course.treatment is not None),
-                ("", now - self._tour_ended_at < QUIT_CONFIRM_S),
-            )
-            if on
-        ]
-        if ends and now - self._quit_asked_at >= QUIT_CONFIRM_S:
-            self._quit_asked_at = now
-            say(f"Esc again quits Cleft{ends[0]}")
-            return
-        self.screen.open = False
-
     # -------------------------------------------------------------- loop
     def update(self, real_dt_s: float) -> int:
         """Advance by one frame of ``real_dt_s`` wall seconds; returns model steps taken."""
@@ -381,21 +330,8 @@ class App:
                 f"{what}: {fused} vesicle{'s' if fused != 1 else ''} fused (p = {p_rel:.2f} each)"
             )
         self.follow.update()
-        self._update_overlay()
+        self.overlay_room.update()
         return steps
-
-    def _update_overlay(self) -> None:
-        ov = self.overlay
-        if not ov.enabled:
-            return
-        now = self.play.screen_time_s if self.scripted else time.perf_counter()
-        ov.update(self.model, self.play.plot_window_us(), now)
-        if ov.note is not None:
-            self.messages.say(ov.note)
-            ov.note = None
-        if ov.error is not None:
-            self.messages.say(f"mean-field ODE unavailable: {ov.error}")
-            ov.error = None
 
     def draw(self, surface: pygame.Surface) -> None:
         """Draw one frame onto ``surface``; save it (S) and hand it to a running recording."""

@@ -272,6 +272,11 @@ class FollowRoom:
             return
         self.start(mid)
 
+    def do_step(self) -> None:
+        """Right: one model step (pauses first if playing); the followed molecule moves with it."""
+        self.play.step_once()
+        self.follower.update()
+
     def do_follow_stop(self) -> None:
         """Stop following a molecule."""
         self.follower.stop()

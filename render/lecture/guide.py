@@ -156,6 +156,22 @@ class Guide:
         self.index -= 1
         self._apply()
 
+    def do_reset(self) -> None:
+        """R: restart at t = 0 (same seed, hand-set blockade and rate kept); in the tour: replay."""
+        if self.index is not None:
+            self.replay()
+            return
+        self.scenario.restart()
+        self.say("restarted at t = 0 (same seed)")
+
+    def load_preset_key(self, name: str) -> None:
+        """A number key: end the tour, leave the tissue view, load scenario ``name`` (same seed)."""
+        if self.active:
+            self.end()
+        if self.tissue.on:
+            self.tissue.set(False)
+        self.scenario.load_scenario(name)
+
     def replay(self) -> None:
         """Show the step showing again from its start (R during the tour)."""
         if self.index is not None:

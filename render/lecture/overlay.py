@@ -28,13 +28,18 @@ module imports no pygame, so the worker process stays small.
 from __future__ import annotations
 
 import math
+import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from sim.synapse import meanfield
+
+if TYPE_CHECKING:
+    from sim import Synapse
 
 OVERLAY_DT_US = 0.25
 """Runge-Kutta step of the overlay, us (sim.synapse.meanfield: within 3e-6 of 0.01 us with 30 shells)."""
@@ -282,3 +287,54 @@ class MeanFieldOverlay:
         self.error = None
         self.computations += 1
         self.result = meta
+
+
+class OnScreen(Protocol):
+    """What the overlay's room reads of the playback (:class:`render.synapse.playback.Playback`)."""
+
+    screen_time_s: float
+    model: Synapse
+
+    def plot_window_us(self) -> float:
+        """Length of the live plots' time window, simulated us."""
+
+
+class OverlayRoom:
+    """The overlay's key (O) and its per-frame update, saying what goes wrong once.
+
+    Args:
+        overlay: the prediction kept for the model on screen.
+        play: the model on screen, the plots' window and the screen time.
+        say: shows a short message on screen.
+        scripted: scripted runs time the throttle on screen time (deterministic), else wall time.
+    """
+
+    def __init__(
+        self, overlay: MeanFieldOverlay, play: OnScreen, say: Callable[[str], None], scripted: bool
+    ) -> None:
+        self.overlay = overlay
+        self.play = play
+        self.say = say
+        self.scripted = scripted
+
+    def do_overlay(self) -> None:
+        """Mean-field ODE prediction beside the cleft trace on / off."""
+        ov = self.overlay
+        ov.enabled = not ov.enabled
+        if ov.enabled:
+            self.say("dashed: mean-field ODE, same parameters (sim/meanfield.py)")
+            self.update()
+
+    def update(self) -> None:
+        """Once a frame: keep the prediction current; say a fallback or a failure once."""
+        ov = self.overlay
+        if not ov.enabled:
+            return
+        now = self.play.screen_time_s if self.scripted else time.perf_counter()
+        ov.update(self.play.model, self.play.plot_window_us(), now)
+        if ov.note is not None:
+            self.say(ov.note)
+            ov.note = None
+        if ov.error is not None:
+            self.say(f"mean-field ODE unavailable: {ov.error}")
+            ov.error = None
