@@ -14,8 +14,9 @@ import math
 from collections.abc import Callable
 
 from render.common.constants import TIMELINE_BASE
+from render.lecture.day_runs import DayRuns
 from render.lecture.scenario import Scenario
-from render.lecture.treatment import DayRuns, Treatment
+from render.lecture.treatment import Treatment
 from render.synapse.playback import Playback
 from sim.course.timeline import THERAPEUTIC_OCCUPANCY
 from sim.params.presets import load_preset

@@ -4,7 +4,7 @@
 the command line's overrides (kept when another preset is loaded), the
 caption's clock, and, during a treatment timeline, the
 :class:`render.lecture.treatment.Treatment` with its background
-:class:`render.lecture.treatment.DayRuns`. It is the one place that rebuilds
+:class:`render.lecture.day_runs.DayRuns`. It is the one place that rebuilds
 the model(s) (:meth:`Scenario.build`): the number keys, the treatment course
 (:mod:`render.lecture.course`), compare mode and the tour all come here.
 Loading a scenario ends a treatment timeline.
@@ -16,9 +16,10 @@ from collections.abc import Callable
 from typing import Protocol
 
 from render.common.constants import CAPTION_S, TIMELINE_BASE
+from render.lecture.day_runs import DayRuns
 from render.lecture.follow import Follower
 from render.lecture.overlay import MeanFieldOverlay
-from render.lecture.treatment import DayRuns, Treatment
+from render.lecture.treatment import Treatment
 from render.synapse.playback import Playback
 from sim.params.presets import Preset, load_preset
 from sim.params.synapse import ParameterError, Parameters

@@ -67,8 +67,8 @@ def draw_treatment(
         theme: colour profile.
         fonts: text renderer.
         treatment: the timeline.
-        computed: :meth:`render.lecture.treatment.DayRuns.points` and the days being
-            computed (:meth:`~render.lecture.treatment.DayRuns.computing`: -1 is the
+        computed: :meth:`render.lecture.day_runs.DayRuns.points` and the days being
+            computed (:meth:`~render.lecture.day_runs.DayRuns.computing`: -1 is the
             baseline; None: idle), or None when no runs exist (scripted runs).
     """
     s = fonts.scale

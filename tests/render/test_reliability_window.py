@@ -23,7 +23,7 @@ import pytest
 import main as cli
 from render.app import App
 from render.common.workers import close_all
-from render.lecture import treatment as tr
+from render.lecture import day_runs as tr
 from render.lecture.overlay import OVERLAY_SPAN_US
 from sim.params.presets import load_preset
 from tests.window import SIZE, frames, press
@@ -96,7 +96,7 @@ def test_a_day_cache_that_is_not_a_regular_file_is_skipped_at_once(tmp_path, kin
     else:
         os.symlink("/dev/zero", path)
     code = (
-        "import sys; from pathlib import Path; from render.lecture.treatment import DayCache\n"
+        "import sys; from pathlib import Path; from render.lecture.day_runs import DayCache\n"
         "DayCache(Path(sys.argv[1])); print('read')\n"
     )
 

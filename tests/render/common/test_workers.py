@@ -140,8 +140,8 @@ def test_a_worker_exits_when_its_parent_dies(tmp_path, how):
 
 
 def test_treatment_day_runs_and_overlay_close_their_running_workers():
+    from render.lecture.day_runs import DayRuns
     from render.lecture.overlay import MeanFieldOverlay
-    from render.lecture.treatment import DayRuns
     from sim import Synapse
     from sim.params.synapse import Parameters
 

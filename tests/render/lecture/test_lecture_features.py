@@ -403,7 +403,7 @@ def test_interactive_recording_follows_screen_time(screen, tmp_path):
 
 def test_day_runs_compute_the_timeline_measurement_in_a_worker_and_cache_it(monkeypatch, tmp_path):
     """The window's background day runs give the timeline command's numbers for a day."""
-    import render.lecture.treatment as tr
+    import render.lecture.day_runs as tr
     from sim.course.day import run_day
     from sim.course.timeline import slow_states
 
@@ -436,7 +436,7 @@ def test_day_runs_compute_the_timeline_measurement_in_a_worker_and_cache_it(monk
 
 
 def test_the_worker_runs_days_at_the_lowest_priority(monkeypatch):
-    import render.lecture.treatment as tr
+    import render.lecture.day_runs as tr
 
     calls = []
     monkeypatch.setattr(tr.os, "nice", lambda inc: calls.append(inc) or (19 if inc else 0))

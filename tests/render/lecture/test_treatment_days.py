@@ -20,8 +20,9 @@ import pytest
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
-import render.lecture.treatment as tr  # noqa: E402
+import render.lecture.day_runs as tr  # noqa: E402
 from render.common.workers import live_worker_pids  # noqa: E402
+from render.lecture.treatment import Treatment  # noqa: E402
 from render.lecture.treatment_chart import busy_text  # noqa: E402
 from sim.course.day import run_day  # noqa: E402
 from sim.course.timeline import run_timeline  # noqa: E402
@@ -43,7 +44,7 @@ def memory_cache(tmp_path):
 
 def _course_states(days: int):
     """The states ``main.py timeline`` gives these days (drug from day 0, stopped on day 28)."""
-    t = tr.Treatment(load_preset("default").params, "default")
+    t = Treatment(load_preset("default").params, "default")
     t.start_drug(sert_occupancy(DRUG, DOSE_NM))
     t.advance(days - 1)
     return t.states()

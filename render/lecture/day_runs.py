@@ -1,0 +1,386 @@
+"""The treatment chart's daily signal, computed in background processes and cached.
+
+The daily receptor signal is the timeline command's measurement
+(:func:`sim.course.day.run_day`, ``DAY_WINDOW_MS`` of simulated time at the
+day's state), divided by the same measurement of the drug-free, naive
+synapse: one series, "receptor signal, relative to before the drug".
+:class:`DayRuns` computes it in background processes (one per core, two
+days at once) at the lowest CPU priority, so the animation keeps its pace,
+and keeps every result in a cache per preset parameters, seed and day state
+(in memory, and on disk when a cache folder is writable), keyed to the
+model's source and the day's definition, so a lecture run the night before
+shows its chart at once.
+
+A day is the same job as ``main.py timeline``'s (same window, step and
+seed), so the chart's values are the command's. Its cost is the model's:
+2-3 CPU-s for a day without the drug or with one release, 6-10 CPU-s for a
+day of four releases with SERT 80% blocked (the 5-HT lingers), measured
+on the 2-core machine; a shorter window would be cheaper but reads drug days
+5-15% low (5-HT builds up over the window's releases), so it is not used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+from pathlib import Path
+
+from sim.course.day import DAY_WINDOW_MS, TIMELINE_DT_NS, run_day
+from sim.course.timeline import DayState, baseline_state
+from sim.params.synapse import ParameterError, Parameters
+from sim.runs.inputs import read_json
+from sim.runs.places import cache_folder
+
+DAY_DEFINITION = "sim.course.day.run_day at DAY_WINDOW_MS, TIMELINE_DT_NS, the window's seed"
+"""What a day's value is; part of every cache key (change it when the definition changes)."""
+
+DAY_WORKERS = 2
+"""Day-run processes at most (one per core on the 2-core lecture machine, never more than
+the CPUs this process may use). At the lowest priority they take only the time the
+animation leaves: the animation (one process, ~0.6 of a core at 1280x720) keeps its pace
+and the days use the idle rest of both cores, so two days compute at once."""
+
+
+def run_day_quietly(job: dict) -> dict:
+    """:func:`sim.course.day.run_day` at the lowest CPU priority (in the worker process)."""
+    try:
+        if os.nice(0) < 19:
+            os.nice(19 - os.nice(0))
+    except (AttributeError, OSError):  # no nice() on this platform: run as is
+        pass
+    return run_day(job)
+
+
+def _engine_sources() -> list[Path]:
+    """The ``sim`` modules :func:`sim.course.day.run_day` can reach (static import closure).
+
+    Every ``import`` of a ``sim`` module, at module level or inside a
+    function, in ``sim/course/day.py`` and, recursively, in what it
+    imports; plus every package ``__init__.py`` on the way. Modules outside it
+    (the sweep, the benches, the mean-field ODE) cannot change a day's
+    numbers, so editing them keeps the cache.
+    """
+    import ast
+
+    import sim
+
+    top = Path(sim.__file__).parent.parent
+
+    def path_of(dotted: str) -> Path | None:
+        base = top.joinpath(*dotted.split("."))
+        for cand in (base.with_suffix(".py"), base / "__init__.py"):
+            if cand.is_file():
+                return cand
+        return None
+
+    todo, seen = ["sim.course.day"], {}
+    while todo:
+        name = todo.pop()
+        path = path_of(name)
+        if name in seen or path is None:
+            continue
+        seen[name] = path
+        parts = name.split(".")
+        todo += [".".join(parts[:i]) for i in range(1, len(parts))]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "sim":
+                todo += [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            elif isinstance(node, ast.Import):
+                todo += [a.name for a in node.names if a.name.split(".")[0] == "sim"]
+    return [seen[n] for n in sorted(seen)]
+
+
+def _engine_version() -> str:
+    """A digest of the model a day runs: cached day results are only reused with the same one.
+
+    It covers the source of every ``sim`` module :func:`sim.course.day.run_day`
+    can reach (:func:`_engine_sources`), the numba and numpy versions and
+    ``DAY_DEFINITION``.
+    """
+    import numba
+    import numpy
+
+    h = hashlib.sha256(f"{DAY_DEFINITION}|{numba.__version__}|{numpy.__version__}".encode())
+    for path in _engine_sources():
+        h.update("/".join(path.parts[-3:]).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+MAX_CACHE_BYTES = 16 * 2**20
+"""Largest day cache read, bytes (~60 bytes a day result: ~250,000 results)."""
+
+
+def cache_file() -> Path | None:
+    """Where day results are kept between runs: ``$XDG_CACHE_HOME/cleft`` or ``~/.cache/cleft``.
+
+    None (memory only) when neither is usable (:func:`sim.runs.places.cache_folder`).
+    """
+    folder, _ = cache_folder()
+    return None if folder is None else folder / "treatment-days.json"
+
+
+def read_cache(path: Path) -> dict[str, float]:
+    """The day results in ``path``: a JSON object of key -> finite number.
+
+    Read by the input rule (:mod:`sim.runs.inputs`: a regular file of at most
+    ``MAX_CACHE_BYTES``; a FIFO or a link to a device is refused without
+    blocking). Anything else, or an unreadable file, gives no results: the
+    cache only saves time, so it is recomputed and replaced.
+    """
+    try:
+        data = read_json(path, f"day cache {path.name}", MAX_CACHE_BYTES)
+    except ParameterError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {
+        k: float(v)
+        for k, v in data.items()
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+    }
+
+
+class DayCache:
+    """Mean bound receptors per (model, preset parameters, seed, day state): memory and disk.
+
+    Args:
+        path: the JSON file (None: memory only).
+    """
+
+    _memory: dict[str, float] = {}
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._version = _engine_version()
+        if path is not None and not DayCache._memory:
+            DayCache._memory.update(read_cache(path))
+
+    def key(self, job: dict) -> str:
+        """A stable key for a :func:`run_day` job (model and day definition included)."""
+        st: DayState = job["state"]
+        blob = json.dumps(
+            [
+                self._version,
+                job["preset"],
+                sorted(job["overrides"].items()),
+                job["seed"],
+                job["window_ms"],
+                [st.on_drug, st.occupancy, st.autoreceptor_sensitivity],
+                [st.receptor_density, st.firing_factor],
+            ],
+            default=str,
+        )
+        return hashlib.sha256(blob.encode()).hexdigest()[:24]
+
+    def get(self, job: dict) -> float | None:
+        """The cached mean bound receptors of ``job``, or None."""
+        return DayCache._memory.get(self.key(job))
+
+    def put(self, job: dict, bound: float) -> None:
+        """Keep ``bound`` for ``job`` (and write the file, whole or not at all)."""
+        DayCache._memory[self.key(job)] = float(bound)
+        if self.path is None:
+            return
+        try:
+            from sim.runs.outputs import atomic_output
+
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_output(self.path, "w") as fh:
+                json.dump(DayCache._memory, fh)
+        except (OSError, ValueError):  # an unwritable cache only costs time
+            self.path = None
+
+
+def _usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+class DayRuns:
+    """The timeline command's measurement for each day shown, computed in worker processes.
+
+    Runs :func:`sim.course.day.run_day` (``DAY_WINDOW_MS`` of simulated time at
+    ``TIMELINE_DT_NS``, the window's seed: the job ``main.py timeline
+    --seed S`` runs for that day, so the same numbers) for the days the
+    window shows, in up to ``workers`` background processes at the lowest
+    CPU priority, one day each at a time, so the animation is never held
+    up. Order: the drug-free baseline first, then always the most recently
+    shown day still missing (the one the lecturer is talking about), then
+    the days asked for ahead (:meth:`prefetch`, started at the next
+    :meth:`poll`, so a day shown in the same frame goes first). Results come
+    from the cache when they are there.
+
+    Args:
+        base: drug-free, naive parameters of the timeline.
+        seed: the window's seed (every day runs with it, as the command does).
+        cache: where results are kept (default: memory and :func:`cache_file`).
+        workers: processes at most (default ``DAY_WORKERS``, capped at the CPUs usable).
+    """
+
+    def __init__(
+        self,
+        base: Parameters,
+        seed: int,
+        cache: DayCache | None = None,
+        workers: int | None = None,
+    ) -> None:
+        self._overrides = {**base.as_dict(), "dt_ns": TIMELINE_DT_NS}
+        self._seed = seed
+        n = DAY_WORKERS if workers is None else int(workers)
+        self._slots: list = [None] * max(1, min(n, _usable_cpus()))
+        self._waiting: dict[int, DayState] = {}  # insertion order = order shown
+        self._ahead: dict[int, DayState] = {}
+        self._running: dict[int, tuple[DayState, object, int, bool]] = {}
+        """Day -> (state, job, worker slot, asked for rather than ahead)."""
+        self.cache = cache if cache is not None else DayCache(cache_file())
+        self.bound: dict[int, tuple[bool, float]] = {}
+        """Mean bound receptors by day (-1: the naive, drug-free baseline)."""
+        self.failed = False
+        """A day run could not be started or failed: no more are started (``error`` says why)."""
+        self.error: str | None = None
+        """Why the day runs stopped, in one line (the course says it on screen once)."""
+        self.submitted = 0
+        """Jobs sent to the workers (cache hits are not)."""
+        self.request(baseline_state())
+
+    def _job(self, state: DayState) -> dict:
+        return {
+            "state": state,
+            "preset": "default",
+            "overrides": self._overrides,
+            "seed": self._seed,
+            "window_ms": DAY_WINDOW_MS,
+        }
+
+    def _known(self, state: DayState) -> bool:
+        if self.failed or state.day in self.bound or state.day in self._running:
+            return True
+        hit = self.cache.get(self._job(state))
+        if hit is not None:
+            self.bound[state.day] = (state.on_drug, hit)
+            return True
+        return False
+
+    def request(self, state: DayState) -> None:
+        """Ask for ``state``'s run unless it is done or running; the latest request goes next."""
+        if self._known(state):
+            return
+        self._ahead.pop(state.day, None)
+        self._waiting.pop(state.day, None)
+        self._waiting[state.day] = state
+        self._start_next(ahead=False)
+
+    def prefetch(self, states: list[DayState]) -> None:
+        """Compute these days when nothing asked for is waiting (in the order given).
+
+        They start at the next :meth:`poll`, so a day asked for in the same
+        frame (K asks for today right after the timeline opens) goes first.
+        """
+        for st in states:
+            if not self._known(st) and st.day not in self._waiting:
+                self._ahead.setdefault(st.day, st)
+
+    def _free_slot(self) -> int | None:
+        from render.common.workers import room
+
+        busy = {slot for _, _, slot, _ in self._running.values()}
+        for i in range(len(self._slots)):
+            if i in busy:
+                continue
+            w = self._slots[i]
+            if i == 0 or (w is not None and w.alive) or room() > 0:  # spares need a CPU
+                return i
+        return None
+
+    def _start_next(self, ahead: bool = True) -> None:
+        while not self.failed:
+            slot = self._free_slot()
+            if slot is None:
+                return
+            if self._waiting:
+                day = -1 if -1 in self._waiting else next(reversed(self._waiting))
+                state, asked = self._waiting.pop(day), True
+            elif ahead and self._ahead:
+                state, asked = self._ahead.pop(next(iter(self._ahead))), False
+            else:
+                return
+            try:
+                if self._slots[slot] is None:
+                    from render.common.workers import Worker
+
+                    # spawned, one job at a time, dies with us, lowest priority from the
+                    # start; the second one is spare: it gives way to the overlay's worker
+                    self._slots[slot] = Worker(f"treatment-{slot + 1}", nice=19, spare=slot > 0)
+                job = self._slots[slot].submit(run_day_quietly, self._job(state))
+            except (OSError, RuntimeError) as exc:
+                self._fail(f"cannot start a day run: {exc}")
+                return
+            self._running[state.day] = (state, job, slot, asked)
+            self.submitted += 1
+
+    def poll(self) -> None:
+        """Collect finished runs and start the next ones (never blocks)."""
+        for day, (state, job, _, asked) in list(self._running.items()):
+            if not job.done():
+                continue
+            del self._running[day]
+            if job.gave_way:  # its worker made room for another kind: run it again later
+                (self._waiting if asked else self._ahead)[state.day] = state
+                continue
+            try:
+                value = float(job.result()["receptors_bound_mean"])
+                self.bound[state.day] = (state.on_drug, value)
+                self.cache.put(self._job(state), value)
+            except Exception as exc:  # a failed worker must not take the window down
+                self._fail(f"day {state.day} failed: {exc}")
+        self._start_next()
+
+    def _fail(self, why: str) -> None:
+        self.failed = True
+        self.error = self.error or (why.splitlines()[0] if why else "a day run failed")
+
+    def wait(self) -> None:
+        """Block until every run asked for, and every run started, has finished (tests)."""
+        while (self._running or self._waiting) and not self.failed:
+            for _, job, _, _ in list(self._running.values()):
+                try:
+                    job.result()
+                except Exception:  # poll() records the failure
+                    pass
+            self.poll()
+
+    @property
+    def busy(self) -> int:
+        """Runs asked for (not ahead) still waiting or running."""
+        asked = sum(1 for *_, was_asked in self._running.values() if was_asked)
+        return len(self._waiting) + asked
+
+    def computing(self) -> tuple[int, ...] | None:
+        """The days being computed now, sorted (-1: the baseline), or None when idle."""
+        return tuple(sorted(self._running)) or None
+
+    def points(self) -> list[tuple[int, bool, float]]:
+        """(day, on drug, bound receptors / baseline) for the days computed so far."""
+        base = self.bound.get(-1)
+        if base is None or not base[1] > 0:
+            return []
+        return [
+            (day, on, value / base[1])
+            for day, (on, value) in sorted(self.bound.items())
+            if day >= 0
+        ]
+
+    def close(self) -> None:
+        """Stop the workers (waiting runs are dropped; running days are ended, not left running)."""
+        for i, worker in enumerate(self._slots):
+            if worker is not None:
+                worker.close()
+                self._slots[i] = None
+        self._waiting.clear()
+        self._ahead.clear()
+        self._running.clear()
