@@ -13,6 +13,12 @@ It samples the resident memory of the window and its child processes
 (``minute N: RSS MB``), then the curve at minutes 1, 10 and 30 (those the
 run reached) and the growth from minute 1 to the end. The promise
 (issue 19): at most ``GROWTH_LIMIT_MB`` between minute 1 and minute 30.
+
+What bounds it: the window's recorders keep only the recent past their plots
+and overlay read (:func:`render.synapse.playback.record_rows`): 2.2 MB per
+synapse for every shipped preset at its own speed, at most ~96 MB at the
+fastest speed offered; the tissue view keeps its last 60 s of samples
+(:data:`render.tissue.trace.RECORD_S`); rendered text is an LRU of 512 strings.
 """
 
 from __future__ import annotations
@@ -60,6 +66,26 @@ def tree_rss_mb(pid: int) -> float:
         total += rss_mb(p)
         todo += parents.get(p, [])
     return total
+
+
+def record_bound(preset: str) -> str:
+    """The bound on the window's record of the model for ``preset``, in one line."""
+    from render.synapse.playback import RECORD_MAX_ROWS, record_rows
+    from sim.params.presets import load_preset
+    from sim.synapse.recorder import COLUMNS
+
+    p = load_preset(preset)
+    if p.model != "synapse":
+        from render.tissue.trace import RECORD_S
+
+        return f"record bound: the tissue view keeps the last {RECORD_S:g} s of samples"
+    mb = 2 * len(COLUMNS) * 8 / 2**20  # the kept rows are buffered twice
+    rows = record_rows(p.params, p.playback_us_per_s)
+    return (
+        f"record bound: {rows * mb:.1f} MB per synapse at this preset's speed "
+        f"({p.playback_us_per_s:g} us/s; x2 in compare mode), {RECORD_MAX_ROWS * mb:.0f} MB "
+        "at the fastest"
+    )
 
 
 def _drive(stop: threading.Event, minutes: float, out) -> dict[int, float]:
@@ -114,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         target=lambda: result.update(_drive(stop, args.minutes, out)), daemon=True
     )
     out(f"{args.minutes:g} min, preset {args.preset}, a key every {KEY_EVERY_S:g} s")
+    out(record_bound(args.preset))
     sampler.start()
     try:
         run_app(args.preset, None, 0, (1280, 720), quit_after=args.minutes * 60.0 + 2 * SAMPLE_S)

@@ -49,6 +49,7 @@ from render.synapse.scene import SceneRenderer
 from render.tissue.cards import TISSUE_FOOTER, Card, zoom_in_card, zoom_out_card
 from render.tissue.clock import TissueClock
 from render.tissue.screen import TISSUE_NOTE, TissueScreen, Window
+from render.tissue.trace import keep_recent
 from render.tissue.view import TissueView
 from sim.params.presets import Preset, load_preset
 from sim.tissue.model import Tissue
@@ -160,7 +161,7 @@ class TissueMode:
     def start(self, preset: Preset) -> None:
         """Open the window on the tissue of ``preset`` (a tissue preset), window seed, t = 0."""
         self.preset = preset
-        self.model = Tissue(preset.params, seed=self.seed)
+        self.model = keep_recent(Tissue(preset.params, seed=self.seed))
         self._select_default()
         self.on = True
         self.clock.owed_us = 0
@@ -222,7 +223,7 @@ class TissueMode:
     def build(self) -> Tissue:
         """A fresh tissue from the ``tissue`` preset, the window's seed, at t = 0."""
         self.preset = load_preset(TISSUE_PRESET)
-        return Tissue(self.preset.params, seed=self.seed)
+        return keep_recent(Tissue(self.preset.params, seed=self.seed))
 
     def set_blockade(self, fraction: float) -> None:
         """SSRI blockade of the tissue's SERT, fraction 0..1, from the next step on."""

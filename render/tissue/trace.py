@@ -15,6 +15,8 @@ trace (swatch and text per entry) into a given width and say how tall it is.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pygame
 
@@ -42,6 +44,17 @@ def running_mean(t_ms: np.ndarray, values: np.ndarray, window_ms: float) -> np.n
     lo = np.searchsorted(t, t - window_ms, side="right")
     hi = np.arange(1, t.size + 1)
     return (cs[hi] - cs[lo]) / (hi - lo)
+
+
+RECORD_S = 60.0
+"""Seconds of tissue samples the window keeps (the 10 s trace and its 1 s mean, with room):
+the tissue view reads only the recent past, so its memory stays flat however long it runs."""
+
+
+def keep_recent(model: Tissue) -> Tissue:
+    """``model`` with a recorder that keeps only the last ``RECORD_S`` of samples; returns it."""
+    model.recorder.stream_to(None, math.ceil(RECORD_S * 1000.0 / model.params.sample_interval_ms))
+    return model
 
 
 def recent(model: Tissue, trace_s: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

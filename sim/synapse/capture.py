@@ -154,7 +154,9 @@ def write_table(path: Path | None = None) -> Path:
         ")",
         "",
     ]
-    path.write_text("\n".join(lines))
+    from sim.runs.outputs import write_text
+
+    write_text(path, "\n".join(lines))  # whole or not at all: it is a source file
     return path
 
 

@@ -158,3 +158,19 @@ def test_the_windows_record_of_the_model_stays_bounded_however_long_it_runs(scre
     assert app.model.time_us / sample_us > bound  # the run outgrew the bound
     assert max(held) <= bound, (held, bound)
     app.close()
+
+
+def test_the_tissue_views_record_stays_bounded_however_long_it_runs(screen, monkeypatch):
+    """The same for the tissue view: its trace reads the last seconds only. The kept span
+    is shortened to 1 s here so that 3 s of tissue time (300 samples) outgrow it."""
+    from render.tissue import trace
+
+    monkeypatch.setattr(trace, "RECORD_S", 1.0, raising=False)
+    app = App(load_preset("default"), 0, SIZE)
+    app.tissue.start(load_preset("tissue"))
+    model = app.tissue.model
+    model.run_steps(round(3000 / model.dt_ms))
+    app.draw(screen)  # the trace is drawn from what is kept
+    held = len(model.recorder.column("time_ms"))
+    assert model.recorder.n > 250 and held <= 2 * 1000 / model.params.sample_interval_ms + 2, held
+    app.close()
