@@ -23,6 +23,7 @@ from render.display import display_problem, driver_problem, quiet_stderr, script
 from render.media.recording import SUFFIXES
 from render.media.saves import record_fps, save_png
 from render.media.stats import RunStats
+from render.startup import prepare
 from sim.common.display import MAX_SIZE, MIN_SIZE, size_fits
 from sim.params.presets import Preset, load_preset
 from sim.runs.outputs import check_output
@@ -199,6 +200,8 @@ def run_app(
     with scripted_driver(scripted):
         try:
             screen = _open_display(size, fullscreen, scripted)
+            if not scripted and not prepare(screen, projector):  # first start: kernels compile
+                return 0
             app = App(
                 preset,
                 seed,

@@ -284,3 +284,31 @@ def test_small_faults_are_gone(screen, monkeypatch):
     assert f"blockade {app.model.blockade:.0%} at both" in text
     assert app.tissue.shown_blockade == pytest.approx(app.model.blockade)
     app.close()
+
+
+# ---------------------------------------------- 10: the first start is not black
+def test_first_start_shows_progress_while_the_kernels_compile(screen, monkeypatch):
+    import time
+
+    from render import startup
+
+    flips: list[tuple[float, tuple]] = []
+    t0 = time.perf_counter()
+
+    def flip():
+        flips.append((time.perf_counter() - t0, tuple(pygame.transform.average_color(screen))))
+
+    monkeypatch.setattr(startup, "kernels_cached", lambda: False)
+    slow = [(f"stage {k}", lambda: time.sleep(0.4)) for k in range(3)]
+    monkeypatch.setattr(startup, "STAGES", tuple(slow))
+    monkeypatch.setattr(startup, "STAGE_S", (0.4, 0.4, 0.4))
+    monkeypatch.setattr(pygame.display, "flip", flip)
+    assert startup.prepare(screen)
+    assert flips and flips[0][0] < 0.5  # drawn at once, not after the compile
+    assert len(flips) >= 10  # and again and again while it runs
+    assert all(colour[:3] != (0, 0, 0) for _, colour in flips)
+    shares = [startup.progress(d, s) for d, s in ((0, 0.0), (0, 0.3), (1, 0.1), (2, 0.39))]
+    assert shares == sorted(shares) and 0 <= shares[0] < shares[-1] < 1
+    monkeypatch.setattr(startup, "kernels_cached", lambda: True)
+    flips.clear()
+    assert startup.prepare(screen) and not flips  # a warm cache: no such screen
