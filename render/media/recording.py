@@ -21,7 +21,7 @@ recording moves on to the next number.
 Stopping always ends within seconds: :meth:`VideoRecorder.finish` waits at
 most ``FINISH_TIMEOUT_S`` for the encoder, then kills it and fails; a
 scripted producer waiting for room gives up after ``STALL_TIMEOUT_S`` without
-progress. MP4 is encoded by the ffmpeg binary of imageio-ffmpeg run directly
+progress. The encoders are in :mod:`render.media.encoders`: MP4 by the ffmpeg binary of imageio-ffmpeg run directly
 (its own session, no descriptor of the window, stderr captured): its error
 lines never reach the terminal; a failure is reported as one line.
 
@@ -36,22 +36,17 @@ from __future__ import annotations
 import os
 import queue
 import re
-import subprocess
-import tempfile
 import threading
 import time
-from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 
+from render.media.encoders import KILL_WAIT_S, GifWriter, Mp4Writer, RecordingError, first_line
 from sim.runs.outputs import partial_path, publish_new, remove_stale_partials
 
 QUEUE_FRAMES = 32
 """Frames waiting for the encoder at most (~2.6 MB each at 1280x720)."""
-
-MP4_CRF = 15
-"""libx264 constant rate factor (0 best .. 51 worst); imageio-ffmpeg's quality 7. Keeps text sharp."""
 
 SUFFIXES = (".mp4", ".gif")
 """File types the recorder writes."""
@@ -62,14 +57,7 @@ FINISH_TIMEOUT_S = 15.0
 STALL_TIMEOUT_S = 20.0
 """A waiting (scripted) producer gives up after this long without an encoded frame, s."""
 
-KILL_WAIT_S = 3.0
-"""Wait for an encoder thread after its ffmpeg was killed, s."""
-
 _STOP = object()
-
-
-class RecordingError(OSError):
-    """A recording could not be started or finished (the partial file is removed)."""
 
 
 def next_free_path(folder: Path, suffix: str = ".mp4", stem: str = "cleft") -> Path:
@@ -87,127 +75,6 @@ def _publish(tmp: Path, path: Path, explicit: bool) -> Path:
             raise RecordingError(f"{target} appeared while recording; not overwritten")
         target = next_free_path(target.parent, target.suffix)
     return target
-
-
-def _first_line(text: str) -> str:
-    for line in text.splitlines():
-        if line.strip():
-            return line.strip()[:200]
-    return ""
-
-
-class _Mp4Writer:
-    """H.264 in MP4 by the ffmpeg binary of imageio-ffmpeg, fed raw RGB frames on stdin."""
-
-    def __init__(self, tmp: Path, fps: float, size: tuple[int, int]) -> None:
-        import imageio_ffmpeg
-
-        w, h = size
-        rate = str(Fraction(fps).limit_denominator(1001))
-        cmd = [
-            imageio_ffmpeg.get_ffmpeg_exe(),
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "rawvideo",
-            "-vcodec",
-            "rawvideo",
-            "-s",
-            f"{w}x{h}",
-            "-pix_fmt",
-            "rgb24",
-            "-r",
-            rate,
-            "-i",
-            "-",
-            "-an",
-            "-vcodec",
-            "libx264",
-            "-pix_fmt",
-            "yuv420p",
-            "-crf",
-            str(MP4_CRF),
-            "-preset",
-            "veryfast",
-            "-f",
-            "mp4",
-            str(tmp),
-        ]
-        self._log = tempfile.TemporaryFile()
-        self._proc = subprocess.Popen(
-            cmd,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=self._log,
-            close_fds=True,
-            start_new_session=True,  # Ctrl+C in the terminal is the window's to handle
-        )
-
-    def _error(self) -> str:
-        try:
-            self._log.seek(0)
-            line = _first_line(self._log.read().decode("utf-8", "replace"))
-        except OSError:
-            line = ""
-        return f"ffmpeg: {line}" if line else f"ffmpeg exited with code {self._proc.returncode}"
-
-    def write(self, frame: np.ndarray) -> None:
-        try:
-            self._proc.stdin.write(np.ascontiguousarray(frame).tobytes())
-        except (BrokenPipeError, OSError, ValueError):
-            self._proc.wait(KILL_WAIT_S)
-            raise RecordingError(self._error()) from None
-
-    def close(self) -> None:
-        try:
-            try:
-                self._proc.stdin.close()
-            except (BrokenPipeError, OSError):
-                pass
-            code = self._proc.wait()
-            if code != 0:
-                raise RecordingError(self._error())
-        finally:
-            self._log.close()
-
-    def kill(self) -> None:
-        try:
-            self._proc.kill()
-        except OSError:
-            pass
-
-
-class _GifWriter:
-    """Animated GIF, streamed frame by frame with Pillow's GIF helpers (any frame size)."""
-
-    def __init__(self, tmp: Path, fps: float) -> None:
-        self._fh = tmp.open("wb")
-        self._ms = int(round(1000.0 / fps))
-        self._first = True
-
-    def write(self, frame: np.ndarray) -> None:
-        from PIL import GifImagePlugin, Image
-
-        im = Image.fromarray(frame).quantize(256, method=Image.Quantize.FASTOCTREE)
-        if self._first:
-            header, _ = GifImagePlugin.getheader(im, None, {"loop": 0})
-            for chunk in header:
-                self._fh.write(chunk)
-            self._first = False
-        for chunk in GifImagePlugin.getdata(
-            im, (0, 0), duration=self._ms, include_color_table=True
-        ):
-            self._fh.write(chunk)
-
-    def close(self) -> None:
-        if not self._first:
-            self._fh.write(b";")
-        self._fh.close()
-
-    def kill(self) -> None:
-        pass
 
 
 class VideoRecorder:
@@ -397,9 +264,9 @@ class VideoRecorder:
         writer = None
         try:
             if self.kind == "mp4":
-                writer = _Mp4Writer(self.tmp, self.fps, self.size)
+                writer = Mp4Writer(self.tmp, self.fps, self.size)
             else:
-                writer = _GifWriter(self.tmp, self.fps)
+                writer = GifWriter(self.tmp, self.fps)
             self._writer = writer
             while True:
                 item = self._queue.get()
@@ -421,8 +288,8 @@ class VideoRecorder:
 
 def _message(exc: BaseException) -> str:
     if isinstance(exc, RecordingError):
-        return _first_line(str(exc)) or "encoder failed"
-    return f"{type(exc).__name__}: {_first_line(str(exc))}"
+        return first_line(str(exc)) or "encoder failed"
+    return f"{type(exc).__name__}: {first_line(str(exc))}"
 
 
 def _remove(path: Path) -> None:

@@ -21,7 +21,7 @@ from render.common.constants import CAPTION_S
 from render.common.keys import BINDINGS, PRESET_KEYS, action_for, help_rows
 from render.lecture.tour import HIGHLIGHTS, STEPS
 from render.lecture.treatment import NEVER
-from render.media import recording
+from render.media import encoders, recording
 from render.window import run_app
 from sim.course.timeline import THERAPEUTIC_OCCUPANCY, slow_states
 from sim.params.presets import load_preset
@@ -328,7 +328,7 @@ def test_encoder_failure_leaves_nothing_and_a_full_queue_drops_frames(tmp_path, 
     def broken(self, arr):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(recording._GifWriter, "write", broken)
+    monkeypatch.setattr(encoders.GifWriter, "write", broken)
     rec = recording.VideoRecorder(tmp_path / "a.gif", (64, 48), 30, block=True)
     rec.add_frame(frame, (64, 48))
     with pytest.raises(recording.RecordingError):
@@ -336,13 +336,13 @@ def test_encoder_failure_leaves_nothing_and_a_full_queue_drops_frames(tmp_path, 
     assert list(tmp_path.iterdir()) == []
 
     monkeypatch.undo()
-    original = recording._GifWriter.write
+    original = encoders.GifWriter.write
 
     def slow(self, arr):
         time.sleep(0.02)
         original(self, arr)
 
-    monkeypatch.setattr(recording._GifWriter, "write", slow)
+    monkeypatch.setattr(encoders.GifWriter, "write", slow)
     rec = recording.VideoRecorder(tmp_path / "b.gif", (64, 48), 30, block=False)
     offered = 3 * recording.QUEUE_FRAMES
     for _ in range(offered):

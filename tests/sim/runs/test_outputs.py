@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from render.media import recording
+from render.media import encoders
 from render.media.recording import RecordingError, VideoRecorder
 from sim.runs.outputs import (
     OutputError,
@@ -314,14 +314,14 @@ def test_a_named_recording_never_replaces_a_file_that_appeared(tmp_path):
 
 def test_a_stalled_encoder_is_given_up_within_seconds(tmp_path, monkeypatch):
     release = threading.Event()
-    monkeypatch.setattr(recording._GifWriter, "write", lambda self, arr: release.wait(60))
+    monkeypatch.setattr(encoders.GifWriter, "write", lambda self, arr: release.wait(60))
     rec = VideoRecorder(tmp_path / "stall.gif", (64, 48), 30, block=False)
     rec.add_frame(FRAME, (64, 48))
     t0 = time.perf_counter()
     try:
         with pytest.raises(RecordingError, match="did not finish"):
             rec.finish(timeout_s=0.5)
-        assert time.perf_counter() - t0 < 0.5 + recording.KILL_WAIT_S + 1.0
+        assert time.perf_counter() - t0 < 0.5 + encoders.KILL_WAIT_S + 1.0
     finally:
         release.set()
     assert _names(tmp_path) == []
