@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import pygame
 
@@ -174,8 +174,8 @@ def run_app(
         projector: start in projector mode (P).
         compare: start in compare mode (C).
         tour: start the guided tour (T).
-        out_dir: folder for S and V (default :func:`render.media.saves.default_out_dir`); created if
-            its parent exists. Each saved path is printed.
+        out_dir: folder for S and V (default :func:`render.media.saves.default_out_dir`);
+            created if its parent exists. Each saved path is printed.
         quit_after: run in real time for this many wall seconds, then close.
         stats: write the run's diagnostics (:mod:`render.media.stats`) as JSON here.
 
@@ -195,44 +195,76 @@ def run_app(
     if problem is not None:
         raise ValueError(problem)
     preset, tissue = _presets(preset_name, overrides, compare, tour)
+    with scripted_driver(scripted):
+        return _session(preset, tissue, folder, Options(
+            seed=seed, size=size, frames=frames, screenshot=screenshot, blockade=blockade,
+            fullscreen=fullscreen, record=record, projector=projector, compare=compare,
+            tour=tour, quit_after=quit_after, stats=stats,
+        ))  # fmt: skip
+
+
+class Options(TypedDict):
+    """:func:`run_app`'s options, checked (see its arguments)."""
+
+    seed: int
+    size: tuple[int, int]
+    frames: int | None
+    screenshot: str | None
+    blockade: float | None
+    fullscreen: bool
+    record: str | None
+    projector: bool
+    compare: bool
+    tour: bool
+    quit_after: float | None
+    stats: str | Path | None
+
+
+def _session(preset: Preset, tissue: Preset | None, folder: Path | None, o: Options) -> int:
+    """The window from its display to its last frame; ``o``: :func:`run_app`'s checked options.
+
+    Whatever happens, the workers end and pygame quits; a failed run leaves no
+    partial recording.
+    """
+    scripted = o["frames"] is not None
     app: App | None = None
     run = RunStats()
-    with scripted_driver(scripted):
-        try:
-            screen = _open_display(size, fullscreen, scripted)
-            if not scripted and not prepare(screen, projector):  # first start: kernels compile
-                return 0
-            app = App(
-                preset,
-                seed,
-                screen.get_size(),
-                scripted=scripted,
-                projector=projector,
-                screenshot_dir=folder,
-                frame_fps=record_fps(record) if scripted and record else NOMINAL_FPS,
-                compare=compare,
-                tour=tour,
-            )
-            _start(app, tissue, blockade, record)
-            _loop(app, screen, size, frames, quit_after, run)
-            if screenshot is not None and run.frames:
-                save_png(pygame.display.get_surface(), Path(screenshot))
-            saves = app.saves
-            if saves.video is not None:
-                video, saves.video = saves.video, None
-                video.finish()  # raises RecordingError (nothing left behind) on failure
-            if stats is not None:
-                run.write(stats)
-        except BaseException:
-            if app is not None and app.saves.video is not None:
-                app.saves.video.abort()
-            raise
-        finally:
-            if app is not None:
-                app.overlay.close()
-                app.scenario.stop_day_runs()
-                app.play.close()
-            pygame.quit()
+    try:
+        screen = _open_display(o["size"], o["fullscreen"], scripted)
+        if not scripted and not prepare(screen, o["projector"]):  # first start: kernels compile
+            return 0
+        record = o["record"]
+        app = App(
+            preset,
+            o["seed"],
+            screen.get_size(),
+            scripted=scripted,
+            projector=o["projector"],
+            screenshot_dir=folder,
+            frame_fps=record_fps(record) if scripted and record else NOMINAL_FPS,
+            compare=o["compare"],
+            tour=o["tour"],
+        )
+        _start(app, tissue, o["blockade"], record)
+        _loop(app, screen, o["size"], o["frames"], o["quit_after"], run)
+        if o["screenshot"] is not None and run.frames:
+            save_png(pygame.display.get_surface(), Path(o["screenshot"]))
+        saves = app.saves
+        if saves.video is not None:
+            video, saves.video = saves.video, None
+            video.finish()  # raises RecordingError (nothing left behind) on failure
+        if o["stats"] is not None:
+            run.write(o["stats"])
+    except BaseException:
+        if app is not None and app.saves.video is not None:
+            app.saves.video.abort()
+        raise
+    finally:
+        if app is not None:
+            app.overlay.close()
+            app.scenario.stop_day_runs()
+            app.play.close()
+        pygame.quit()
     return 0
 
 
