@@ -41,12 +41,7 @@ def draw_help(
     shade = pygame.Surface(rect.size, pygame.SRCALPHA)
     shade.fill((*theme.background, 240))
     surface.blit(shade, rect.topleft)
-    rows = help_rows(actions)
-    sections: list[tuple[str, list[tuple[str, str, str]]]] = [
-        (g, [r for r in rows if r[0] == g]) for g in GROUPS if any(r[0] == g for r in rows)
-    ]
-    sections.append(("Mouse", [("Mouse", k, d) for k, d in MOUSE_HELP]))
-    sections.append((TISSUE_GROUP, [(TISSUE_GROUP, k, d) for k, d in TISSUE_HELP]))
+    sections = _sections(actions)
     margin = int(30 * s)
     x0, top = rect.left + margin, rect.top + int(20 * s)
     title = fonts.blit(
@@ -89,23 +84,45 @@ def draw_help(
                 y += lh
             y += int(6 * s)
         x += col_w
-    # The preset's caption, wrapped, at the bottom.
     if caption:
-        words, line, lines = caption.split(), "", []
-        max_w = rect.w - 2 * margin
-        for w in words:
-            trial = f"{line} {w}".strip()
-            if fonts.width(trial, "small") > max_w and line:
-                lines.append(line)
-                line = w
-            else:
-                line = trial
-        lines.append(line)
-        y = rect.bottom - int(12 * s) - len(lines) * fonts.line_height("small")
-        for ln in lines:
-            boxes.append(fonts.blit(surface, ln, (x0, y), "small", theme.text_dim))
-            y += fonts.line_height("small")
+        _draw_caption(surface, rect, theme, fonts, caption, margin, boxes)
     return drawn
+
+
+def _sections(actions: Collection[str] | None) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """(heading, rows) of every help section: the key groups, then the mouse and the tissue view."""
+    rows = help_rows(actions)
+    sections = [(g, [r for r in rows if r[0] == g]) for g in GROUPS if any(r[0] == g for r in rows)]
+    sections.append(("Mouse", [("Mouse", k, d) for k, d in MOUSE_HELP]))
+    sections.append((TISSUE_GROUP, [(TISSUE_GROUP, k, d) for k, d in TISSUE_HELP]))
+    return sections
+
+
+def _draw_caption(
+    surface: pygame.Surface,
+    rect: pygame.Rect,
+    theme: Theme,
+    fonts: Fonts,
+    caption: str,
+    margin: int,
+    boxes: list[pygame.Rect],
+) -> None:
+    """The preset's caption, wrapped to the width, at the bottom of ``rect``."""
+    s = fonts.scale
+    words, line, lines = caption.split(), "", []
+    max_w = rect.w - 2 * margin
+    for w in words:
+        trial = f"{line} {w}".strip()
+        if fonts.width(trial, "small") > max_w and line:
+            lines.append(line)
+            line = w
+        else:
+            line = trial
+    lines.append(line)
+    y = rect.bottom - int(12 * s) - len(lines) * fonts.line_height("small")
+    for ln in lines:
+        boxes.append(fonts.blit(surface, ln, (rect.left + margin, y), "small", theme.text_dim))
+        y += fonts.line_height("small")
 
 
 def _pack(

@@ -140,18 +140,7 @@ def draw_plot(
     pygame.draw.rect(surface, theme.panel_edge, rect, 1)
     th_h = fonts.line_height("normal")
     fonts.blit(surface, title, (rect.left + 6, rect.top + 3), "normal", theme.text)
-    sample = int(18 * s)
-    rows = _legend_rows(fonts, legend or [], rect.w - 12, sample)
-    lh = fonts.line_height("small")
-    y = rect.top + th_h + 4
-    for row in rows:
-        x = rect.left + 6
-        for text, color, w in row:
-            mid = y + lh // 2
-            pygame.draw.line(surface, color, (x, mid), (x + sample, mid), max(2, int(3 * s)))
-            fonts.blit(surface, text, (x + sample + sample // 2, y), "small", color)
-            x += w + sample
-        y += lh
+    y = _draw_legend(surface, rect, fonts, legend or [], rect.top + th_h + 4)
     top = y + int(4 * s)
     area = pygame.Rect(
         rect.left + int(48 * s),
@@ -161,6 +150,50 @@ def draw_plot(
     )
     if area.w < 10 or area.h < 10:
         return area
+    _draw_y_axis(surface, area, theme, fonts, y_max, y_fmt, log_min)
+    t0 = t_end_ms - window_ms
+    old = surface.get_clip()
+    surface.set_clip(area.inflate(2, 2))
+    for item in series:
+        line = item if isinstance(item, Series) else Series(*item)
+        _draw_series(surface, area, line, t_ms if line.t_ms is None else line.t_ms, t0,
+                     window_ms, y_max, log_min, s)  # fmt: skip
+    surface.set_clip(old)
+    return area
+
+
+def _draw_legend(
+    surface: pygame.Surface,
+    rect: pygame.Rect,
+    fonts: Fonts,
+    legend: list[tuple[str, tuple[int, int, int]]],
+    y: int,
+) -> int:
+    """The legend's rows from ``y`` down (a line sample and its text each); returns the y below."""
+    s = fonts.scale
+    sample = int(18 * s)
+    lh = fonts.line_height("small")
+    for row in _legend_rows(fonts, legend, rect.w - 12, sample):
+        x = rect.left + 6
+        for text, color, w in row:
+            mid = y + lh // 2
+            pygame.draw.line(surface, color, (x, mid), (x + sample, mid), max(2, int(3 * s)))
+            fonts.blit(surface, text, (x + sample + sample // 2, y), "small", color)
+            x += w + sample
+        y += lh
+    return y
+
+
+def _draw_y_axis(
+    surface: pygame.Surface,
+    area: pygame.Rect,
+    theme: Theme,
+    fonts: Fonts,
+    y_max: float,
+    y_fmt: str,
+    log_min: float | None,
+) -> None:
+    """Grid lines and labels: 0, half, top (linear), or every decade (log, every other if many)."""
     if log_min is None:
         ticks = [(0.0, 0.0), (0.5, None), (1.0, y_max)]
     else:
@@ -180,24 +213,30 @@ def draw_plot(
                 theme.text_dim,
                 "midright",
             )
-    t0 = t_end_ms - window_ms
-    old = surface.get_clip()
-    surface.set_clip(area.inflate(2, 2))
-    for item in series:
-        line = item if isinstance(item, Series) else Series(*item)
-        ts = t_ms if line.t_ms is None else line.t_ms
-        if len(ts) < 2:
-            continue
-        i0 = max(0, int(np.searchsorted(ts, t0, side="left")) - 1)
-        t_d, v_d = _decimate(ts[i0:], line.values[i0:], area.w)
-        if len(t_d) < 2:
-            continue
-        xs = area.left + (t_d - t0) / window_ms * area.w
-        ys = area.bottom - _y_of(v_d, y_max, log_min) * area.h
-        if line.dashed:
-            _dashed_lines(surface, line.color, xs, ys, line.width, 7.0 * s)
-        else:
-            pts = np.stack([xs, ys], 1).tolist()
-            pygame.draw.lines(surface, line.color, False, pts, line.width)
-    surface.set_clip(old)
-    return area
+
+
+def _draw_series(
+    surface: pygame.Surface,
+    area: pygame.Rect,
+    line: Series,
+    ts: np.ndarray,
+    t0: float,
+    window_ms: float,
+    y_max: float,
+    log_min: float | None,
+    s: float,
+) -> None:
+    """One series over the window from ``t0`` (ms), decimated to the pixel grid."""
+    if len(ts) < 2:
+        return
+    i0 = max(0, int(np.searchsorted(ts, t0, side="left")) - 1)
+    t_d, v_d = _decimate(ts[i0:], line.values[i0:], area.w)
+    if len(t_d) < 2:
+        return
+    xs = area.left + (t_d - t0) / window_ms * area.w
+    ys = area.bottom - _y_of(v_d, y_max, log_min) * area.h
+    if line.dashed:
+        _dashed_lines(surface, line.color, xs, ys, line.width, 7.0 * s)
+    else:
+        pts = np.stack([xs, ys], 1).tolist()
+        pygame.draw.lines(surface, line.color, False, pts, line.width)
