@@ -268,6 +268,9 @@ class App:
             "day": course.do_day,
             "week": course.do_week,
             "drug": course.do_drug,
+            "rx_drug": course.do_rx_drug,
+            "rx_dose": course.do_rx_dose,
+            "rx_taper": course.do_rx_taper,
             # explore
             "compare": self.compare.do_compare,
             "tour": guide.do_tour,

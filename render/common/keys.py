@@ -134,9 +134,12 @@ BINDINGS: tuple[Binding, ...] = (
         "drug",
         (pygame.K_k,),
         "K",
-        "start the SSRI today (slider dose, else 80%) / stop it",
+        "start the SSRI today (chosen drug, else the slider) / stop it",
         "Treatment",
     ),
+    Binding("rx_drug", (pygame.K_k,), "Shift+K", "next drug for K", "Treatment", SHIFT),
+    Binding("rx_dose", (pygame.K_k,), "Ctrl+K", "next dose (mg/day)", "Treatment", CTRL),
+    Binding("rx_taper", (pygame.K_j,), "J", "abrupt stop or taper", "Treatment"),
     # --- explore ------------------------------------------------------------
     Binding("compare", (pygame.K_c,), "C", "compare: no drug (left) beside the drug", "Explore"),
     Binding("tour", (pygame.K_t,), "T", "guided tour on / off", "Explore"),

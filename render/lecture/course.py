@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from render.common.constants import TIMELINE_BASE
 from render.lecture.day_runs import DayRuns
+from render.lecture.prescription import Prescription
 from render.lecture.scenario import Scenario
 from render.lecture.treatment import Treatment
 from render.synapse.playback import Playback
@@ -50,6 +51,8 @@ class Course:
         self.play = play
         self.say = say
         self._told: DayRuns | None = None
+        self.prescription = Prescription()
+        """What K starts (Shift+K, Ctrl+K and J choose it before the course starts)."""
 
     @property
     def treatment(self) -> Treatment | None:
@@ -105,7 +108,7 @@ class Course:
         sc.start_day_runs(t.base)
         if sc.day_runs is not None:  # the course K would start: its weeks, ahead of time
             dose = sc.planned_occupancy or THERAPEUTIC_OCCUPANCY
-            sc.day_runs.prefetch(t.prefetch_states(dose))
+            sc.day_runs.prefetch(t.prefetch_states(dose, self.prescription))
         if not self.showing(t.params()):
             sc.build(t.params())
         return True
@@ -119,6 +122,8 @@ class Course:
             sc.day_runs.request(st)
             sc.day_runs.prefetch(t.prefetch_states())
         drug = f"SSRI {st.occupancy * 100:.0f}% of SERT" if st.on_drug else "no drug"
+        if st.dose_mg is not None and (st.on_drug or st.occupancy > 0.005):
+            drug = f"{t.prescription.drug} {st.dose_mg:.3g} mg, {st.occupancy * 100:.0f}% of SERT"
         self.say(
             f"day {st.day}: {drug}, autoreceptors "
             f"{st.autoreceptor_sensitivity * 100:.0f}% sensitive, "
@@ -151,7 +156,9 @@ class Course:
         if t.course_over:
             self.say("one course per timeline: load a scenario (1-9) to start a new one")
             return
-        if t.start_day is None:
+        if t.start_day is None and self.prescription.drug is not None:
+            t.start_prescription(self.prescription)
+        elif t.start_day is None:
             if slider > 0:
                 occupancy = slider
             elif self.scenario.planned_occupancy:
@@ -162,6 +169,28 @@ class Course:
         else:
             t.stop_drug()
         self._rebuild_day()
+
+    def _choose(self, rx: Prescription) -> None:
+        t = self.treatment
+        if t is not None and t.start_day is not None:
+            self.say("the course has started: choose drug, dose and taper before K")
+            return
+        self.prescription = rx
+        if t is not None:
+            t.prescription = rx if t.start_day is None else t.prescription
+        self.say(rx.text())
+
+    def do_rx_drug(self) -> None:
+        """Treatment: the drug K starts (cycles; none = the slider's share of SERT)."""
+        self._choose(self.prescription.next_drug())
+
+    def do_rx_dose(self) -> None:
+        """Treatment: the daily dose K starts (cycles 1x, 2x, 0.5x the minimum dose)."""
+        self._choose(self.prescription.next_dose())
+
+    def do_rx_taper(self) -> None:
+        """Treatment: how K stops the course (abrupt, hyperbolic or linear over 4 steps)."""
+        self._choose(self.prescription.next_taper())
 
     def open_course(
         self,

@@ -16,7 +16,10 @@ The daily receptor signal shown beside the timeline is computed by
 
 from __future__ import annotations
 
+from render.lecture.prescription import Prescription
+from sim.course.checks import dose_states
 from sim.course.day import day_overrides
+from sim.course.dosing import parse_taper
 from sim.course.timeline import DayState, slow_states
 from sim.params.synapse import Parameters
 
@@ -45,13 +48,24 @@ class Treatment:
         self.occupancy = 0.0
         self.start_day: int | None = None
         self.stop_day: int | None = None
+        self.prescription = Prescription()
+        """The drug, dose and taper of a course given in mg (no drug: ``occupancy``)."""
 
     # ------------------------------------------------------------ slow state
     def states(self, days: int | None = None) -> list[DayState]:
         """The slow state of days 0..today (or 0..``days`` - 1), ``sim.course.timeline.slow_states``."""
         start = NEVER if self.start_day is None else self.start_day
         stop = NEVER if self.stop_day is None else self.stop_day
-        return slow_states(self.day + 1 if days is None else days, self.occupancy, start, stop)
+        n = self.day + 1 if days is None else days
+        return self._course_states(n, self.prescription, self.occupancy, start, stop)
+
+    @staticmethod
+    def _course_states(
+        days: int, rx: Prescription, occupancy: float, start: int, stop: int
+    ) -> list[DayState]:
+        if rx.drug is None:
+            return slow_states(days, occupancy, start, stop)
+        return dose_states(days, rx.drug, rx.dose_mg, start, stop, rx.taper)
 
     def state(self) -> DayState:
         """Today's slow state."""
@@ -88,16 +102,34 @@ class Treatment:
         self.occupancy = float(occupancy)
         self.start_day = self.day
 
+    def start_prescription(self, rx: Prescription) -> None:
+        """Start the course today as prescribed in mg (``rx.drug`` must be set)."""
+        if self.start_day is not None:
+            raise ValueError("the drug course has already started")
+        if rx.drug is None:
+            raise ValueError("the prescription names no drug")
+        self.prescription = rx
+        self.start_day = self.day
+
     def stop_drug(self) -> None:
-        """Stop the course abruptly today (no dose from today on)."""
+        """Stop the course today: abruptly, or a taper's first step today.
+
+        A taper of W weekly steps (:mod:`sim.course.dosing`) lowers the dose
+        today and reaches 0 on the stop day, 7*(W - 1) days from today.
+        """
         if self.start_day is None or self.stop_day is not None:
             raise ValueError("no drug course is running")
         if self.day == self.start_day:  # started and stopped on one day: no course at all
             self.start_day, self.occupancy = None, 0.0
             return
-        self.stop_day = self.day
+        weeks = 0
+        if self.prescription.drug is not None:
+            weeks = parse_taper(self.prescription.taper)[1]
+        self.stop_day = self.day + 7 * max(0, weeks - 1)
 
-    def prefetch_states(self, occupancy: float | None = None) -> list[DayState]:
+    def prefetch_states(
+        self, occupancy: float | None = None, rx: Prescription | None = None
+    ) -> list[DayState]:
         """The days worth computing ahead: ``PREFETCH_DAYS`` after the course's start.
 
         Before the course starts, the days of a course at ``occupancy`` started
@@ -105,13 +137,17 @@ class Treatment:
         """
         if self.stop_day is not None:
             return []
-        start, occ = self.start_day, self.occupancy
+        start, occ, planned = self.start_day, self.occupancy, self.prescription
         if start is None:
-            if not occupancy:
+            if rx is not None and rx.drug is not None:
+                planned, occ = rx, 0.0
+            elif not occupancy:
                 return []
-            start, occ = self.day, float(occupancy)
+            else:
+                occ = float(occupancy)
+            start = self.day
         days = [start + d for d in PREFETCH_DAYS if start + d <= MAX_DAYS]
         if not days:
             return []
-        states = slow_states(max(days) + 1, occ, start, NEVER)
+        states = self._course_states(max(days) + 1, planned, occ, start, NEVER)
         return [states[d] for d in days]

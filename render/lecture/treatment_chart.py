@@ -18,6 +18,7 @@ from render.common.banner import wrap_text
 from render.common.colors import Theme, mix
 from render.common.text import Fonts, nice_ceil
 from render.lecture.treatment import Treatment
+from sim.course.dosing import NOT_ADVICE
 
 FOOTNOTE = "slow rates except desensitisation are model assumptions"
 
@@ -27,9 +28,9 @@ def chart_height(fonts: Fonts) -> int:
     s = fonts.scale
     return (
         fonts.line_height("big")
-        + 3 * fonts.line_height("small")
+        + 4 * fonts.line_height("small")
         + int(90 * s)
-        + 3 * fonts.line_height("small")
+        + 5 * fonts.line_height("small")
     )
 
 
@@ -78,8 +79,14 @@ def draw_treatment(
     st = states[-1]
     lh = fonts.line_height("small")
     y = fonts.blit(surface, f"Day {st.day}", (rect.left, rect.top), "big", theme.text).bottom
+    rx = treatment.prescription
     if treatment.start_day is None:
-        status = "no drug yet (K starts the SSRI; D, W: days, weeks)"
+        status = "no drug yet (K starts the SSRI; D, W: days, weeks). " + rx.text()
+    elif st.on_drug and rx.drug is not None:
+        status = (
+            f"{rx.drug} since day {treatment.start_day}: {st.dose_mg:.3g} mg today, "
+            f"{st.occupancy * 100:.0f}% of SERT blocked"
+        )
     elif st.on_drug:
         status = (
             f"on the SSRI since day {treatment.start_day}: "
@@ -87,7 +94,11 @@ def draw_treatment(
         )
     else:
         status = f"SSRI stopped on day {treatment.stop_day}"
+        if st.occupancy > 0.005:
+            status += f" ({st.occupancy * 100:.0f}% of SERT still blocked)"
     status += f"; autoreceptors {st.autoreceptor_sensitivity * 100:.0f}% sensitive"
+    if rx.drug is not None:
+        status += ". " + NOT_ADVICE
     for line in wrap_text(fonts, status, "small", rect.w):
         fonts.blit(surface, line, (rect.left, y), "small", theme.text)
         y += lh
@@ -107,7 +118,7 @@ def draw_treatment(
             fonts.blit(surface, line, (rect.left, y), "small", theme.text_dim)
         y += lh
     foot = wrap_text(fonts, FOOTNOTE, "small", rect.w)
-    legend_h = 3 * lh + int(4 * s)
+    legend_h = 5 * lh + int(4 * s)
     area = pygame.Rect(
         rect.left + int(36 * s),
         y + int(6 * s),
@@ -160,6 +171,7 @@ def _draw_chart(surface, area, theme, fonts, states, points, x_max, today) -> No
         (area.left + (d + 0.5) / x_max * area.w, area.bottom - min(v / y_top, 1.0) * area.h)
         for d, _, v in points
     ]
+    _draw_course(surface, area, theme, states, x_max, s)
     if len(pts) >= 2:
         pygame.draw.lines(surface, theme.plot_occupancy, False, pts, max(2, int(2 * s)))
     r = max(3, int(4 * s))
@@ -167,6 +179,30 @@ def _draw_chart(surface, area, theme, fonts, states, points, x_max, today) -> No
         pygame.draw.circle(surface, theme.glyph_edge, (px, py), r + 1)
         pygame.draw.circle(surface, theme.plot_occupancy, (px, py), r)
     pygame.draw.rect(surface, theme.panel_edge, area, 1)
+
+
+def _draw_course(surface, area, theme, states, x_max, s) -> None:
+    """SERT occupancy and, for a course in mg, the daily dose: thin lines under the points.
+
+    Occupancy 0 to 1 spans the chart's height; the dose's largest sits near the top.
+    """
+    occ = [
+        (area.left + (d + 0.5) / x_max * area.w, area.bottom - st.occupancy * area.h)
+        for d, st in enumerate(states)
+    ]
+    if len(occ) >= 2:
+        pygame.draw.lines(surface, theme.drug, False, occ, max(1, int(s)))
+    doses = [st.dose_mg or 0.0 for st in states]
+    top = max(doses)
+    if top > 0:
+        steps = []
+        for d, dose in enumerate(doses):
+            y = area.bottom - dose / top * area.h * 0.95
+            steps += [
+                (area.left + d / x_max * area.w, y),
+                (area.left + (d + 1) / x_max * area.w, y),
+            ]
+        pygame.draw.lines(surface, theme.text_dim, False, steps, max(1, int(s)))
 
 
 def _legend(surface, rect, y, theme, fonts) -> int:
@@ -180,6 +216,11 @@ def _legend(surface, rect, y, theme, fonts) -> int:
     text = "receptor signal, relative to before the drug (dashed line: 1)"
     for line in wrap_text(fonts, text, "small", rect.w - sw - int(6 * s)):
         fonts.blit(surface, line, (x + sw + int(6 * s), y), "small", theme.text)
+        y += lh
+    for color, text in ((theme.drug, "SERT occupancy (0 to 1)"),
+                        (theme.text_dim, "daily dose in mg (largest at the top)")):  # fmt: skip
+        pygame.draw.line(surface, color, (x, y + lh // 2), (x + sw, y + lh // 2), max(1, int(s)))
+        fonts.blit(surface, text, (x + sw + int(6 * s), y), "small", theme.text)
         y += lh
     box = pygame.Rect(x, y + int(2 * s), sw, lh - int(4 * s))
     surface.fill(mix(theme.plot_bg, theme.drug, 0.35), box)

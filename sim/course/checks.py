@@ -68,6 +68,16 @@ def check_course(days: Any, start_day: Any, stop_day: Any, seed: Any, drug: str,
             )
     if dose_mg is None:
         return slow_states(days, sert_occupancy(drug, dose_nM), start_day, stop_day)
+    return dose_states(days, drug, dose_mg, start_day, stop_day, taper)
+
+
+def dose_states(days: int, drug: str, dose_mg: float, start_day: int, stop_day: int,
+                taper: str = "abrupt") -> list[DayState]:  # fmt: skip
+    """The slow state of days 0..days-1 under a prescription (:mod:`sim.course.dosing`).
+
+    Raises:
+        ParameterError: an unknown drug, a dose out of range or a bad taper.
+    """
     course = dose_course(drug, dose_mg, days, start_day, stop_day, taper)
     return states_of(course.occupancy.tolist(), (course.dose_mg > 0).tolist(),
                      doses_mg=course.dose_mg.tolist())  # fmt: skip
