@@ -32,8 +32,7 @@ import pygame
 from render.common.banner import wrap_text
 from render.common.colors import OI_BLUE, OI_SKY, OI_WHITE, OI_YELLOW, Theme, mix, theme
 from render.common.text import Fonts, nice_125
-from render.tissue import trace as tissue_trace
-from sim.params.tissue import AMBIENT_RANGE_NM
+from render.tissue.panel import draw_panel
 from sim.tissue.model import Tissue
 
 MAP_RANGE_NM = (5.0, 5000.0)
@@ -200,7 +199,9 @@ class TissueView:
         panel.w = rect.right - pad - panel.x
         panel.h = rect.bottom - pad - panel.y
         if panel.w > 60 and panel.h > 60:
-            self._draw_panel(surface, panel, model)
+            self.boxes += draw_panel(
+                surface, panel, model, self.colors, self.fonts, self.pace, self.trace_s
+            )
 
     @staticmethod
     def ms_since_spike(model: Tissue) -> np.ndarray:
@@ -311,83 +312,3 @@ class TissueView:
         self.boxes.append(("legend", f.blit(surface, f"{hi / 1000:g} µM", (bar.right + gap, y),
                                             "small", c.text_dim)))  # fmt: skip
         return y + lh
-
-    def _panel_lines(self, model: Tissue) -> list[tuple[str, str, tuple, int, bool]]:
-        """(text, size, colour, rank, gap after) of each panel line.
-
-        Rank 0 is always drawn; higher ranks are left out first when the panel is short.
-        """
-        c = self.colors
-        lo, hi = AMBIENT_RANGE_NM
-        fb = "on" if model.feedback else "off"
-        mean = tissue_trace.mean_now(model)
-        return [
-            (f"t = {model.time_s:.2f} s", "huge", c.text, 0, False),
-            (self._clock_note(model), "small", c.text_dim, 3 if self._real_time else 0, False),
-            (f"ambient 5-HT {mean:5.1f} nM (1 s mean)", "big", c.plot_conc, 0, False),
-            (
-                f"now {model.ambient_nM():.1f} nM; measured in the brain: {lo:g}-{hi:g} nM "
-                "(Abdalla et al. 2017)",
-                "small",
-                c.text_dim,
-                2,
-                False,
-            ),
-            (
-                f"SSRI blockade {model.blockade:.0%};  5-HT1B feedback {fb}",
-                "normal",
-                c.drug if model.blockade > 0 else c.text,
-                0,
-                False,
-            ),
-            (
-                f"firing {model.firing_rate_hz:g} Hz; release "
-                f"{model.vesicles_per_action_potential():.2f} vesicles per varicosity per spike",
-                "small",
-                c.text_dim,
-                4,
-                True,
-            ),
-            (f"Ambient 5-HT (nM), last {self.trace_s:g} s", "small", c.text, 0, False),
-        ]
-
-    @property
-    def _real_time(self) -> bool:
-        return self.pace is None or self.pace >= 0.95
-
-    def _clock_note(self, model: Tissue) -> str:
-        if self._real_time:
-            return "tissue clock (seconds; runs at about real time)"
-        return (f"tissue clock (seconds) at {self.pace:.2f}x real time: stepping "
-                f"{model.n:,} molecules takes longer than real time here")  # fmt: skip
-
-    def _draw_panel(self, surface: pygame.Surface, panel: pygame.Rect, model: Tissue) -> None:
-        c, f = self.colors, self.fonts
-        gap = max(4, int(8 * f.scale))
-        min_plot = 5 * f.line_height("small")
-        lines, entries = self._panel_lines(model), tissue_trace.key_entries(model)
-        for drop in range(6):  # leave out optional lines (highest rank first) until the plot fits
-            keep = [ln for ln in lines if ln[3] == 0 or ln[3] < 5 - drop]
-            if not any(ln[4] for ln in keep[:-1]):
-                keep[-2] = (*keep[-2][:4], True)  # a gap before the plot's title
-            key = entries if drop < 5 else entries[:-1]  # the shot-noise note goes last
-            rows = []
-            for text, size, col, _, gap_after in keep:
-                parts = wrap_text(f, text, size, panel.w)
-                rows += [(p, size, col, gap_after and k == len(parts) - 1)
-                         for k, p in enumerate(parts)]  # fmt: skip
-            text_h = sum(f.line_height(s) + (gap if g else 0) for _, s, _, g in rows)
-            _, key_h = tissue_trace.key_layout(f, key, panel.x, 0, panel.w)
-            if panel.h - text_h - key_h - gap >= min_plot:
-                break
-        y = panel.y
-        for text, size, col, gap_after in rows:
-            self.boxes.append(("panel", f.blit(surface, text, (panel.x, y), size, col)))
-            y += f.line_height(size) + (gap if gap_after else 0)
-        key_y = panel.bottom - key_h
-        plot = pygame.Rect(panel.x, y, panel.w, max(10, key_y - gap - y))
-        for box in tissue_trace.draw_trace(surface, plot, model, c, f, self.trace_s):
-            self.boxes.append(("trace", box))
-        layout, _ = tissue_trace.key_layout(f, key, panel.x, key_y, panel.w)
-        for box in tissue_trace.draw_key(surface, layout, c, f):
-            self.boxes.append(("key", box))
