@@ -133,3 +133,7 @@ CAPTURE_FLASH_S = 0.6
 
 MAX_CAPTURE_FLASHES = 60
 """At most this many capture flashes are shown at once (the newest)."""
+
+OVERLAY_SPAN_US = 4000.0
+"""Longest stretch of simulated time one mean-field prediction integrates, us (~1.3 s of CPU);
+the window's recorders keep at least 1.5x this (render.synapse.records)."""

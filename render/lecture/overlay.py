@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from render.common.constants import OVERLAY_SPAN_US
 from sim.synapse import meanfield
 
 if TYPE_CHECKING:
@@ -43,9 +44,6 @@ if TYPE_CHECKING:
 
 OVERLAY_DT_US = 0.25
 """Runge-Kutta step of the overlay, us (sim.synapse.meanfield: within 3e-6 of 0.01 us with 30 shells)."""
-
-OVERLAY_SPAN_US = 4000.0
-"""Longest stretch of simulated time one prediction integrates, us (~1.3 s of CPU)."""
 
 OVERLAY_MIN_LOOKAHEAD_US = 10.0
 """Least simulated time a prediction runs ahead of the model, us."""

@@ -21,9 +21,10 @@ recording moves on to the next number.
 Stopping always ends within seconds: :meth:`VideoRecorder.finish` waits at
 most ``FINISH_TIMEOUT_S`` for the encoder, then kills it and fails; a
 scripted producer waiting for room gives up after ``STALL_TIMEOUT_S`` without
-progress. The encoders are in :mod:`render.media.encoders`: MP4 by the ffmpeg binary of imageio-ffmpeg run directly
-(its own session, no descriptor of the window, stderr captured): its error
-lines never reach the terminal; a failure is reported as one line.
+progress. The encoders are in :mod:`render.media.encoders`: MP4 by the
+ffmpeg binary of imageio-ffmpeg run directly (its own session, no descriptor
+of the window, stderr captured): its error lines never reach the terminal; a
+failure is reported as one line.
 
 GIF frames are streamed to disk one by one with Pillow's GIF helpers
 (``getheader`` / ``getdata``: each frame its own 256-colour palette), so a

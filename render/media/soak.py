@@ -15,7 +15,7 @@ run reached) and the growth from minute 1 to the end. The promise
 (issue 19): at most ``GROWTH_LIMIT_MB`` between minute 1 and minute 30.
 
 What bounds it: the window's recorders keep only the recent past their plots
-and overlay read (:func:`render.synapse.playback.record_rows`): 2.2 MB per
+and overlay read (:func:`render.synapse.records.record_rows`): 2.2 MB per
 synapse for every shipped preset at its own speed, at most ~96 MB at the
 fastest speed offered; the tissue view keeps its last 60 s of samples
 (:data:`render.tissue.trace.RECORD_S`); rendered text is an LRU of 512 strings.
@@ -70,7 +70,7 @@ def tree_rss_mb(pid: int) -> float:
 
 def record_bound(preset: str) -> str:
     """The bound on the window's record of the model for ``preset``, in one line."""
-    from render.synapse.playback import RECORD_MAX_ROWS, record_rows
+    from render.synapse.records import RECORD_MAX_ROWS, record_rows
     from sim.params.presets import load_preset
     from sim.synapse.recorder import COLUMNS
 
