@@ -9,7 +9,8 @@ From the top:
   uM), where the SSRI's effect is, reads as clearly as the peak (thousands);
 * receptors bound (%), with the blockade in single mode;
 * the treatment chart in a treatment course;
-* the key to the symbols, always (in small text if room is short).
+* the key to the symbols (in small text if room is short; in the help overlay, H, when
+  it would cost one of the charts).
 
 One colour per meaning in every chart (see ``Theme.plot_control``); legends
 sit between a chart's title and its data, never on the traces. The event
@@ -175,16 +176,17 @@ class SidePanel:
         self.last_effect = eff
         y = self._readout(surface, inner, eff) + pad // 2
 
-        # Room, in order: the key to the symbols (always), the treatment chart
-        # (in a course), then the time charts (two, one or none).
+        # Room, in order: the treatment chart (in a course), the two time charts, the key to
+        # the symbols (normal, small, or left to the help overlay, H, when it would cost a chart).
         treat_h = chart_height(fonts) if course.treatment is not None else 0
         note_h = fonts.line_height("small") + pad
         min_chart = int(60 * s)
-        for size, g in (("normal", int(round(14 * s))), ("small", int(round(11 * s)))):
-            key_h = legend_height(fonts, g, size)
+        keys = (("normal", int(round(14 * s))), ("small", int(round(11 * s))), (None, 0))
+        for size, g in keys:
+            key_h = legend_height(fonts, g, size) if size else 0
             room = bottom - y - key_h - treat_h - note_h - 2 * pad
             n_charts = 2 if room >= 2 * min_chart + pad else (1 if room >= min_chart else 0)
-            if n_charts == 2 and (treat_h or room >= 2 * 70 * s):
+            if n_charts == 2 and (treat_h or size != "normal" or room >= 2 * 70 * s):
                 break
         self.chart_rects = []
         if n_charts:
@@ -207,14 +209,15 @@ class SidePanel:
             y = draw_treatment(surface, area, th, fonts, course.treatment, course.computed_points())
         key_top = max(y, bottom - key_h)
         self.legend_size = size
-        draw_legend(
-            surface,
-            pygame.Rect(inner.left, key_top, inner.w, key_h),
-            th,
-            fonts,
-            self.scene.glyphs(g),
-            size,
-        )
+        if size is not None:
+            draw_legend(
+                surface,
+                pygame.Rect(inner.left, key_top, inner.w, key_h),
+                th,
+                fonts,
+                self.scene.glyphs(g),
+                size,
+            )
         for b in self.widgets.side:
             b.draw(surface, th, fonts)
 

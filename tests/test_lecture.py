@@ -150,7 +150,7 @@ def check_layout(lec: Lecturer, step: str, els: dict[str, pygame.Rect]) -> None:
     least = CHART_SHARE[app.compare.on] * app.screen.size[1]
     for name in charts:
         if els[name].h < least:
-            lec.fail("6 layout", step, f"{name} {els[name].h} px tall < {least:.0f}")
+            lec.fail("6 chart height", step, f"{name} {els[name].h} px tall < {least:.0f}")
     if app.course.treatment is not None:
         t = els.get("treatment chart")
         if t is None:
@@ -362,12 +362,16 @@ def test_treatment_chart_is_shown_during_the_course(lecture_run, tmp_path):
     assert_item(lecture_run, "5 treatment chart", tmp_path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="item 6: side charts under the least height, charts dropped, small tissue slice",
-)
-def test_every_named_element_is_on_screen_without_overlap(lecture_run, tmp_path):
+def test_every_named_element_is_on_screen_without_overlap(lecture_run, tmp_path, request):
+    if lecture_run.layout.endswith("projector"):
+        reason = "item 6: in a course the projector side panel drops the receptors-bound chart"
+        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
     assert_item(lecture_run, "6 layout", tmp_path)
+
+
+@pytest.mark.xfail(strict=True, reason="item 6: side charts are 35-180 px, not 25% / 18% of h")
+def test_side_charts_are_tall_enough_to_read_from_the_back(lecture_run, tmp_path):
+    assert_item(lecture_run, "6 chart height", tmp_path)
 
 
 def test_the_pace_line_never_contradicts_itself(lecture_run, tmp_path):

@@ -181,11 +181,10 @@ STEPS: list[dict[str, Any]] = [
         "text": (
             "Most serotonin varicosities release into the space between cells, with no "
             "synapse facing them: this is a cube of brain tissue 20 micrometres wide, in real "
-            "time. Each release spreads out and SERT takes it back within about a second, "
-            "which keeps a steady ambient level of a few tens of nanomolar. Drag the SSRI "
-            "slider: the ambient level rises, but less than blocking uptake alone would give, "
-            "because 5-HT1B autoreceptors on the varicosities turn release down. Click a "
-            "varicosity (or press Enter) to zoom onto a synapse; M comes back out."
+            "time. SERT takes each release back within about a second, keeping an ambient "
+            "level of a few tens of nanomolar. Drag the SSRI slider: the level rises, but less "
+            "than blocking uptake alone would give, as 5-HT1B autoreceptors turn release down. "
+            "Click a varicosity (or press Enter) to zoom onto a synapse; M comes back out."
         ),
         "preset": "healthy",
         "overrides": {},

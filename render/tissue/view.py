@@ -47,6 +47,10 @@ MAX_DOTS = 6000
 SLICE_SHARE = 0.5
 """Most of the view's width the square slice takes."""
 
+FULL_SHARE = 0.85
+"""The caption's paragraphs go, last first, before the slice would be smaller than this share
+of the side it has with no caption (the slice is what the view is for)."""
+
 
 def _lut(background: tuple[int, int, int]) -> np.ndarray:
     """256 colours from the background through blue, sky and yellow to white."""
@@ -175,6 +179,7 @@ class TissueView:
             return 2 * (pad // 2) + lh + n_lines * lh
 
         side = max(40, min(rect.h - 2 * pad - below(2), int(rect.w * SLICE_SHARE)))
+        full = max(40, min(rect.h - 2 * pad - below(0), int(rect.w * SLICE_SHARE)))
         caption: list[str] = []
         while True:
             for _ in range(8):  # narrower -> more caption lines -> narrower: converges in a few
@@ -183,9 +188,11 @@ class TissueView:
                 if fit >= side or fit < 40:
                     break
                 side = fit
-            if side + below(len(caption)) <= rect.h - 2 * pad or not paragraphs:
+            fits = side + below(len(caption)) <= rect.h - 2 * pad
+            if (fits and side >= FULL_SHARE * full) or not paragraphs:
                 break
-            paragraphs = paragraphs[:-1]  # a tiny view: the caption's last sentence goes first
+            paragraphs = paragraphs[:-1]  # the slice first: the caption's last paragraph goes
+            side = full
         self._square = pygame.Rect(rect.x + pad, rect.y + pad, side, side)
         self._draw_slice(surface, model)
         self.boxes.append(("slice", self.square))
