@@ -133,7 +133,8 @@ def steady_state_nM(p: TissueParameters) -> float:
     4,700-molecule vesicles each fresh plume saturates the uptake near it
     (uptake is concave in C), so the drug-free, feedback-off level is ~6.7%
     above the mean field, and 80% blockade, exactly 5x here (section 4.5),
-    measures 4.68 +- 0.08x of the agents' own baseline (12 paired seeds).
+    measures 4.68 +- 0.08x of the agents' own baseline (12 paired seeds;
+    8 paired seeds from each mean-field level gave 4.84 +- 0.21x).
     """
     kd = p.autoreceptor_kd_nM / 1000.0
 
