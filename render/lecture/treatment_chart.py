@@ -79,39 +79,10 @@ def draw_treatment(
     st = states[-1]
     lh = fonts.line_height("small")
     y = fonts.blit(surface, f"Day {st.day}", (rect.left, rect.top), "big", theme.text).bottom
-    rx = treatment.prescription
-    if treatment.start_day is None:
-        status = "no drug yet (K starts the SSRI; D, W: days, weeks). " + rx.text()
-    elif st.on_drug and rx.drug is not None:
-        status = (
-            f"{rx.drug} since day {treatment.start_day}: {st.dose_mg:.3g} mg today, "
-            f"{st.occupancy * 100:.0f}% of SERT blocked"
-        )
-    elif st.on_drug:
-        status = (
-            f"on the SSRI since day {treatment.start_day}: "
-            f"{treatment.occupancy * 100:.0f}% of SERT blocked"
-        )
-    else:
-        status = f"SSRI stopped on day {treatment.stop_day}"
-        if st.occupancy > 0.005:
-            status += f" ({st.occupancy * 100:.0f}% of SERT still blocked)"
-    status += f"; autoreceptors {st.autoreceptor_sensitivity * 100:.0f}% sensitive"
-    if rx.drug is not None:
-        status += ". " + NOT_ADVICE
-    for line in wrap_text(fonts, status, "small", rect.w):
+    for line in wrap_text(fonts, _status(treatment), "small", rect.w):
         fonts.blit(surface, line, (rect.left, y), "small", theme.text)
         y += lh
-    points, busy = computed if computed is not None else ([], None)
-    points = [pt for pt in points if pt[0] <= st.day]  # days computed ahead wait their turn
-    if computed is None:
-        msg = "computed in the window"
-    elif busy:
-        msg = busy_text(busy, st.day)
-    elif not points:
-        msg = "D or W: the next days"
-    else:
-        msg = ""
+    points, msg = _progress(computed, st.day)
     # Its own line above the chart (kept when empty, so the chart does not jump): never on a point.
     for line in wrap_text(fonts, msg, "small", rect.w) if msg else [""]:
         if line:
@@ -142,6 +113,49 @@ def draw_treatment(
         y += lh
     surface.set_clip(old)
     return y
+
+
+def _status(treatment: Treatment) -> str:
+    """Today's drug status: not yet, the drug and dose, on the SSRI, or stopped; autoreceptors."""
+    st = treatment.states()[-1]
+    rx = treatment.prescription
+    if treatment.start_day is None:
+        status = "no drug yet (K starts the SSRI; D, W: days, weeks). " + rx.text()
+    elif st.on_drug and rx.drug is not None:
+        status = (
+            f"{rx.drug} since day {treatment.start_day}: {st.dose_mg:.3g} mg today, "
+            f"{st.occupancy * 100:.0f}% of SERT blocked"
+        )
+    elif st.on_drug:
+        status = (
+            f"on the SSRI since day {treatment.start_day}: "
+            f"{treatment.occupancy * 100:.0f}% of SERT blocked"
+        )
+    else:
+        status = f"SSRI stopped on day {treatment.stop_day}"
+        if st.occupancy > 0.005:
+            status += f" ({st.occupancy * 100:.0f}% of SERT still blocked)"
+    status += f"; autoreceptors {st.autoreceptor_sensitivity * 100:.0f}% sensitive"
+    if rx.drug is not None:
+        status += ". " + NOT_ADVICE
+    return status
+
+
+def _progress(
+    computed: tuple[list[tuple[int, bool, float]], tuple[int, ...] | None] | None, today: int
+) -> tuple[list[tuple[int, bool, float]], str]:
+    """(the points up to ``today``, the line above the chart: what is computing, or a hint)."""
+    points, busy = computed if computed is not None else ([], None)
+    points = [pt for pt in points if pt[0] <= today]  # days computed ahead wait their turn
+    if computed is None:
+        msg = "computed in the window"
+    elif busy:
+        msg = busy_text(busy, today)
+    elif not points:
+        msg = "D or W: the next days"
+    else:
+        msg = ""
+    return points, msg
 
 
 def _draw_chart(surface, area, theme, fonts, states, points, x_max, today) -> None:
