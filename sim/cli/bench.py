@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     for line in bench_lines(args.sizes, args.peer, args.peer_python, args.capture, args.quick):
         print(line, flush=True)
     if not args.capture:
-        from sim.tissue.model import tissue_bench
+        from sim.bench.tissue import tissue_bench
 
         for line in tissue_bench():  # wall time per second of tissue time
             print(line, flush=True)

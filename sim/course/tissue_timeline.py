@@ -4,7 +4,7 @@
 as the synapse timeline (:func:`sim.course.timeline.slow_states`: SERT occupancy by
 the drug, autoreceptor desensitisation, raphe firing through the
 somatodendritic 5-HT1A feedback) and runs each day on the tissue
-(:func:`sim.tissue.model.run_tissue_day`) instead of the synapse:
+(:func:`sim.tissue.day.run_tissue_day`) instead of the synapse:
 
 - the day's blockade is the drug's SERT occupancy (the competitive SSRI of
   :mod:`sim.tissue.model`);
@@ -31,7 +31,7 @@ Each day runs ``duration_ms`` of tissue time (default 10 s, at 5 ms steps:
 the tests find the steady state within 2% of the mean field at 5-10 ms, and
 it costs 40% of the preset's 2 ms) from that day's
 mean-field steady state with the same seed (common random numbers), and
-reports the mean ambient level over the last third (:func:`sim.tissue.model.ambient_window`)
+reports the mean ambient level over the last third (:func:`sim.tissue.summary.ambient_window`)
 and its ratio to the drug-free baseline day. Days are jobs for
 :func:`sim.runs.engine.run_jobs`, so they run on local workers or a Dask cluster
 and the rows do not depend on where they ran.
@@ -60,7 +60,8 @@ from sim.course.slow import baseline_state
 from sim.params.presets import load_preset
 from sim.params.synapse import ParameterError
 from sim.runs.engine import Progress, check_scheduler, check_workers, run_jobs
-from sim.tissue.model import DAY_KEYS, run_tissue_day, steady_state_nM
+from sim.tissue.day import DAY_KEYS, run_tissue_day
+from sim.tissue.theory import steady_state_nM
 
 DAY_DURATION_MS = 10_000.0
 """Tissue time per day, ms (the mean is over the last third: 3.3 s)."""

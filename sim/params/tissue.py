@@ -125,7 +125,7 @@ class TissueParameters(ParameterSet):
         default=0.1769,
         source="calibrated: ambient 57.5 nM (middle of the measured 50-65 nM, Abdalla et al. "
         "2017) at 1 Hz with feedback on; mean-field 0.1769 "
-        "(sim.tissue.model.calibrated_release_probability)",
+        "(sim.tissue.theory.calibrated_release_probability)",
     )
 
     # --- uptake -------------------------------------------------------------

@@ -29,7 +29,8 @@ from sim.synapse import states as S
 from sim.synapse.memory import check_memory
 from sim.synapse.model import Synapse
 from sim.synapse.recorder import csv_header, csv_row
-from sim.tissue.model import Tissue, tissue_human_summary, tissue_summary
+from sim.tissue.model import Tissue
+from sim.tissue.summary import tissue_human_summary, tissue_summary
 
 
 def build(

@@ -5,8 +5,8 @@ Every free 5-HT molecule in the extracellular space of a cube of tissue
 The extracellular space is homogenised (science.md sections 2 and 5): volume
 fraction alpha, tortuosity lambda, effective diffusion D* = D / lambda^2. The
 kernel (:mod:`sim.tissue.kernels`) does the work; this module builds the
-geometry, owns the state and the clock, records, and states the theory the
-tests compare with.
+geometry, owns the state and the clock, and records; the theory the tests
+compare with is in :mod:`sim.tissue.theory`.
 
 Choices, and why:
 
@@ -50,118 +50,29 @@ same numbers however the run is split into calls.
 from __future__ import annotations
 
 import math
-import time
 from typing import Any
 
 import numpy as np
 
 from sim.common.recorder import Column, Recorder
 from sim.common.rng import normal_table, seed_state
-from sim.common.stats import mean_se
-from sim.params.presets import load_preset
 from sim.params.synapse import ParameterError
-from sim.params.tissue import AMBIENT_RANGE_NM, TissueParameters
+from sim.params.tissue import TissueParameters
 from sim.params.units import MOLECULES_PER_UM3_PER_UM
 from sim.tissue.kernels import COUNTER_NAMES, advance, voxel_index
+from sim.tissue.theory import (
+    apparent_km_uM,
+    effective_diffusion_um2_per_ms,
+    held_occupancy,
+    molecules_per_uM,
+    n_varicosities,
+)
 
 MAX_MOLECULES = 20_000_000
 """Most free molecules a tissue may hold (320 MB of positions and voxels); beyond it, one line."""
 
 MAX_VOXELS = 2_000_000
 """Most voxels of the concentration grid (64 MB of per-voxel arrays)."""
-
-
-def n_varicosities(p: TissueParameters) -> int:
-    """Varicosities in the cube: density x volume, rounded to a whole number."""
-    return int(round(p.varicosity_density_per_um3 * p.cube_um**3))
-
-
-def molecules_per_uM(p: TissueParameters) -> float:
-    """Free molecules in the cube's extracellular space at 1 uM (alpha * V * 602.2)."""
-    return p.volume_fraction * p.cube_um**3 * MOLECULES_PER_UM3_PER_UM
-
-
-def effective_diffusion_um2_per_ms(p: TissueParameters) -> float:
-    """D* = D / lambda^2, um^2/ms."""
-    return p.diffusion_um2_per_ms / p.tortuosity**2
-
-
-def held_occupancy(p: TissueParameters) -> float:
-    """Autoreceptor occupancy at the calibration target: the signal held when feedback is off."""
-    c = p.ambient_target_nM
-    return c / (c + p.autoreceptor_kd_nM)
-
-
-def release_rate_uM_per_s(p: TissueParameters, occupancy: float) -> float:
-    """Mean release into the extracellular space at a given autoreceptor occupancy, uM/s.
-
-    R = varicosities x rate x docked x p_release x (1 - inhibition*sensitivity*occupancy)
-    x molecules per vesicle / (alpha * V * 602.2).
-    """
-    inhibition = p.autoreceptor_max_inhibition * p.autoreceptor_sensitivity
-    vesicles_per_s = (
-        n_varicosities(p)
-        * p.firing_rate_hz
-        * p.docked_vesicles
-        * p.release_probability
-        * (1.0 - inhibition * occupancy)
-    )
-    return vesicles_per_s * p.molecules_per_vesicle / molecules_per_uM(p)
-
-
-def apparent_km_uM(p: TissueParameters, blockade: float | None = None) -> float:
-    """SERT's apparent Km with the competitive SSRI at blockade f, uM: Km / (1 - f) (inf at f = 1)."""
-    f = p.blockade if blockade is None else blockade
-    return p.sert_km_uM / (1.0 - f) if f < 1.0 else math.inf
-
-
-def uptake_rate_uM_per_s(p: TissueParameters, c_uM: float) -> float:
-    """Michaelis-Menten uptake with the competitive SSRI, Vmax*C/(Km/(1 - f) + C), uM/s."""
-    km = apparent_km_uM(p)
-    return 0.0 if math.isinf(km) else p.sert_vmax_uM_per_s * c_uM / (km + c_uM)
-
-
-def steady_state_nM(p: TissueParameters) -> float:
-    """Mean-field steady ambient level, nM: release(C) = uptake(C); ``inf`` if none exists.
-
-    With feedback the release falls with the occupancy C/(C + Kd); without,
-    it stays at its value for the calibration target. Without a steady state
-    (release above the remaining uptake capacity at every C) the level climbs
-    without limit.
-
-    The agents sit above this level when releases are large: with
-    4,700-molecule vesicles each fresh plume saturates the uptake near it
-    (uptake is concave in C), so the drug-free, feedback-off level is ~6.7%
-    above the mean field, and 80% blockade, exactly 5x here (section 4.5),
-    measures 4.68 +- 0.08x of the agents' own baseline (12 paired seeds;
-    8 paired seeds from each mean-field level gave 4.84 +- 0.21x).
-    """
-    kd = p.autoreceptor_kd_nM / 1000.0
-
-    def excess(c: float) -> float:
-        occ = c / (c + kd) if p.autoreceptor_feedback else held_occupancy(p)
-        return release_rate_uM_per_s(p, occ) - uptake_rate_uM_per_s(p, c)
-
-    if excess(0.0) <= 0.0:
-        return 0.0
-    hi = 1.0
-    while excess(hi) > 0.0:
-        hi *= 4.0
-        if hi > 1.0e6:
-            return math.inf
-    lo = 0.0
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        lo, hi = (mid, hi) if excess(mid) > 0.0 else (lo, mid)
-    return 1000.0 * 0.5 * (lo + hi)
-
-
-def calibrated_release_probability(p: TissueParameters) -> float:
-    """The release probability that puts the mean-field steady state at the target (feedback on)."""
-    c = p.ambient_target_nM / 1000.0
-    needed = p.sert_vmax_uM_per_s * c / (p.sert_km_uM + c)
-    per_unit = release_rate_uM_per_s(p.with_overrides(release_probability=1.0), held_occupancy(p))
-    return needed / per_unit if per_unit > 0 else math.nan
 
 
 def _fibres(p: TissueParameters, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
@@ -481,146 +392,3 @@ COLUMNS: tuple[Column[Tissue], ...] = (
 10 s at 10 ms sampling is 100 kB)."""
 
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
-
-
-def ambient_window(model: Tissue) -> dict[str, float]:
-    """Ambient level over the last third of the run: mean, sd, slope (nM, nM/s) and the mean's SE.
-
-    The SE allows for the samples' autocorrelation (:func:`sim.common.stats.mean_se`).
-    """
-    t = model.recorder.column("time_ms")
-    c = model.recorder.column("ambient_nM")
-    keep = t >= t[-1] * 2.0 / 3.0
-    t, c = t[keep], c[keep]
-    slope = float(np.polyfit(t / 1000.0, c, 1)[0]) if len(t) >= 3 else 0.0
-    sd = float(np.std(c, ddof=1)) if len(c) > 1 else 0.0
-    return {"mean": float(np.mean(c)), "sd": sd, "slope": slope, "start_ms": float(t[0]),
-            "se": mean_se(c)}  # fmt: skip
-
-
-def tissue_summary(preset: Any, model: Tissue) -> dict[str, Any]:
-    """The JSON summary of a tissue run: the synapse's keys where they apply, plus the tissue's."""
-    c = model.counters
-    w = ambient_window(model)
-    ss = steady_state_nM(model.params.with_overrides(blockade=model.blockade))
-    lo, hi = AMBIENT_RANGE_NM
-    return {
-        "model": "tissue",
-        "time_ms": round(model.time_ms, 9),
-        "seed": model.seed,
-        "preset": preset.name,
-        "blockade": model.blockade,
-        "dt_ns": round(model.dt_ms * 1.0e6, 6),
-        "counts": {"free": model.n, "taken_up": c["taken_up"]},
-        "released": c["released"],
-        "taken_up": c["taken_up"],
-        "injected": c["injected"],
-        "initial": c["initial"],
-        "action_potentials": c["action_potentials"],
-        "vesicles_fused": c["vesicles_released"],
-        "autoreceptor_occupancy_mean": float(
-            np.mean(model.recorder.column("autoreceptor_occupancy"))
-        ),
-        "ambient_nM": w["mean"],
-        "ambient_nM_sd": w["sd"],
-        "ambient_slope_nM_per_s": w["slope"],
-        "ambient_window_ms": [w["start_ms"], round(model.time_ms, 9)],
-        "measured_range_nM": [lo, hi],
-        "steady_state_nM_meanfield": None if math.isinf(ss) else ss,
-        "varicosities": int(model.varicosity_voxel.shape[0]),
-        "fibres": int(model.fibre_count.shape[0]),
-        "conservation_error": model.conservation_error(),
-        "parameters": model.params.as_dict(),
-    }
-
-
-def tissue_human_summary(s: dict[str, Any]) -> str:
-    """A few lines for the terminal."""
-    ss = s["steady_state_nM_meanfield"]
-    ss_text = "none (release exceeds the remaining uptake)" if ss is None else f"{ss:.1f} nM"
-    lo, hi = s["measured_range_nM"]
-    return "\n".join(
-        [
-            f"Cleft tissue: preset '{s['preset']}', seed {s['seed']}, {s['time_ms'] / 1000:g} s "
-            f"simulated (dt {s['dt_ns'] / 1e6:g} ms), SSRI blockade {s['blockade']:.0%}",
-            f"  {s['varicosities']} varicosities on {s['fibres']} fibres; action potentials "
-            f"{s['action_potentials']}, vesicles {s['vesicles_fused']}",
-            f"  released {s['released']}, taken up {s['taken_up']}, free now {s['counts']['free']}",
-            f"  ambient 5-HT {s['ambient_nM']:.1f} nM (sd {s['ambient_nM_sd']:.1f}, slope "
-            f"{s['ambient_slope_nM_per_s']:+.1f} nM/s) over the last third; measured "
-            f"{lo:g}-{hi:g} nM; mean-field steady state {ss_text}",
-            f"  mean autoreceptor occupancy {s['autoreceptor_occupancy_mean']:.3f}",
-        ]
-    )
-
-
-def tissue_bench(seconds: float = 1.0, seed: int = 0) -> list[str]:
-    """Wall time per tissue second at the default parameters (a printed figure, not a test)."""
-    model = Tissue(TissueParameters(), seed=seed)
-    model.run(10.0)  # compile (cached) and warm up
-    n0 = model.n
-    t0 = time.perf_counter()
-    model.run(seconds * 1000.0)
-    wall = time.perf_counter() - t0
-    steps = int(round(seconds * 1000.0 / model.dt_ms))
-    mol_steps = 0.5 * (n0 + model.n) * steps
-    return [
-        f"tissue: {seconds:g} s of tissue time, {0.5 * (n0 + model.n):,.0f} free molecules, "
-        f"dt {model.dt_ms:g} ms: {wall:.2f} s wall ({wall / seconds:.2f} s per tissue second, "
-        f"{wall * 1e9 / mol_steps:.1f} ns per molecule-step)"
-    ]
-
-
-DAY_KEYS = ("blockade", "firing_rate_hz", "autoreceptor_sensitivity")
-"""What a treatment day sets on the tissue (the timeline's slow state, in tissue parameters)."""
-
-
-def run_tissue_day(job: dict[str, Any]) -> dict[str, Any]:
-    """One day of a treatment course on the tissue model: a pure function of ``job`` (picklable).
-
-    For :mod:`sim.course.timeline`, so that each day's state is told in nanomolar.
-
-    Args:
-        job: ``blockade`` (SERT occupancy that day, 0..1), ``firing_rate_hz``
-            (the day's tonic rate, Hz: the drug-free rate times the raphe
-            firing factor), ``autoreceptor_sensitivity`` (1 naive, lower when
-            desensitised; applied to the terminal 5-HT1B feedback, an
-            assumption), ``seed``; optional ``duration_ms`` (default 10,000),
-            ``preset`` (default "tissue") and ``overrides`` (tissue parameters).
-            The run starts at the day's mean-field steady state (or at the
-            preset's ``initial_nM`` when there is none), so the last third
-            measures the day's level rather than the approach to it (the
-            relaxation takes seconds at a high blockade).
-
-    Returns:
-        The day's numbers: ``ambient_nM``, ``ambient_nM_sd``, ``ambient_nM_se`` and
-        ``ambient_slope_nM_per_s`` over the last third of the run,
-        ``steady_state_nM_meanfield`` (None if the level has no steady
-        state), ``autoreceptor_occupancy_mean``, ``vesicles_per_ap_mean``,
-        ``released``, ``taken_up``, ``time_ms``, and the three inputs.
-    """
-    preset = load_preset(job.get("preset", "tissue"), dict(job.get("overrides", {})))
-    if preset.model != "tissue":
-        raise ParameterError(f"preset {preset.name!r} is not a tissue preset")
-    day = {key: job[key] for key in DAY_KEYS}
-    params = preset.params.with_overrides(**day)
-    ss = steady_state_nM(params)
-    if math.isfinite(ss):
-        params = params.with_overrides(initial_nM=ss)
-    model = Tissue(params, seed=int(job["seed"]))
-    model.run(float(job.get("duration_ms", 10_000.0)))
-    w = ambient_window(model)
-    rec = model.recorder
-    return {
-        **day,
-        "time_ms": model.time_ms,
-        "ambient_nM": w["mean"],
-        "ambient_nM_sd": w["sd"],
-        "ambient_nM_se": w["se"],
-        "ambient_slope_nM_per_s": w["slope"],
-        "steady_state_nM_meanfield": None if math.isinf(ss) else ss,
-        "autoreceptor_occupancy_mean": float(np.mean(rec.column("autoreceptor_occupancy"))),
-        "vesicles_per_ap_mean": float(np.mean(rec.column("vesicles_per_ap"))),
-        "released": model.counters["released"],
-        "taken_up": model.counters["taken_up"],
-    }

@@ -13,7 +13,7 @@ from sim.course.tissue_timeline import (
 )
 from sim.params.presets import load_preset
 from sim.params.synapse import ParameterError
-from sim.tissue.model import steady_state_nM
+from sim.tissue.theory import steady_state_nM
 
 
 def _meanfield(job):

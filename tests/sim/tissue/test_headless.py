@@ -158,7 +158,8 @@ def test_window_blockade_and_settings_go_to_the_tissue(tmp_path, monkeypatch):
 
 
 def test_a_treatment_day_on_the_tissue_is_a_pure_function_of_its_job():
-    from sim.tissue.model import run_tissue_day, steady_state_nM
+    from sim.tissue.day import run_tissue_day
+    from sim.tissue.theory import steady_state_nM
 
     job = {"blockade": 0.8, "firing_rate_hz": 0.2, "autoreceptor_sensitivity": 0.5, "seed": 3,
            "duration_ms": 300.0, "overrides": {"cube_um": 10.0}}  # fmt: skip

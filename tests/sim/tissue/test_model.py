@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from sim.params.tissue import AMBIENT_RANGE_NM, TissueParameters
-from sim.tissue.model import (
-    Tissue,
+from sim.tissue.model import Tissue
+from sim.tissue.theory import (
     apparent_km_uM,
     calibrated_release_probability,
     effective_diffusion_um2_per_ms,
