@@ -6,7 +6,7 @@ W W W, O, G, M, a click on a varicosity, M, H, Esc, and Esc until the window
 closes. Keys are sent as a keyboard sends them (KEYDOWN, the repeats of a key
 held past the repeat delay, KEYUP); the tour's N is held long at every other
 step, as a lecturer's press is on a busy laptop. After every action the frame
-shown is checked (see :func:`checks`); each failed check is recorded under
+shown is checked (:func:`tests.lecture_checks.checks`); each failed check is recorded under
 the issue-15 item it covers. The lecture is played once per layout (module
 fixture) and each test below asserts one item; on failure the screenshots of
 every checked frame are written to the test's ``tmp_path``.
@@ -14,16 +14,14 @@ every checked frame are written to the test's ``tmp_path``.
 
 from __future__ import annotations
 
-import re
 import time
 
 import pygame
 import pytest
 
-import render.sidepanel as sidepanel
-from render.common.text import Fonts
 from render.lecture.tour import STEPS
 from tests.lecture import FRAME_S, Lecturer, play
+from tests.lecture_checks import SEEN, checks, install_spies
 
 LAYOUTS = {
     "1280x720": ((1280, 720), False),
@@ -32,194 +30,8 @@ LAYOUTS = {
     "1920x1080-projector": ((1920, 1080), True),
 }
 
-CHART_SHARE = {False: 0.25, True: 0.18}
-"""Least height of each side chart's plot area, share of the window height (single, compare)."""
-
-TISSUE_SHARE = 0.5
-"""Least side of the tissue slice, share of the height the tissue view has."""
-
-NAMED = {
-    3: ("Receptors bound chart",),
-    6: ("control pane", "Free 5-HT chart", "Receptors bound chart"),
-    8: ("tissue slice", "SSRI slider"),
-    9: ("treatment chart",),
-    10: ("treatment chart",),
-}
-"""Tour step (0-based) -> the elements its card points at."""
-
-UNIT_US = {"ns": 1e-3, "µs": 1.0, "ms": 1e3, "s": 1e6}
-
 HELD_N_S = 0.7
 """How long every other N is held, s (repeats arrive after 350 ms)."""
-
-
-# ------------------------------------------------------------------ spies
-class Seen:
-    """What the last frame drew: text (with its clip), text cut short, the treatment chart."""
-
-    def __init__(self) -> None:
-        self.texts: list[tuple[str, pygame.Rect, pygame.Rect]] = []
-        self.cut: list[str] = []
-        self.treatment: pygame.Rect | None = None
-
-    def clear(self) -> None:
-        self.texts, self.cut, self.treatment = [], [], None
-
-
-SEEN = Seen()
-
-
-def install_spies(monkeypatch) -> None:
-    blit, render = Fonts.blit, Fonts.render
-
-    def spy_blit(self, surface, text, pos, *args, **kwargs):
-        rect = blit(self, surface, text, pos, *args, **kwargs)
-        SEEN.texts.append((text, rect, surface.get_clip()))
-        return rect
-
-    def spy_render(self, text, *args, **kwargs):
-        if text.endswith("…"):
-            SEEN.cut.append(text)
-        return render(self, text, *args, **kwargs)
-
-    treat = sidepanel.draw_treatment
-
-    def spy_treatment(surface, rect, *args):
-        SEEN.treatment = pygame.Rect(rect)
-        return treat(surface, rect, *args)
-
-    monkeypatch.setattr(Fonts, "blit", spy_blit)
-    monkeypatch.setattr(Fonts, "render", spy_render)
-    monkeypatch.setattr(sidepanel, "draw_treatment", spy_treatment)
-
-
-# ----------------------------------------------------------------- checks
-def elements(app) -> dict[str, pygame.Rect]:
-    """Named rectangles on screen now, px."""
-    screen = app.screen
-    out = {"control bar": screen.bar_rect, "SSRI slider": app.controls.blockade_slider.rect}
-    if app.tissue.on:
-        lay = app.tissue.layout()
-        out["tissue view"] = lay["body"]
-        if app.tissue.view is not None:
-            out["tissue slice"] = app.tissue.view.square
-        if "card" in lay:
-            out["card"] = lay["card"]
-        return out
-    out["scene"] = screen.view.rect
-    out["side panel"] = screen.side_rect
-    if app.compare.on:
-        out["control pane"] = screen.control_view.rect
-    if screen.card_rect is not None:
-        out["card"] = screen.card_rect
-    for name, r in zip(
-        ("Free 5-HT chart", "Receptors bound chart"), app.frame.side.chart_rects, strict=False
-    ):
-        out[name] = r
-    if SEEN.treatment is not None and SEEN.treatment.h > 0:
-        out["treatment chart"] = SEEN.treatment
-    return out
-
-
-def check_layout(lec: Lecturer, step: str, els: dict[str, pygame.Rect]) -> None:
-    app = lec.app
-    win = pygame.Rect((0, 0), app.screen.size)
-    for name, r in els.items():
-        if r.w <= 0 or r.h <= 0 or not win.contains(r):
-            lec.fail("6 layout", step, f"{name} {r} not inside the window {win.size}")
-    blocks = ("scene", "control pane", "side panel", "control bar", "card", "tissue view")
-    present = [b for b in blocks if b in els]
-    for i, a in enumerate(present):
-        for b in present[i + 1 :]:
-            if els[a].colliderect(els[b]):
-                lec.fail("6 layout", step, f"{a} {els[a]} overlaps {b} {els[b]}")
-    if app.tissue.on:
-        body = els["tissue view"]
-        sq = els.get("tissue slice")
-        if sq is None or sq.h < TISSUE_SHARE * body.h:
-            lec.fail("6 layout", step, f"tissue slice {sq} small in a view {body.size}")
-        boxes = app.tissue.view.boxes if app.tissue.view is not None else []
-        for i, (wa, ra) in enumerate(boxes):
-            for wb, rb in boxes[i + 1 :]:
-                if ra.colliderect(rb):
-                    lec.fail("9 text", step, f"tissue view: {wa!r} overlaps {wb!r}")
-        return
-    charts = [n for n in ("Free 5-HT chart", "Receptors bound chart") if n in els]
-    if len(charts) < 2:
-        lec.fail("6 layout", step, f"side charts shown: {charts}")
-    least = CHART_SHARE[app.compare.on] * app.screen.size[1]
-    for name in charts:
-        if els[name].h < least:
-            lec.fail("6 chart height", step, f"{name} {els[name].h} px tall < {least:.0f}")
-    if app.course.treatment is not None:
-        t = els.get("treatment chart")
-        if t is None:
-            lec.fail("5 treatment chart", step, "a course runs and its chart is not drawn")
-        elif any(t.colliderect(els[c]) for c in charts) or t.h < 0.12 * app.screen.size[1]:
-            lec.fail("5 treatment chart", step, f"treatment chart {t} small or on a chart")
-
-
-def check_text(lec: Lecturer, step: str) -> None:
-    win = pygame.Rect((0, 0), lec.app.screen.size)
-    for text in SEEN.cut:
-        lec.fail("9 text", step, f"cut short: {text!r}")
-    for text, rect, clip in SEEN.texts:
-        if not win.contains(rect) or not clip.contains(rect):
-            lec.fail("9 text", step, f"{text!r} at {rect} outside the window or its box {clip}")
-
-
-def check_numbers(lec: Lecturer, step: str) -> None:
-    app = lec.app
-    shown = app.controls.rate_stepper.fmt(app.model.firing_rate_hz)
-    digits = re.sub(r"[^0-9]", "", shown.split(" ")[0]).strip("0")
-    if len(digits) > 3:
-        lec.fail("11 small faults", step, f"firing rate written {shown!r}")
-    slider = app.controls.blockade_slider.get()
-    if abs(slider - app.tissue.shown_blockade) > 1e-9:
-        lec.fail(
-            "11 small faults", step, f"slider {slider} vs blockade {app.tissue.shown_blockade}"
-        )
-    eff = app.frame.side.last_effect
-    if not app.tissue.on and eff is not None and abs(eff.blockade - app.model.blockade) > 1e-9:
-        lec.fail("11 small faults", step, f"read-out {eff.blockade} vs model {app.model.blockade}")
-    shown = {}
-    for text, _, _ in SEEN.texts:  # the pace line and the CPU warning, as written
-        for kind, pattern in (
-            ("set", r"on screen = ([0-9.]+) (ns|µs|ms|s) simulated"),
-            ("achieved", r"keep up: 1 s on screen = ([0-9.]+) (ns|µs|ms|s) only"),
-        ):
-            found = re.search(pattern, text)
-            if found:
-                shown[kind] = float(found[1]) * UNIT_US[found[2]]
-    if "achieved" in shown and shown["achieved"] >= shown.get("set", float("inf")):
-        lec.fail(
-            "8 pace line",
-            step,
-            f"pace {shown['set']} µs/s above 'can't keep up: {shown['achieved']}'",
-        )
-
-
-def check_tour(lec: Lecturer, step: str, els: dict[str, pygame.Rect]) -> None:
-    app = lec.app
-    if app.guide.index != lec.tour:
-        lec.fail("1 tour keys", step, f"tour on step {app.guide.index}, presses asked {lec.tour}")
-        return
-    if lec.tour is None:
-        return
-    if "card" not in els:
-        lec.fail("6 layout", step, "tour card not on screen")
-    for name in NAMED.get(lec.tour, ()):
-        if name not in els:
-            lec.fail("6 layout", step, f"the card names the {name}: not on screen")
-
-
-def checks(lec: Lecturer, step: str) -> None:
-    """Every check of the frame just shown (see the module docstring)."""
-    els = elements(lec.app)
-    check_tour(lec, step, els)
-    check_layout(lec, step, els)
-    check_text(lec, step)
-    check_numbers(lec, step)
 
 
 # ----------------------------------------------------------------- script
