@@ -12,11 +12,12 @@ model's source and the day's definition, so a lecture run the night before
 shows its chart at once.
 
 A day is the same job as ``main.py timeline``'s (same window, step and
-seed), so the chart's values are the command's. Its cost is the model's:
-2-3 CPU-s for a day without the drug or with one release, 6-10 CPU-s for a
-day of four releases with SERT 80% blocked (the 5-HT lingers), measured
-on the 2-core machine; a shorter window would be cheaper but reads drug days
-5-15% low (5-HT builds up over the window's releases), so it is not used.
+seed), so the chart's values are the command's. Its cost is the model's
+(:mod:`sim.course.day`): about 0.75 CPU-s for a day without the drug and
+2 CPU-s for a day of four releases with SERT 80% blocked (the 5-HT
+lingers), measured on the 2-core machine under load; a shorter window would
+be cheaper but reads drug days 5-15% low (5-HT builds up over the window's
+releases), so it is not used.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from sim.params.synapse import ParameterError, Parameters
 from sim.runs.inputs import read_json
 from sim.runs.places import cache_folder
 
-DAY_DEFINITION = "sim.course.day.run_day at DAY_WINDOW_MS, TIMELINE_DT_NS, the window's seed"
+DAY_DEFINITION = "sim.course.day.run_day at DAY_WINDOW_MS, TIMELINE_DT_NS, DAY_SLOW_INTERVAL_US, the window's seed"
 """What a day's value is; part of every cache key (change it when the definition changes)."""
 
 DAY_WORKERS = 2

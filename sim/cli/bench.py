@@ -1,4 +1,4 @@
-"""``main.py bench``: speed figures (step, headless, tissue, frame), or the capture accuracy."""
+"""``main.py bench``: speed figures (step, headless, tissue, frame, or a course), or the capture accuracy."""
 
 from __future__ import annotations
 
@@ -33,16 +33,28 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         action="store_true",
         help="instead: slab decay-rate accuracy of the Andrews and first-order capture rules",
     )
+    bench.add_argument(
+        "--course",
+        action="store_true",
+        help="instead: wall time of an 84-day treatment course on 2 workers, alone and "
+        "beside one busy process",
+    )
     bench.add_argument("--quick", action="store_true", help="a short smoke run (figures noisy)")
     return bench
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the speed figures, or with --capture the capture accuracy instead.
+    """Print the speed figures, or with --capture the capture accuracy, or with --course a course's time.
 
     Speed: the step and headless figures (with --peer, Smoldyn's beside them),
     the tissue's and, unless --no-render, the frame cost.
     """
+    if args.course:
+        from sim.bench.course import course_lines
+
+        for line in course_lines(args.quick):
+            print(line, flush=True)
+        return 0
     from sim.bench.command import bench_lines
 
     for line in bench_lines(args.sizes, args.peer, args.peer_python, args.capture, args.quick):

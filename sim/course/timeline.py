@@ -43,11 +43,13 @@ from sim.course.day import (  # noqa: F401  (re-exported: a day's fast run)
     RESIDUAL_WARN,
     TIMELINE_DT_NS,
     DayPlan,
+    coarse_step_accepted,
     day_overrides,
     day_plan,
     expected_cost,
     run_day,
 )
+from sim.course.day_pool import run_local
 from sim.course.slow import (  # noqa: F401  (re-exported: the course's slow state)
     THERAPEUTIC_OCCUPANCY,
     DayState,
@@ -61,7 +63,7 @@ from sim.runs.engine import Progress, run_jobs
 from sim.runs.headless import build
 
 DAY_KEYS = ("blockade", "autoreceptor_sensitivity", "firing_rate_hz", "receptor_count",
-            "firing_pattern", "first_spike_ms")  # fmt: skip
+            "firing_pattern", "first_spike_ms", "sample_interval_us")  # fmt: skip
 """Parameters the timeline sets for each day (an override of them would be ignored)."""
 
 
@@ -112,7 +114,8 @@ class Course:
         days = check_course(self.days, self.start_day, self.stop_day, self.seed, self.drug,
                             self.dose_nM, overrides, DAY_KEYS, self.dose_mg, self.taper)  # fmt: skip
         window_ms = check_window(self.window_ms)
-        build(self.preset, self.seed, None, overrides)  # bad preset, overrides or step: fail now
+        with coarse_step_accepted():  # bad preset, overrides or step: fail now
+            build(self.preset, self.seed, None, overrides)
         states = [baseline_state(), *days]
         if self.only_days is not None:
             wanted = set(self.only_days)
@@ -146,9 +149,10 @@ def run_course(
 ) -> list[dict[str, Any]]:
     """Baseline plus one row per day, sorted by day; ``signal`` is bound receptors over baseline.
 
-    The days run through :func:`sim.runs.engine.run_jobs` (``workers`` local
-    processes, 1 = this process, or the cluster at ``scheduler``); the rows
-    do not depend on where they ran.
+    The days run on ``workers`` forked local processes
+    (:func:`sim.course.day_pool.run_local`), or through
+    :func:`sim.runs.engine.run_jobs` in this process (1) or on the cluster at
+    ``scheduler``; the rows do not depend on where they ran.
 
     Raises:
         ParameterError: for bad days, dose, drug, window, preset or overrides
@@ -159,7 +163,11 @@ def run_course(
     if progress is not None:
         progress.start(0)
     rows: list[dict[str, Any]] = []
-    for _, row in run_jobs(run_day, jobs, workers=workers, scheduler=scheduler):
+    if scheduler is None and workers > 1:
+        results = run_local(run_day, jobs, workers)
+    else:
+        results = run_jobs(run_day, jobs, workers=workers, scheduler=scheduler)
+    for _, row in results:
         rows.append(row)
         if progress is not None:
             progress.update()

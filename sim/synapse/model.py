@@ -77,6 +77,10 @@ class Synapse(SynapseReadout):
         params: validated parameters (see :class:`sim.params.synapse.Parameters`).
         seed: seed of all random streams; same seed and parameters give the
             same numbers.
+        slow_interval_us: the terminal's interval, us (``SLOW_INTERVAL_US``
+            unless a caller that reads only means, such as a course day, asks
+            for a coarser one; its probabilities are exact exponentials per
+            interval, checked by :meth:`check_step_size`).
 
     Attributes:
         clock: the step clock (``step_index``; time is ``step_index * dt_us``).
@@ -114,9 +118,13 @@ class Synapse(SynapseReadout):
     autoreceptor_sensitivity = Via("terminal")
     release_gil = Via("transport")
 
-    def __init__(self, params: Parameters, seed: int = 0) -> None:
+    def __init__(
+        self, params: Parameters, seed: int = 0, slow_interval_us: float = SLOW_INTERVAL_US
+    ) -> None:
         if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
             raise ParameterError(f"seed = {seed!r} must be a whole number >= 0")
+        if not (isinstance(slow_interval_us, (int, float)) and 0 < slow_interval_us <= 100):
+            raise ParameterError(f"slow_interval_us = {slow_interval_us!r} must be in (0, 100] us")
         check_memory(params)
         announce_first_compile()
         self.params = p = params
@@ -133,7 +141,7 @@ class Synapse(SynapseReadout):
 
         self.dt_us = p.dt_ns / 1000.0
         self.clock = StepClock(self.dt_us)
-        self._slow_every = max(1, int(SLOW_INTERVAL_US / self.dt_us + 1e-9))
+        self._slow_every = max(1, int(slow_interval_us / self.dt_us + 1e-9))
         self.slow_dt_us = self._slow_every * self.dt_us
         self.d_nm2_per_us = diffusion_to_nm2_per_us(p.diffusion_um2_per_ms)
         self.sigma_nm = math.sqrt(2.0 * self.d_nm2_per_us * self.dt_us)
