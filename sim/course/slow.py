@@ -95,9 +95,18 @@ class DayState:
 
 def _feedback(firing: float, occupancy: float, sensitivity: float, slow: SlowParameters) -> float:
     theta0, gain = slow.raphe_baseline_activation, slow.raphe_gain
-    x = firing / max(1.0 - occupancy, 1e-6)
+    x = raphe_5ht(firing, occupancy)
     theta = theta0 * x / (theta0 * x + 1.0 - theta0)
     return max(0.0, 1.0 - gain * sensitivity * theta) / (1.0 - gain * theta0)
+
+
+def raphe_5ht(firing: float, occupancy: float) -> float:
+    """Raphe extracellular 5-HT relative to drug-free: firing / (1 - f).
+
+    At f = 1 no uptake is left and the level has no bound: the remaining fraction is
+    floored at 1e-6 (the 5-HT1A loop saturates long before), so a full block is finite.
+    """
+    return firing / max(1.0 - occupancy, 1e-6)
 
 
 def firing_factor(occupancy: float, sensitivity: float, slow: SlowParameters) -> float:
@@ -131,7 +140,7 @@ def states_of(
         s = 1.0 - desens
         fire = firing_factor(f, s, slow)
         dose = None if doses_mg is None else float(doses_mg[day])
-        out.append(DayState(day, bool(on), f, s, density, fire, fire / (1.0 - f), dose))
+        out.append(DayState(day, bool(on), f, s, density, fire, raphe_5ht(fire, f), dose))
         strength = min(1.0, f / THERAPEUTIC_OCCUPANCY)
         desens = _relax(desens, slow.desens_max * strength, slow.desens_tau_days,
                         slow.resens_tau_days)  # fmt: skip

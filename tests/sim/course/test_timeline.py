@@ -228,3 +228,12 @@ def test_scenario_presets_are_days_of_the_timeline(preset, day):
     assert got.autoreceptor_sensitivity == pytest.approx(
         expected["autoreceptor_sensitivity"], abs=0.01
     )
+
+
+def test_a_full_block_gives_finite_days():
+    from sim.course.slow import states_of
+
+    days = states_of([0.0, 1.0, 1.0], [False, True, True])
+    for d in days:
+        assert math.isfinite(d.firing_factor) and math.isfinite(d.raphe_5ht_rel)
+    assert days[1].firing_factor < days[0].firing_factor  # the loop cuts firing at a full block
