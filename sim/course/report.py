@@ -22,7 +22,8 @@ from sim.course.dosing import NOT_ADVICE
 from sim.course.slow import SlowParameters
 from sim.course.timeline import RESIDUAL_WARN, Course, run_course
 from sim.params.presets import load_preset
-from sim.runs.engine import Progress, check_scheduler, check_workers, stop_on_sigterm
+from sim.runs.engine import check_scheduler, check_workers
+from sim.runs.progress import Progress, stop_on_sigterm
 
 TIMELINE_COLUMNS = (
     "day",

@@ -59,7 +59,8 @@ from sim.course.report import (
 from sim.course.slow import baseline_state
 from sim.params.presets import load_preset
 from sim.params.synapse import ParameterError
-from sim.runs.engine import Progress, check_scheduler, check_workers, run_jobs
+from sim.runs.engine import check_scheduler, check_workers, run_jobs
+from sim.runs.progress import Progress
 from sim.tissue.day import DAY_KEYS, run_tissue_day
 from sim.tissue.theory import steady_state_nM
 
