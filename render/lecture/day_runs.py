@@ -108,6 +108,10 @@ class DayRuns:
         """Jobs sent to the workers (cache hits are not)."""
         self.request(baseline_state())
 
+    def serves(self, base: Parameters, seed: int) -> bool:
+        """These runs compute the days of ``base`` at ``seed`` (their jobs are the same)."""
+        return seed == self._seed and base.as_dict() == self._base.as_dict()
+
     def _job(self, state: DayState) -> dict:
         return day_job(self._base, self._seed, state, DAY_WINDOW_MS)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import render.lecture.day_runs as tr
@@ -61,3 +62,40 @@ def test_the_prepared_courses_are_the_windows():
         if (c := s.get("course")) is not None
     ]
     assert [(p, o, a, b, tuple(sorted(d))) for p, o, a, b, d in pr.TOUR_COURSES] == tour
+
+
+def test_a_started_tour_computes_its_course_days_from_its_first_step(monkeypatch, tmp_path, screen):
+    """T starts the days of the tour's course steps; the course step then finds them done."""
+    from render.app import App
+    from tests.window import SIZE, frames, press
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(tr, "DAY_WINDOW_MS", 0.3)  # short days: the same definition, quickly
+    tr.DayCache._memory.clear()
+    app = App(load_preset("default"), size=SIZE, scripted=True)
+    sc = app.scenario
+    sc.scripted = False  # the lecture's window: day runs in the background
+    try:
+        press(app, ord("t"))
+        runs = sc.tour_runs
+        assert runs is not None and app.guide.index == 0
+        wanted = {d for *_, days in pr.TOUR_COURSES for d in days}
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:  # the first step stays on screen while the days arrive
+            frames(app, screen, 1)
+            if wanted <= {d for d, _, _ in runs.points()}:
+                break
+            time.sleep(0.05)
+        assert wanted <= {d for d, _, _ in runs.points()}
+        assert app.guide.index == 0
+        sent = runs.submitted
+        while not any(s.get("course") for s in [STEPS[app.guide.index]]):
+            press(app, ord("n"))
+        frames(app, screen, 1)
+        assert sc.day_runs is runs and runs.submitted == sent  # nothing computed twice
+        press(app, ord("t"))
+        assert sc.tour_runs is None
+    finally:
+        app.guide.stop_runs()
+        sc.stop_day_runs()
+        tr.DayCache._memory.clear()
