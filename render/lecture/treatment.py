@@ -20,7 +20,7 @@ from __future__ import annotations
 from render.lecture.prescription import Prescription
 from sim.course.checks import dose_states
 from sim.course.curve import course_signal
-from sim.course.day import TIMELINE_DT_NS, day_overrides
+from sim.course.day import day_overrides
 from sim.course.dosing import parse_taper
 from sim.course.timeline import DayState, slow_states
 from sim.params.synapse import Parameters
@@ -63,8 +63,7 @@ class Treatment:
         states = self.states()
         missing = [st for st in states if st not in self._curve]
         if missing:
-            base = self.base.with_overrides(dt_ns=TIMELINE_DT_NS)
-            self._curve.update(zip(missing, course_signal(base, missing), strict=True))
+            self._curve.update(zip(missing, course_signal(self.base, missing), strict=True))
         return [self._curve[st] for st in states]
 
     # ------------------------------------------------------------ slow state

@@ -32,6 +32,6 @@ def test_k_and_w_draw_the_course_curve_within_a_second(monkeypatch, screen):
         assert time.perf_counter() - t0 < 1.0
         assert len(drawn[-1]) == days
     t = app.course.treatment
-    expected = course_signal(t.base.with_overrides(dt_ns=20.0), t.states())
+    expected = course_signal(t.base, t.states())
     assert drawn[-1] == expected
     assert drawn[-1][1] > 1.0  # on the SSRI the receptors see more 5-HT than before it

@@ -3,7 +3,7 @@
 import time
 
 from sim.course.curve import course_signal
-from sim.course.day import run_day
+from sim.course.day import TIMELINE_DT_NS, run_day
 from sim.course.slow import baseline_state, slow_states
 from sim.params.presets import load_preset
 
@@ -11,7 +11,7 @@ WINDOW_MS = 2.0  # one drug-free interspike interval: the agents' days stay chea
 
 
 def _agent_signal(states, seed=0):
-    overrides = {"dt_ns": 20.0}
+    overrides = {"dt_ns": TIMELINE_DT_NS}
     jobs = [{"state": st, "preset": "default", "overrides": overrides, "seed": seed,
              "window_ms": WINDOW_MS} for st in (baseline_state(), *states)]  # fmt: skip
     bound = [run_day(job)["receptors_bound_mean"] for job in jobs]
@@ -25,7 +25,7 @@ def test_curve_moves_as_the_agents_days_do():
     receptors further from saturation), so it rises more with the block: the
     tolerance is on the side of 1 and a factor of 2, not the agents' noise.
     """
-    base = load_preset("default", {"dt_ns": 20.0}).params
+    base = load_preset("default", {"dt_ns": TIMELINE_DT_NS}).params
     states = slow_states(31, 0.8, 0, 28)
     picked = [states[1], states[30]]
     curve = course_signal(base, picked, WINDOW_MS)
@@ -38,7 +38,7 @@ def test_curve_moves_as_the_agents_days_do():
 
 def test_curve_of_twelve_weeks_is_cheap():
     """84 days in well under a second (after the kernel's first call)."""
-    base = load_preset("default", {"dt_ns": 20.0}).params
+    base = load_preset("default", {"dt_ns": TIMELINE_DT_NS}).params
     states = slow_states(84, 0.8, 0, 28)
     course_signal(base, states[:1])
     t0 = time.perf_counter()
