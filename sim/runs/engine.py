@@ -226,6 +226,7 @@ def _dask(
     func: Callable[[Any], Any], jobs: Sequence[Any], client, retries: int
 ) -> Iterator[tuple[int, Any]]:
     from distributed import as_completed
+    from distributed.comm.core import CommClosedError
     from distributed.scheduler import KilledWorker
 
     futures = client.map(func, list(jobs), retries=retries)
@@ -246,9 +247,11 @@ def _dask(
                     f"job {i} was running on every worker that died ({fut.key}); "
                     "it is not retried again (out of memory?)"
                 ) from None
-            except CancelledError as exc:  # the scheduler went away (or cancelled the job)
+            except (CancelledError, CommClosedError, ConnectionError) as exc:
+                # the scheduler went away (or cancelled the job); gathering a result from a
+                # scheduler killed at that moment fails with the connection instead
                 why = _one_line(exc)
-                if "connection-lost" in why:
+                if "connection-lost" in why or not isinstance(exc, CancelledError):
                     why = "the connection to it was lost"
                 raise EngineError(
                     f"the Dask scheduler stopped running the jobs ({why}); "
