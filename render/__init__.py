@@ -16,7 +16,7 @@ Top level (the window put together):
     screen        window size, layout, colour profile, fonts, cameras; the view keys
     controls      the widgets and the event handler (keys through the action table, mouse)
     frame         one frame: scenes, read-outs, labels, side panel, bar, card, overlays
-    sidepanel     the side panel: big numbers, live charts, treatment chart, symbol key
+    sidepanel     the side panel: big numbers, live charts, symbol key (and the course strip)
     quit          Esc: close the help, end the tour, or quit (asking once more if work would end)
     startup       the first start: progress while the kernels compile
     display       choosing the display: a clear refusal, a hidden window, a quiet start
@@ -63,7 +63,7 @@ lecture/ (what a lecture adds):
     treatment     the treatment timeline: day counter, one SSRI course
     prescription  what K starts: a drug, a daily dose, a taper
     day_runs      the treatment chart's daily signal, in background processes, cached
-    treatment_chart  the treatment chart in the side panel
+    treatment_chart  the treatment chart, in its strip below the scene during a course
     follow        follow one molecule: pick it, its trail, its logged history
     overlay       the mean-field ODE beside the cleft trace, computed off the frame (O)
     panels        tour highlights, capture flashes, the followed molecule's trail and story

@@ -112,6 +112,8 @@ class App:
             size,
             projector,
             card=self.card_text,
+            course=lambda: self.course.treatment is not None,
+            wide_bar=lambda: self.tissue.on,
             widgets=self.widgets,
             scene=self.scene,
         )

@@ -92,9 +92,9 @@ class FrameDrawer:
     def draw(self, surface: pygame.Surface) -> None:
         """Draw one frame onto ``surface`` (re-lays-out if its size changed)."""
         screen, play = self.screen, self.play
-        if surface.get_size() != screen.size:
+        if screen.stale(surface.get_size()):
             screen.layout(surface.get_size())
-        if self.card_now() != screen.card_shown:  # a card came or went: the scene resizes
+        if screen.views_stale():  # a card or a course came or went: the scene resizes
             screen.place_views()
         th, fonts = screen.theme, screen.fonts
         surface.fill(th.background)

@@ -16,9 +16,10 @@ import pygame
 
 from render.common.banner import banner_height
 from render.common.colors import theme as get_theme
-from render.common.constants import REFERENCE_SIZE_PX, ZOOM_STEP
+from render.common.constants import REFERENCE_SIZE_PX, TREATMENT_SHARE, ZOOM_STEP
 from render.common.text import Fonts
 from render.common.widgets import Widget, WidgetRows
+from render.lecture.treatment_chart import chart_height
 from render.synapse.playback import Playback
 from render.synapse.scene import SceneRenderer
 from render.synapse.view import View
@@ -36,6 +37,9 @@ class Screen:
         size: window size (width, height), px.
         projector: start in the projector colour profile.
         card: the card below the scene now (tour, caption, change of scale), or None.
+        course: a treatment course is open (its chart takes a strip below the scene).
+        wide_bar: the control bar spans the whole width (the tissue view: no side panel);
+            otherwise it lies under the scene and the side panel has the full height.
         widgets: the control bar and side buttons to place.
         scene: the synapse's renderer (it takes the colour profile).
     """
@@ -47,11 +51,16 @@ class Screen:
         projector: bool = False,
         *,
         card: Callable[[], tuple[str, str, str] | None],
+        course: Callable[[], bool] = lambda: False,
+        wide_bar: Callable[[], bool] = lambda: False,
         widgets: WidgetRows,
         scene: SceneRenderer,
     ) -> None:
         self.play = play
         self.card_now = card
+        self.course_now = course
+        self.wide_bar_now = wide_bar
+        self.bar_wide = False
         self.widgets = widgets
         self.scene = scene
         self.projector = projector
@@ -82,7 +91,10 @@ class Screen:
         self.card_rect: pygame.Rect | None = None
         """The tour card or scenario caption below the scene (the scene is shrunk for it)."""
         self.card_shown: tuple[str, str, str] | None = None
+        self.treatment_rect: pygame.Rect | None = None
+        """The treatment chart's strip across the scene column in a course (above the card)."""
         self.header_rects: list[pygame.Rect] = []
+        self.course_shown = False
         self._requested_size = size
 
     # ------------------------------------------------------------ geometry
@@ -104,9 +116,10 @@ class Screen:
         if size is None:
             size = self._requested_size if self.size == (0, 0) else self.size
         size = (max(MIN_SIZE[0], int(size[0])), max(MIN_SIZE[1], int(size[1])))
-        if size == self.size and not force:
+        if not force and not self.stale(size):
             return
         self.size = size
+        self.bar_wide = self.wide_bar_now()
         w, h = size
         s = self.ui_scale(size)
         if force or abs(self.fonts.scale - s) > 1e-6:
@@ -116,10 +129,12 @@ class Screen:
             wd.scale = s
         side_w = int(min(max(300 * s, 0.23 * w), 0.45 * w))
         scene_w = w - side_w
-        # Control bar across the whole width: one row if the widgets fit at down to
+        bar_w = w if self.bar_wide else scene_w
+        # Control bar under the scene (the side panel keeps the full height for its charts; the
+        # tissue view, with no side panel, has it across the whole width): one row if the widgets fit at down to
         # BAR_MIN_SCALE of the interface scale, else flowed into rows (all kept).
         need = sum(wd.preferred_width(self.fonts) + int(12 * s) for wd in widgets.bar)
-        shrink = min(1.0, max(BAR_MIN_SCALE, (w - int(12 * s)) / max(need, 1)))
+        shrink = min(1.0, max(BAR_MIN_SCALE, (bar_w - int(12 * s)) / max(need, 1)))
         bs = s * shrink
         if abs(self.bar_fonts.scale - bs) > 1e-6 or force:
             self.bar_fonts = Fonts(bs)
@@ -134,22 +149,23 @@ class Screen:
         x = gap
         for wd in widgets.bar:
             pw = wd.preferred_width(bf)
-            if x + pw > w - gap and rows[-1]:  # wrap: every widget is kept
+            if x + pw > bar_w - gap and rows[-1]:  # wrap: every widget is kept
                 rows.append([])
                 x = gap
             rows[-1].append((wd, pw))
             x += pw + gap
         bar_h = row_h * len(rows)
-        self.bar_rect = pygame.Rect(0, h - bar_h, w, bar_h)
+        self.bar_rect = pygame.Rect(0, h - bar_h, bar_w, bar_h)
         for ri, row in enumerate(rows):
             x = gap
             y = self.bar_rect.top + ri * row_h + cap_h + int(2 * bs)
             for wd, pw in row:
                 wd.rect = pygame.Rect(x, y, pw, wid_h)
                 x += pw + gap
-        self.side_rect = pygame.Rect(scene_w, 0, side_w, h - bar_h)
+        self.side_rect = pygame.Rect(scene_w, 0, side_w, h - (bar_h if self.bar_wide else 0))
         self.scene_rect = pygame.Rect(0, 0, scene_w, h - bar_h)
-        self.place_views()
+        if not self.bar_wide:  # the tissue view leaves the synapse's cameras as they were
+            self.place_views()
         # Side buttons: a 2 x 2 grid at the bottom of the side panel.
         pad = int(10 * s)
         bw = (side_w - 3 * pad) // 2
@@ -164,7 +180,11 @@ class Screen:
             )
 
     def place_views(self) -> None:
-        """Scene rectangles: tour card or caption at the bottom, split screen in compare mode."""
+        """Scene rectangles: card at the bottom, the course's chart above it, split screen to compare.
+
+        The tour card or caption, then in a treatment course the treatment chart's strip, take
+        the bottom of the scene column; in compare mode the rest is split in two panes.
+        """
         r = pygame.Rect(self.scene_rect)
         s = self.fonts.scale
         m = int(8 * s)
@@ -176,6 +196,12 @@ class Screen:
             h = min(h, r.h // 2)
             self.card_rect = pygame.Rect(r.left + m, r.bottom - h - m, r.w - 2 * m, h)
             r.h -= h + 2 * m
+        self.course_shown = self.course_now()
+        self.treatment_rect = None
+        if self.course_shown:
+            h = min(chart_height(self.fonts) + 2 * m, int(TREATMENT_SHARE * r.h))
+            self.treatment_rect = pygame.Rect(r.left + m, r.bottom - h, r.w - 2 * m, h)
+            r.h -= h + m
         self.header_rects = []
         if self.play.compare:
             head = self.fonts.line_height("big") + int(10 * s)
@@ -192,6 +218,14 @@ class Screen:
             self.control_view.copy_camera(self.view)
         else:
             self.view.set_rect(r)
+
+    def stale(self, size: tuple[int, int]) -> bool:
+        """The layout is not that of a window ``size`` (px) and the bar it needs now."""
+        return tuple(size) != self.size or self.wide_bar_now() != self.bar_wide
+
+    def views_stale(self) -> bool:
+        """The card or the course changed since the views were placed (the scene resizes)."""
+        return self.card_now() != self.card_shown or self.course_now() != self.course_shown
 
     def in_scene(self, pos: tuple[int, int]) -> bool:
         """``pos`` (px) lies in a picture of the synapse."""

@@ -8,7 +8,7 @@ From the top:
 * free 5-HT in the cleft on a log axis, so the tail after a release (tens of
   uM), where the SSRI's effect is, reads as clearly as the peak (thousands);
 * receptors bound (%), with the blockade in single mode;
-* the treatment chart in a treatment course;
+* (the treatment chart of a course is drawn here too, in its strip below the scene);
 * the key to the symbols (in small text if room is short; in the help overlay, H, when
   it would cost one of the charts).
 
@@ -25,13 +25,14 @@ from dataclasses import dataclass
 import numpy as np
 import pygame
 
+from render.common.constants import CHART_SHARE
 from render.common.legend import draw_legend, legend_height
-from render.common.plots import Series, draw_plot
+from render.common.plots import Series, chrome_height, draw_plot
 from render.common.text import fmt_duration_us, fmt_time_us, nice_ceil
 from render.common.widgets import WidgetRows
 from render.lecture.course import Course
 from render.lecture.overlay import MeanFieldOverlay
-from render.lecture.treatment_chart import chart_height, draw_treatment
+from render.lecture.treatment_chart import draw_treatment
 from render.screen import Screen
 from render.synapse import hud
 from render.synapse.playback import Playback
@@ -176,21 +177,26 @@ class SidePanel:
         self.last_effect = eff
         y = self._readout(surface, inner, eff) + pad // 2
 
-        # Room, in order: the treatment chart (in a course), the two time charts, the key to
-        # the symbols (normal, small, or left to the help overlay, H, when it would cost a chart).
-        treat_h = chart_height(fonts) if course.treatment is not None else 0
+        # Room: the two time charts, each at least CHART_SHARE of the window's height, then the
+        # key to the symbols (normal, small, or left to the help overlay, H, when it would cost
+        # the charts their height). The treatment chart has its strip below the scene.
         note_h = fonts.line_height("small") + pad
         min_chart = int(60 * s)
+        least = CHART_SHARE[play.control is not None] * screen.size[1]
+        chrome = max(
+            chrome_height(fonts, self._legend(label), inner.w)
+            for label in ("mean-field ODE (dashed)", "ODE (dashed)")
+        )
         keys = (("normal", int(round(14 * s))), ("small", int(round(11 * s))), (None, 0))
         for size, g in keys:
             key_h = legend_height(fonts, g, size) if size else 0
-            room = bottom - y - key_h - treat_h - note_h - 2 * pad
+            room = bottom - y - key_h - note_h - pad
             n_charts = 2 if room >= 2 * min_chart + pad else (1 if room >= min_chart else 0)
-            if n_charts == 2 and (treat_h or size != "normal" or room >= 2 * 70 * s):
+            if n_charts == 2 and (room - pad) // 2 - chrome >= least:
                 break
         self.chart_rects = []
         if n_charts:
-            plot_h = int(min(170 * s, (room - pad * (n_charts - 1)) / n_charts))
+            plot_h = (room - pad * (n_charts - 1)) // n_charts
             p1 = pygame.Rect(inner.left, y, inner.w, plot_h)
             self.chart_rects.append(self._cleft_chart(surface, p1, window_ms))
             y = p1.bottom
@@ -204,9 +210,11 @@ class SidePanel:
             if pred is not None and pred_t0 > 0:
                 note += f"; ODE from t = {fmt_time_us(pred_t0)}"
             y = fonts.blit(surface, note, (inner.left, y + 2), "small", th.text_dim).bottom + pad
-        if course.treatment is not None:
-            area = pygame.Rect(inner.left, y, inner.w, max(0, bottom - key_h - pad - y))
-            y = draw_treatment(surface, area, th, fonts, course.treatment, course.computed_points())
+        strip = screen.treatment_rect
+        if course.treatment is not None and strip is not None:
+            hud.panel(surface, strip, th)
+            area = strip.inflate(-2 * pad, -2 * pad)
+            draw_treatment(surface, area, th, fonts, course.treatment, course.computed_points())
         key_top = max(y, bottom - key_h)
         self.legend_size = size
         if size is not None:
@@ -248,14 +256,12 @@ class SidePanel:
         values = values * scale
         peaks = [float(values.max()) if len(values) else 0.0]
         series: list[Series] = []
-        legend: list[tuple[str, tuple[int, int, int]]] = []
         if c is not None:
             _, c_values = self._series_window(c, name, window_ms)
             c_values = c_values * scale
             n = min(len(c_values), len(values))
             peaks.append(float(c_values.max()) if len(c_values) else 0.0)
             series.append(Series(c_values[-n:], th.plot_control, width, t_ms[-n:]))
-            legend += [("no drug", th.plot_control), (f"SSRI {m.blockade * 100:.0f}%", th.drug)]
         series.append(Series(values, th.drug if c is not None else single_color, width))
         ode = self.overlay.drawable(m)
         if ode is not None and len(ode["time_ms"]):
@@ -264,8 +270,18 @@ class SidePanel:
             if j0 < len(ode_values):
                 peaks.append(float(ode_values[j0:].max()))
             series.append(Series(ode_values, th.plot_ode, width, ode["time_ms"], True))
+        return t_ms, series, self._legend(ode_label), max(peaks)
+
+    def _legend(self, ode_label: str) -> list[tuple[str, tuple[int, int, int]]]:
+        """A chart's legend: the control and the drug in compare mode, the ODE when drawn."""
+        th, m = self.screen.theme, self.play.model
+        legend = []
+        if self.play.control is not None:
+            legend += [("no drug", th.plot_control), (f"SSRI {m.blockade * 100:.0f}%", th.drug)]
+        ode = self.overlay.drawable(m)
+        if ode is not None and len(ode["time_ms"]):
             legend.append((ode_label, th.plot_ode))
-        return t_ms, series, legend, max(peaks)
+        return legend
 
     def _plot(self, surface: pygame.Surface, rect: pygame.Rect, window_ms: float, **plot):
         """:func:`render.common.plots.draw_plot` over the window ending at the model's time."""

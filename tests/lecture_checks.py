@@ -20,6 +20,9 @@ from tests.lecture import Lecturer
 CHART_SHARE = {False: 0.25, True: 0.18}
 """Least height of each side chart's plot area, share of the window height (single, compare)."""
 
+AXIS_TEXT_SHARE = 18 / 1080
+"""Least height of a side chart's axis labels, share of the window height (18 px at 1080p)."""
+
 TISSUE_SHARE = 0.5
 """Least side of the tissue slice, share of the height the tissue view has."""
 
@@ -37,15 +40,17 @@ UNIT_US = {"ns": 1e-3, "µs": 1.0, "ms": 1e3, "s": 1e6}
 
 # ------------------------------------------------------------------ spies
 class Seen:
-    """What the last frame drew: text (with its clip), text cut short, the treatment chart."""
+    """What the last frame drew: text (with its clip and its font's height, px), text cut short,
+    the treatment chart."""
 
     def __init__(self) -> None:
         self.texts: list[tuple[str, pygame.Rect, pygame.Rect]] = []
+        self.font_px: list[int] = []
         self.cut: list[str] = []
         self.treatment: pygame.Rect | None = None
 
     def clear(self) -> None:
-        self.texts, self.cut, self.treatment = [], [], None
+        self.texts, self.font_px, self.cut, self.treatment = [], [], [], None
 
 
 SEEN = Seen()
@@ -57,6 +62,9 @@ def install_spies(monkeypatch) -> None:
     def spy_blit(self, surface, text, pos, *args, **kwargs):
         rect = blit(self, surface, text, pos, *args, **kwargs)
         SEEN.texts.append((text, rect, surface.get_clip()))
+        SEEN.font_px.append(
+            self.fonts[args[0] if args else kwargs.get("size", "normal")].get_height()
+        )
         return rect
 
     def spy_render(self, text, *args, **kwargs):
@@ -133,12 +141,32 @@ def check_layout(lec: Lecturer, step: str, els: dict[str, pygame.Rect]) -> None:
     for name in charts:
         if els[name].h < least:
             lec.fail("6 chart height", step, f"{name} {els[name].h} px tall < {least:.0f}")
+        check_axis_text(lec, step, name, els[name])
     if app.course.treatment is not None:
         t = els.get("treatment chart")
         if t is None:
             lec.fail("5 treatment chart", step, "a course runs and its chart is not drawn")
         elif any(t.colliderect(els[c]) for c in charts) or t.h < 0.12 * app.screen.size[1]:
             lec.fail("5 treatment chart", step, f"treatment chart {t} small or on a chart")
+
+
+def check_axis_text(lec: Lecturer, step: str, name: str, area: pygame.Rect) -> None:
+    """The labels left of a chart's data area, level with it, are readable from the back."""
+    least = AXIS_TEXT_SHARE * lec.app.screen.size[1]
+    labels = [
+        (text, px)
+        for (text, r, _), px in zip(SEEN.texts, SEEN.font_px, strict=True)
+        if r.right <= area.left
+        and area.top <= r.centery <= area.bottom
+        and r.left > area.left - area.w
+    ]
+    if not labels:
+        lec.fail("6 chart height", step, f"{name}: no axis labels drawn")
+    for text, px in labels:
+        if px < least:
+            lec.fail(
+                "6 chart height", step, f"{name}: axis label {text!r} in {px} px < {least:.0f}"
+            )
 
 
 def check_text(lec: Lecturer, step: str) -> None:

@@ -174,14 +174,10 @@ def test_treatment_chart_is_shown_during_the_course(lecture_run, tmp_path):
     assert_item(lecture_run, "5 treatment chart", tmp_path)
 
 
-def test_every_named_element_is_on_screen_without_overlap(lecture_run, tmp_path, request):
-    if lecture_run.layout.endswith("projector"):
-        reason = "item 6: in a course the projector side panel drops the receptors-bound chart"
-        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
+def test_every_named_element_is_on_screen_without_overlap(lecture_run, tmp_path):
     assert_item(lecture_run, "6 layout", tmp_path)
 
 
-@pytest.mark.xfail(strict=True, reason="item 6: side charts are 35-180 px, not 25% / 18% of h")
 def test_side_charts_are_tall_enough_to_read_from_the_back(lecture_run, tmp_path):
     assert_item(lecture_run, "6 chart height", tmp_path)
 

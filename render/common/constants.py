@@ -79,6 +79,14 @@ TOAST_S = 2.5
 PLOT_SCREEN_S = 10.0
 """The live plots show about this many seconds of screen time (rounded to 1-2-5)."""
 
+CHART_SHARE = {False: 0.25, True: 0.18}
+"""Least height of each side chart's data area, share of the window height (single, compare):
+a quarter of a projected screen reads from the back of a hall; the key to the symbols goes to
+the help overlay (H) before a chart gets less."""
+
+TREATMENT_SHARE = 0.38
+"""The treatment chart's strip takes at most this share of the scene column's height."""
+
 REFERENCE_SIZE_PX = (1280, 720)
 """Window size at which the interface scale is 1."""
 

@@ -14,6 +14,10 @@ import pygame
 from render.common.colors import Theme
 from render.common.text import Fonts, nice_ceil
 
+AXIS_TEXT = "normal"
+"""Text size of the axis labels: 21 px at 1280x720, 32 px at 1920x1080 (glyphs 21 px tall),
+readable from the back of a hall."""
+
 
 def plot_window_us(playback_us_per_s: float, screen_s: float) -> float:
     """Length of the plots' time window: ~``screen_s`` of playback, rounded up to 1-2-5, us."""
@@ -138,19 +142,18 @@ def draw_plot(
     s = fonts.scale
     surface.fill(theme.plot_bg, rect)
     pygame.draw.rect(surface, theme.panel_edge, rect, 1)
-    th_h = fonts.line_height("normal")
     fonts.blit(surface, title, (rect.left + 6, rect.top + 3), "normal", theme.text)
-    y = _draw_legend(surface, rect, fonts, legend or [], rect.top + th_h + 4)
+    y = _draw_legend(surface, rect, fonts, legend or [], rect.top + fonts.line_height("normal") + 4)
     top = y + int(4 * s)
-    area = pygame.Rect(
-        rect.left + int(48 * s),
-        top,
-        rect.w - int(56 * s),
-        rect.bottom - top - int(6 * s),
+    ticks = _ticks(y_max, log_min)
+    margin = max(
+        (fonts.width(y_fmt.format(v), AXIS_TEXT) for _, v in ticks if v is not None), default=0
     )
+    area = pygame.Rect(rect.left + margin + int(10 * s), top, 0, rect.bottom - top - int(6 * s))
+    area.w = rect.right - int(8 * s) - area.left
     if area.w < 10 or area.h < 10:
         return area
-    _draw_y_axis(surface, area, theme, fonts, y_max, y_fmt, log_min)
+    _draw_y_axis(surface, area, theme, fonts, ticks, y_fmt)
     t0 = t_end_ms - window_ms
     old = surface.get_clip()
     surface.set_clip(area.inflate(2, 2))
@@ -184,23 +187,37 @@ def _draw_legend(
     return y
 
 
+def _ticks(y_max: float, log_min: float | None) -> list[tuple[float, float | None]]:
+    """Axis ticks: (fraction of the axis height, value or None for an unlabelled line).
+
+    0, half and top (linear), or every decade (log; every other when many).
+    """
+    if log_min is None:
+        return [(0.0, 0.0), (0.5, None), (1.0, y_max)]
+    lo, hi = math.log10(log_min), math.log10(y_max)
+    ticks = [((e - lo) / (hi - lo), 10.0**e) for e in range(math.ceil(lo), math.floor(hi) + 1)]
+    return ticks[::2] if len(ticks) > 4 else ticks  # every other decade when there are many
+
+
+def chrome_height(fonts: Fonts, legend: list[tuple[str, tuple[int, int, int]]], width: int) -> int:
+    """Height :func:`draw_plot` takes from a plot ``width`` px wide above and below its data, px.
+
+    Title, legend rows and margins: the rest of the plot's height is its data area.
+    """
+    s = fonts.scale
+    rows = len(_legend_rows(fonts, legend, width - 12, int(18 * s)))
+    return fonts.line_height("normal") + 4 + rows * fonts.line_height("small") + int(10 * s)
+
+
 def _draw_y_axis(
     surface: pygame.Surface,
     area: pygame.Rect,
     theme: Theme,
     fonts: Fonts,
-    y_max: float,
+    ticks: list[tuple[float, float | None]],
     y_fmt: str,
-    log_min: float | None,
 ) -> None:
-    """Grid lines and labels: 0, half, top (linear), or every decade (log, every other if many)."""
-    if log_min is None:
-        ticks = [(0.0, 0.0), (0.5, None), (1.0, y_max)]
-    else:
-        lo, hi = math.log10(log_min), math.log10(y_max)
-        ticks = [((e - lo) / (hi - lo), 10.0**e) for e in range(math.ceil(lo), math.floor(hi) + 1)]
-        if len(ticks) > 4:  # every other decade when the axis is short
-            ticks = ticks[::2]
+    """Grid lines at ``ticks`` (see :func:`_ticks`), labelled left of the data area."""
     for frac, value in ticks:
         yy = area.bottom - frac * area.h
         pygame.draw.line(surface, theme.plot_grid, (area.left, yy), (area.right, yy), 1)
@@ -209,7 +226,7 @@ def _draw_y_axis(
                 surface,
                 y_fmt.format(value),
                 (area.left - 4, yy),
-                "small",
+                AXIS_TEXT,
                 theme.text_dim,
                 "midright",
             )

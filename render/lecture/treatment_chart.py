@@ -3,8 +3,7 @@
 Receptor signal (the timeline command's mean bound receptors of each day)
 relative to the same synapse before the drug, day by day; the days on the
 SSRI shaded in the drug's colour; a dashed line at 1 ("before the drug");
-today marked. The mean-field estimate of every day shown is drawn at once as
-a thin curve (:meth:`render.lecture.treatment.Treatment.curve`). Points arrive as the background runs finish; a line above the
+today marked. Points arrive as the background runs finish; a line above the
 chart (never on it) says which days are being computed. Reads the timeline
 and the runs; changes nothing.
 """
@@ -21,10 +20,13 @@ from render.common.text import Fonts, nice_ceil
 from render.lecture.treatment import Treatment
 from sim.course.dosing import NOT_ADVICE
 
-FOOTNOTE = (
-    "thin line: mean-field estimate, at once; dots: the agents' days as they arrive; "
-    "slow rates except desensitisation are model assumptions"
-)
+FOOTNOTE = "slow rates except desensitisation are model assumptions"
+
+WIDE_MIN_PX = 640
+"""A chart at least this wide (px at interface scale 1) has its key beside it, not below."""
+
+WIDE_KEY_SHARE = 0.38
+"""Share of a wide chart's width its key and footnote take, on the right."""
 
 
 def chart_height(fonts: Fonts) -> int:
@@ -82,40 +84,44 @@ def draw_treatment(
     states = treatment.states()
     st = states[-1]
     lh = fonts.line_height("small")
+    # A wide strip (below the scene) puts the key and the footnote in a column on the right.
+    side = int(WIDE_KEY_SHARE * rect.w) if rect.w >= int(WIDE_MIN_PX * s) else 0
+    key = pygame.Rect(rect.right - side + int(12 * s), rect.top, side - int(12 * s), rect.h)
+    main_w = rect.w - side
     y = fonts.blit(surface, f"Day {st.day}", (rect.left, rect.top), "big", theme.text).bottom
-    for line in wrap_text(fonts, _status(treatment), "small", rect.w):
+    for line in wrap_text(fonts, _status(treatment), "small", main_w):
         fonts.blit(surface, line, (rect.left, y), "small", theme.text)
         y += lh
     points, msg = _progress(computed, st.day)
     # Its own line above the chart (kept when empty, so the chart does not jump): never on a point.
-    for line in wrap_text(fonts, msg, "small", rect.w) if msg else [""]:
+    for line in wrap_text(fonts, msg, "small", main_w) if msg else [""]:
         if line:
             fonts.blit(surface, line, (rect.left, y), "small", theme.text_dim)
         y += lh
-    foot = wrap_text(fonts, FOOTNOTE, "small", rect.w)
-    legend_h = 5 * lh + int(4 * s)
+    foot = wrap_text(fonts, FOOTNOTE, "small", key.w if side else rect.w)
+    below = 0 if side else 5 * lh + int(4 * s) + len(foot) * lh
     area = pygame.Rect(
         rect.left + int(36 * s),
         y + int(6 * s),
-        rect.w - int(40 * s),
-        rect.bottom - y - int(6 * s) - lh - legend_h - len(foot) * lh - int(6 * s),
+        main_w - int(40 * s),
+        rect.bottom - y - int(6 * s) - lh - below - int(6 * s),
     )
     x_max = max(7, int(math.ceil((max([st.day, *(d for d, _, _ in points)]) + 1) / 7.0)) * 7)
     if area.h >= int(30 * s):
-        curve = treatment.curve()
-        _draw_chart(surface, area, theme, fonts, states, (points, curve), x_max, st.day)
+        _draw_chart(surface, area, theme, fonts, states, points, x_max, st.day)
         y = area.bottom + 2
         for wk in range(0, x_max + 1, 7):
             x = area.left + wk / x_max * area.w
             half = fonts.width(f"{wk}", "small") / 2
-            x = min(x, rect.right - half - 1)  # the last tick's label stays inside the rect
+            x = min(x, rect.left + main_w - half - 1)  # the last tick's label stays inside
             fonts.blit(surface, f"{wk}", (x, y), "small", theme.text_dim, "midtop")
         fonts.blit(surface, "day", (rect.left, y), "small", theme.text_dim)
         y += lh
-        y = _legend(surface, rect, y, theme, fonts)
+        y = _legend(surface, key if side else rect, key.top if side else y, theme, fonts)
     for line in foot:
-        fonts.blit(surface, line, (rect.left, y), "small", theme.text_dim)
+        fonts.blit(surface, line, (key.left if side else rect.left, y), "small", theme.text_dim)
         y += lh
+    y = max(y, area.bottom + 2 + lh) if side else y
     surface.set_clip(old)
     return y
 
@@ -163,9 +169,8 @@ def _progress(
     return points, msg
 
 
-def _draw_chart(surface, area, theme, fonts, states, series, x_max, today) -> None:
+def _draw_chart(surface, area, theme, fonts, states, points, x_max, today) -> None:
     s = fonts.scale
-    points, curve = series
     surface.fill(theme.plot_bg, area)
     shade = mix(theme.plot_bg, theme.drug, 0.35)
     for d, state in enumerate(states):
@@ -176,8 +181,7 @@ def _draw_chart(surface, area, theme, fonts, states, series, x_max, today) -> No
     for wk in range(0, x_max + 1, 7):
         x = area.left + wk / x_max * area.w
         pygame.draw.line(surface, theme.plot_grid, (x, area.top), (x, area.bottom), 1)
-    finite = [v for v in curve if math.isfinite(v)]
-    y_top = nice_ceil(max([2.0] + [v * 1.1 for _, _, v in points] + [v * 1.1 for v in finite]))
+    y_top = nice_ceil(max([2.0] + [v * 1.1 for _, _, v in points]))
     y_one = area.bottom - area.h / y_top
     for x in range(area.left, area.right, int(8 * s)):
         pygame.draw.line(surface, theme.text_dim, (x, y_one), (x + int(4 * s), y_one), 1)
@@ -193,7 +197,6 @@ def _draw_chart(surface, area, theme, fonts, states, series, x_max, today) -> No
         for d, _, v in points
     ]
     _draw_course(surface, area, theme, states, x_max, s)
-    _draw_curve(surface, area, theme, curve, x_max, y_top)
     if len(pts) >= 2:
         pygame.draw.lines(surface, theme.plot_occupancy, False, pts, max(2, int(2 * s)))
     r = max(3, int(4 * s))
@@ -201,20 +204,6 @@ def _draw_chart(surface, area, theme, fonts, states, series, x_max, today) -> No
         pygame.draw.circle(surface, theme.glyph_edge, (px, py), r + 1)
         pygame.draw.circle(surface, theme.plot_occupancy, (px, py), r)
     pygame.draw.rect(surface, theme.panel_edge, area, 1)
-
-
-def _draw_curve(surface, area, theme, curve, x_max, y_top) -> None:
-    """The mean-field signal of each day shown: a thin line through the days' centres."""
-    line = [
-        (area.left + (d + 0.5) / x_max * area.w, area.bottom - min(v / y_top, 1.0) * area.h)
-        for d, v in enumerate(curve)
-        if math.isfinite(v)
-    ]
-    color = mix(theme.plot_bg, theme.plot_occupancy, 0.6)
-    if len(line) >= 2:
-        pygame.draw.lines(surface, color, False, line, 1)
-    elif line:
-        pygame.draw.line(surface, color, (line[0][0] - 3, line[0][1]), (line[0][0] + 3, line[0][1]))
 
 
 def _draw_course(surface, area, theme, states, x_max, s) -> None:

@@ -116,7 +116,7 @@ class TissueScreen:
         (None: real time, or not measured yet); ``preset``: the help's caption.
         """
         screen = self.window
-        if surface.get_size() != screen.size:
+        if screen.stale(surface.get_size()):
             screen.layout(surface.get_size())
         th, fonts = screen.theme, screen.fonts
         if self.view is None or self._theme is not th:

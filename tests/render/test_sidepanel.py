@@ -35,15 +35,17 @@ def count(surface, rect, rgb):
 
 
 @pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
-def test_projector_keeps_every_button_and_the_key_with_big_dots(size):
+def test_projector_keeps_every_button_and_tall_charts_with_big_dots(size):
     app, surface = make(size, projector=True)
     app.draw(surface)
     win = pygame.Rect((0, 0), size)
     for w in app.controls.widgets:
         assert w.rect.w > 0 and win.contains(w.rect), w
-    rows = {w.rect.top for w in app.controls.bar_widgets}
-    assert len(rows) == 1  # one row of controls: the scene keeps its height
-    assert app.frame.side.legend_size in ("normal", "small")  # the key to the symbols is shown
+    screen = app.screen
+    assert screen.bar_rect.top >= screen.scene_rect.bottom  # the bar under the scene, not on it
+    assert screen.scene_rect.h >= 0.75 * size[1]  # the scene keeps most of the height
+    for chart in app.frame.side.chart_rects:  # a quarter of the screen each (the key: H)
+        assert chart.h >= 0.25 * size[1] and chart.right <= size[0], chart
     r = molecule_radius_px(app.view, app.screen.theme)
     assert 2 * r + 1 >= 4  # dots of at least 4 px (5 px, and a 1 px outline)
     assert app.screen.fonts.scale > 1.2 * min(size[0] / 1280, size[1] / 720)  # large text
