@@ -17,12 +17,12 @@ import argparse
 import sys
 from types import ModuleType
 
-from sim.cli import bench, headless, params, presets, sweep, timeline, window
+from sim.cli import bench, headless, params, prepare, presets, sweep, timeline, window
 from sim.cli.options import add_preset, add_seed, add_set
 from sim.cli.parser import CleftArgumentParser, fail, refuse_unread, track_given
 from sim.cli.values import finite
 
-COMMANDS = {module.NAME: module for module in (bench, params, timeline, sweep, presets)}
+COMMANDS = {module.NAME: module for module in (bench, params, timeline, sweep, presets, prepare)}
 """The command modules by command word, in the order ``--help`` lists them."""
 
 

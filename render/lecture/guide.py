@@ -6,7 +6,9 @@ pace) and then makes its event happen while the card is up (its ``events``,
 e.g. an action potential 1.5 s in); R replays the step from its start.
 Ending the tour (T, Esc, N on the last step) puts back what the lecturer had
 before it: the scenario or treatment day, blockade, firing rate, speed,
-time-warp, compare, camera and labels.
+time-warp, compare, camera and labels. From its first step the tour computes
+the days its course steps show in the background (:meth:`Guide.start_runs`),
+so their charts are filled, or nearly, when the lecture gets there.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from render.lecture.course import Course
+from render.lecture.day_runs import DayRuns
 from render.lecture.scenario import Scenario
 from render.lecture.tour import STEPS
 from render.lecture.treatment import Treatment
@@ -123,6 +126,7 @@ class Guide:
         if self.index is None:
             self._save()
             self.index = 0
+            self.start_runs()
             self._apply()
         else:
             self.end()
@@ -178,18 +182,61 @@ class Guide:
             self._apply()
             self.say("this step again from its start")
 
+    def start_runs(self) -> None:
+        """Compute the days of the tour's course steps in the background, in step order.
+
+        Not in scripted runs. The course steps' timelines use these runs
+        (:meth:`render.lecture.scenario.Scenario.start_day_runs`), so a day
+        computed ahead is not computed again.
+        """
+        sc = self.scenario
+        if sc.scripted or sc.tour_runs is not None:
+            return
+        runs: DayRuns | None = None
+        for step in STEPS:
+            course = step.get("course")
+            preset = sc.load(step["preset"]) if course is not None else None
+            if preset is None:
+                continue
+            t = Treatment(preset.params, step["preset"])
+            t.occupancy, t.start_day, t.stop_day = (
+                course["occupancy"],
+                course["start"],
+                course["stop"],
+            )
+            if runs is None:
+                runs = DayRuns(t.base, sc.seed)
+            elif not runs.serves(t.base, sc.seed):
+                continue
+            states = t.states(max([*course["days"], course["day"]]) + 1)
+            runs.prefetch([states[d] for d in sorted({*course["days"], course["day"]})])
+        sc.tour_runs = runs
+
+    def stop_runs(self) -> None:
+        """Stop the tour's background day runs."""
+        sc = self.scenario
+        runs, sc.tour_runs = sc.tour_runs, None
+        if runs is not None:
+            if sc.day_runs is runs:
+                sc.day_runs = None
+            runs.close()
+
     def end(self) -> None:
         """End the tour and put back what was on screen before it."""
         self.index = None
         self.highlight = None
         self._pending = []
+        self.stop_runs()
         saved, self._saved = self._saved, None
         if saved is not None:
             self._restore(saved)
         self.stage.place_views()
 
     def update(self) -> None:
-        """Run the step's events that are due (call once per frame)."""
+        """Run the step's events that are due; collect the days computed ahead (once per frame)."""
+        runs = self.scenario.tour_runs
+        if runs is not None and runs is not self.scenario.day_runs:
+            runs.poll()
         if not self._pending:
             return
         now = self.play.screen_time_s - self.started_s

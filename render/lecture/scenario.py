@@ -79,6 +79,9 @@ class Scenario:
         """A blockade set by hand before the timeline opened: the dose K starts with."""
         self.day_runs: DayRuns | None = None
         """The timeline's background day runs (None: no timeline, or a scripted run)."""
+        self.tour_runs: DayRuns | None = None
+        """Day runs a started tour owns (computing its course steps' days ahead): a
+        timeline on the same base uses them instead of starting its own."""
         self.play = play
         self.screen = screen
         self.follower = follower
@@ -174,11 +177,15 @@ class Scenario:
 
     def start_day_runs(self, base: Parameters) -> None:
         """Start the timeline's background day runs (not in scripted runs)."""
-        if not self.scripted:  # scripted runs stay deterministic and quick
+        if self.scripted:  # scripted runs stay deterministic and quick
+            return
+        if self.tour_runs is not None and self.tour_runs.serves(base, self.seed):
+            self.day_runs = self.tour_runs
+        else:
             self.day_runs = DayRuns(base, self.seed)
 
     def stop_day_runs(self) -> None:
-        """Stop the day runs' workers."""
-        if self.day_runs is not None:
+        """Stop the day runs' workers (the tour's own runs go on until the tour ends)."""
+        if self.day_runs is not None and self.day_runs is not self.tour_runs:
             self.day_runs.close()
-            self.day_runs = None
+        self.day_runs = None

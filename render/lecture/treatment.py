@@ -11,13 +11,15 @@ holds one course: after the drug is stopped it cannot be restarted (load a
 preset to begin a new timeline).
 
 The daily receptor signal shown beside the timeline is computed by
-:mod:`render.lecture.day_runs`.
+:mod:`render.lecture.day_runs` (the agents, in the background) and, as a
+curve at once, by :func:`sim.course.curve.course_signal` (the mean field).
 """
 
 from __future__ import annotations
 
 from render.lecture.prescription import Prescription
 from sim.course.checks import dose_states
+from sim.course.curve import course_signal
 from sim.course.day import day_overrides
 from sim.course.dosing import parse_taper
 from sim.course.timeline import DayState, slow_states
@@ -50,6 +52,19 @@ class Treatment:
         self.stop_day: int | None = None
         self.prescription = Prescription()
         """The drug, dose and taper of a course given in mg (no drug: ``occupancy``)."""
+        self._curve: dict[DayState, float] = {}
+
+    def curve(self) -> list[float]:
+        """The mean-field receptor signal of days 0..today (:func:`sim.course.curve.course_signal`).
+
+        Relative to the naive, drug-free synapse, like the day runs' points;
+        each day state is computed once (about a millisecond a day).
+        """
+        states = self.states()
+        missing = [st for st in states if st not in self._curve]
+        if missing:
+            self._curve.update(zip(missing, course_signal(self.base, missing), strict=True))
+        return [self._curve[st] for st in states]
 
     # ------------------------------------------------------------ slow state
     def states(self, days: int | None = None) -> list[DayState]:

@@ -3,7 +3,8 @@
 Receptor signal (the timeline command's mean bound receptors of each day)
 relative to the same synapse before the drug, day by day; the days on the
 SSRI shaded in the drug's colour; a dashed line at 1 ("before the drug");
-today marked. Points arrive as the background runs finish; a line above the
+today marked. The mean-field estimate of every day shown is drawn at once as
+a thin curve (:meth:`render.lecture.treatment.Treatment.curve`). Points arrive as the background runs finish; a line above the
 chart (never on it) says which days are being computed. Reads the timeline
 and the runs; changes nothing.
 """
@@ -20,7 +21,10 @@ from render.common.text import Fonts, nice_ceil
 from render.lecture.treatment import Treatment
 from sim.course.dosing import NOT_ADVICE
 
-FOOTNOTE = "slow rates except desensitisation are model assumptions"
+FOOTNOTE = (
+    "thin line: mean-field estimate, at once; dots: the agents' days as they arrive; "
+    "slow rates except desensitisation are model assumptions"
+)
 
 WIDE_MIN_PX = 640
 """A chart at least this wide (px at interface scale 1) has its key beside it, not below."""
@@ -108,7 +112,8 @@ def draw_treatment(
     )
     x_max = max(7, int(math.ceil((max([st.day, *(d for d, _, _ in points)]) + 1) / 7.0)) * 7)
     if area.h >= int(30 * s):
-        _draw_chart(surface, area, theme, fonts, states, points, x_max, st.day)
+        curve = treatment.curve()
+        _draw_chart(surface, area, theme, fonts, states, (points, curve), x_max, st.day)
         y = area.bottom + 2
         for wk in range(0, x_max + 1, 7):
             x = area.left + wk / x_max * area.w
@@ -169,8 +174,9 @@ def _progress(
     return points, msg
 
 
-def _draw_chart(surface, area, theme, fonts, states, points, x_max, today) -> None:
+def _draw_chart(surface, area, theme, fonts, states, series, x_max, today) -> None:
     s = fonts.scale
+    points, curve = series
     surface.fill(theme.plot_bg, area)
     shade = mix(theme.plot_bg, theme.drug, 0.35)
     for d, state in enumerate(states):
@@ -181,7 +187,8 @@ def _draw_chart(surface, area, theme, fonts, states, points, x_max, today) -> No
     for wk in range(0, x_max + 1, 7):
         x = area.left + wk / x_max * area.w
         pygame.draw.line(surface, theme.plot_grid, (x, area.top), (x, area.bottom), 1)
-    y_top = nice_ceil(max([2.0] + [v * 1.1 for _, _, v in points]))
+    finite = [v for v in curve if math.isfinite(v)]
+    y_top = nice_ceil(max([2.0] + [v * 1.1 for _, _, v in points] + [v * 1.1 for v in finite]))
     y_one = area.bottom - area.h / y_top
     for x in range(area.left, area.right, int(8 * s)):
         pygame.draw.line(surface, theme.text_dim, (x, y_one), (x + int(4 * s), y_one), 1)
@@ -197,6 +204,7 @@ def _draw_chart(surface, area, theme, fonts, states, points, x_max, today) -> No
         for d, _, v in points
     ]
     _draw_course(surface, area, theme, states, x_max, s)
+    _draw_curve(surface, area, theme, curve, x_max, y_top)
     if len(pts) >= 2:
         pygame.draw.lines(surface, theme.plot_occupancy, False, pts, max(2, int(2 * s)))
     r = max(3, int(4 * s))
@@ -204,6 +212,20 @@ def _draw_chart(surface, area, theme, fonts, states, points, x_max, today) -> No
         pygame.draw.circle(surface, theme.glyph_edge, (px, py), r + 1)
         pygame.draw.circle(surface, theme.plot_occupancy, (px, py), r)
     pygame.draw.rect(surface, theme.panel_edge, area, 1)
+
+
+def _draw_curve(surface, area, theme, curve, x_max, y_top) -> None:
+    """The mean-field signal of each day shown: a thin line through the days' centres."""
+    line = [
+        (area.left + (d + 0.5) / x_max * area.w, area.bottom - min(v / y_top, 1.0) * area.h)
+        for d, v in enumerate(curve)
+        if math.isfinite(v)
+    ]
+    color = mix(theme.plot_bg, theme.plot_occupancy, 0.6)
+    if len(line) >= 2:
+        pygame.draw.lines(surface, color, False, line, 1)
+    elif line:
+        pygame.draw.line(surface, color, (line[0][0] - 3, line[0][1]), (line[0][0] + 3, line[0][1]))
 
 
 def _draw_course(surface, area, theme, states, x_max, s) -> None:

@@ -22,9 +22,10 @@ from sim.course.dosing import NOT_ADVICE
 from sim.course.slow import SlowParameters
 from sim.course.timeline import RESIDUAL_WARN, Course, run_course
 from sim.params.presets import load_preset
-from sim.runs.engine import Progress, check_scheduler, check_workers, stop_on_sigterm
+from sim.runs.engine import check_scheduler, check_workers
+from sim.runs.progress import Progress, stop_on_sigterm
 
-TIMELINE_COLUMNS = (
+COURSE_COLUMNS = (
     "day",
     "dose_mg",
     "occupancy",
@@ -35,6 +36,12 @@ TIMELINE_COLUMNS = (
     "dose_nM",
     "raphe_5ht_rel",
     "autoreceptor_sensitivity",
+)
+"""The columns both scales' course files begin with: the day, the prescription, the signal, the
+slow state (days, mg/day, fraction, ratio, ratio, text, text, nM, ratio, fraction)."""
+
+TIMELINE_COLUMNS = (
+    *COURSE_COLUMNS,
     "receptor_density",
     "firing_rate_hz",
     "window_ms",

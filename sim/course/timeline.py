@@ -59,8 +59,9 @@ from sim.course.slow import (  # noqa: F401  (re-exported: the course's slow sta
     slow_states,
     states_of,
 )
-from sim.runs.engine import Progress, run_jobs
+from sim.runs.engine import run_jobs
 from sim.runs.headless import build
+from sim.runs.progress import Progress
 
 DAY_KEYS = ("blockade", "autoreceptor_sensitivity", "firing_rate_hz", "receptor_count",
             "firing_pattern", "first_spike_ms", "sample_interval_us")  # fmt: skip

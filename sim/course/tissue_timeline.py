@@ -49,6 +49,7 @@ import numpy as np
 from sim.course.checks import check_course, check_window
 from sim.course.dosing import NOT_ADVICE
 from sim.course.report import (
+    COURSE_COLUMNS,
     course_title,
     dose_text,
     rows_csv,
@@ -59,7 +60,8 @@ from sim.course.report import (
 from sim.course.slow import baseline_state
 from sim.params.presets import load_preset
 from sim.params.synapse import ParameterError
-from sim.runs.engine import Progress, check_scheduler, check_workers, run_jobs
+from sim.runs.engine import check_scheduler, check_workers, run_jobs
+from sim.runs.progress import Progress
 from sim.tissue.day import DAY_KEYS, run_tissue_day
 from sim.tissue.theory import steady_state_nM
 
@@ -80,16 +82,7 @@ MAX_DAY_NM = 1_000.0
 about 15 s of wall time per tissue second; beyond it the course is refused up front."""
 
 TISSUE_TIMELINE_COLUMNS = (
-    "day",
-    "dose_mg",
-    "occupancy",
-    "signal",
-    "signal_se",
-    "phase",
-    "drug",
-    "dose_nM",
-    "raphe_5ht_rel",
-    "autoreceptor_sensitivity",
+    *COURSE_COLUMNS,
     "terminal_sensitivity",
     "receptor_density",
     "firing_rate_hz",

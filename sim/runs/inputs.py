@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.params.synapse import ParameterError
+from sim.runs.outputs import file_kind
 
 MAX_DEPTH = 32
 """Deepest nesting of arrays and tables accepted in a TOML or JSON input."""
@@ -46,18 +47,6 @@ class InputError(ParameterError):
 
 class InputMissing(InputError):
     """The input file does not exist."""
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
 
 
 def read_bytes(path: str | os.PathLike, what: str, max_bytes: int) -> bytes:
@@ -86,7 +75,7 @@ def read_bytes(path: str | os.PathLike, what: str, max_bytes: int) -> bytes:
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise InputError(f"{what}: is {_kind(st.st_mode)}; only regular files are read")
+            raise InputError(f"{what}: is {file_kind(st.st_mode)}; only regular files are read")
         if st.st_size > max_bytes:
             raise InputError(f"{what}: larger than {max_bytes:,} bytes")
         chunks, size = [], 0

@@ -58,8 +58,8 @@ def _describe(path: str | os.PathLike) -> str:
     return shorten(os.fspath(path), PATH_SHOWN_CHARS)
 
 
-def _kind(mode: int) -> str | None:
-    """What a non-regular file is, or None for a regular file."""
+def file_kind(mode: int) -> str | None:
+    """What a non-regular file is (from its ``st_mode``), or None for a regular file."""
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):
@@ -172,7 +172,7 @@ def check_output(option: str, value: str | os.PathLike) -> Path:
             raise OutputError(
                 f"{option} {shown}: is a symbolic link; outputs are never written through links"
             )
-        kind = _kind(st.st_mode)
+        kind = file_kind(st.st_mode)
         if kind is not None:
             raise OutputError(f"{option} {shown}: is {kind}; outputs must be regular files")
     folder = path.parent
@@ -297,7 +297,7 @@ def publish(partial: Path, path: Path, *, replace: bool = True) -> None:
         if st is not None:
             if stat.S_ISLNK(st.st_mode):
                 raise OutputError(f"{_describe(path)} became a symbolic link; not replaced")
-            kind = _kind(st.st_mode)
+            kind = file_kind(st.st_mode)
             if kind is not None:
                 raise OutputError(f"{_describe(path)} is {kind}; not replaced")
         os.replace(partial, path)

@@ -21,6 +21,7 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 import render.lecture.day_runs as tr  # noqa: E402
+import sim.course.day_cache as day_cache  # noqa: E402
 from render.common.workers import live_worker_pids  # noqa: E402
 from render.lecture.treatment import Treatment  # noqa: E402
 from render.lecture.treatment_chart import busy_text  # noqa: E402
@@ -118,7 +119,7 @@ def test_the_cache_follows_the_model_and_the_day_definition(monkeypatch, memory_
     assert tr.DayCache(None).key(job) == key  # stable across caches and runs
     assert memory_cache.key({**job, "seed": 1}) != key
     assert memory_cache.key({**job, "window_ms": 4.0}) != key
-    monkeypatch.setattr(tr, "DAY_DEFINITION", tr.DAY_DEFINITION + " (changed)")
+    monkeypatch.setattr(day_cache, "DAY_DEFINITION", day_cache.DAY_DEFINITION + " (changed)")
     assert tr.DayCache(None).key(job) != key
 
 

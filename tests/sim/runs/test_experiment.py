@@ -8,7 +8,8 @@ import pytest
 
 import main
 from sim.params.synapse import ParameterError
-from sim.runs.experiment import from_options, load_experiment
+from sim.runs.experiment import from_options
+from sim.runs.experiment_file import load_experiment
 
 ROOT = Path(__file__).resolve().parents[3]
 SHIPPED = sorted((ROOT / "assets" / "experiments").glob("*.toml"))

@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 
 from sim.params.synapse import ParameterError
-from sim.runs.engine import Progress, stop_on_sigterm
-from sim.runs.experiment import SUMMARY_FIELDS, from_options, parse_range, parse_vary
+from sim.runs.experiment import SUMMARY_FIELDS, from_options
+from sim.runs.grid_values import parse_range, parse_vary
+from sim.runs.progress import Progress, stop_on_sigterm
 from sim.runs.sweep import cli_sweep, plot, read_rows, run_experiment, run_one, summarise
 
 ROOT = Path(__file__).resolve().parents[3]
