@@ -19,7 +19,7 @@ from render.common.colors import theme as get_theme
 from render.common.constants import REFERENCE_SIZE_PX, TREATMENT_SHARE, ZOOM_STEP
 from render.common.text import Fonts
 from render.common.widgets import Widget, WidgetRows
-from render.lecture.treatment_chart import chart_height
+from render.lecture.treatment_chart import chart_height, wide_height
 from render.synapse.playback import Playback
 from render.synapse.scene import SceneRenderer
 from render.synapse.view import View
@@ -199,7 +199,8 @@ class Screen:
         self.course_shown = self.course_now()
         self.treatment_rect = None
         if self.course_shown:
-            h = min(chart_height(self.fonts) + 2 * m, int(TREATMENT_SHARE * r.h))
+            least = wide_height(self.fonts) + 4 * m  # the chart itself is never left out
+            h = max(least, min(chart_height(self.fonts) + 2 * m, int(TREATMENT_SHARE * r.h)))
             self.treatment_rect = pygame.Rect(r.left + m, r.bottom - h, r.w - 2 * m, h)
             r.h -= h + m
         self.header_rects = []

@@ -44,6 +44,16 @@ def chart_height(fonts: Fonts) -> int:
     )
 
 
+def wide_height(fonts: Fonts) -> int:
+    """Least height of a wide chart (its key beside it), px.
+
+    The day, 2 status lines, the progress line, a chart 40 px tall at scale 1, its day labels
+    and a 2-line footnote.
+    """
+    s = fonts.scale
+    return fonts.line_height("big") + 6 * fonts.line_height("small") + int(52 * s)
+
+
 def busy_text(busy: tuple[int, ...] | int, today: int) -> str:
     """What the chart says while days run: "computing day 7", "computing days 7 and 14", ...
 
@@ -88,7 +98,7 @@ def draw_treatment(
     states = treatment.states()
     st = states[-1]
     lh = fonts.line_height("small")
-    # A wide strip (below the scene) puts the key and the footnote in a column on the right.
+    # A wide strip (below the scene) puts the key in a column on the right of the chart.
     side = int(WIDE_KEY_SHARE * rect.w) if rect.w >= int(WIDE_MIN_PX * s) else 0
     key = pygame.Rect(rect.right - side + int(12 * s), rect.top, side - int(12 * s), rect.h)
     main_w = rect.w - side
@@ -102,8 +112,8 @@ def draw_treatment(
         if line:
             fonts.blit(surface, line, (rect.left, y), "small", theme.text_dim)
         y += lh
-    foot = wrap_text(fonts, FOOTNOTE, "small", key.w if side else rect.w)
-    below = 0 if side else 5 * lh + int(4 * s) + len(foot) * lh
+    foot = wrap_text(fonts, FOOTNOTE, "small", main_w)
+    below = (0 if side else 5 * lh + int(4 * s)) + len(foot) * lh
     area = pygame.Rect(
         rect.left + int(36 * s),
         y + int(6 * s),
@@ -122,11 +132,11 @@ def draw_treatment(
             fonts.blit(surface, f"{wk}", (x, y), "small", theme.text_dim, "midtop")
         fonts.blit(surface, "day", (rect.left, y), "small", theme.text_dim)
         y += lh
-        y = _legend(surface, key if side else rect, key.top if side else y, theme, fonts)
+        key_y = _legend(surface, key if side else rect, key.top if side else y, theme, fonts)
+        y = y if side else key_y
     for line in foot:
-        fonts.blit(surface, line, (key.left if side else rect.left, y), "small", theme.text_dim)
+        fonts.blit(surface, line, (rect.left, y), "small", theme.text_dim)
         y += lh
-    y = max(y, area.bottom + 2 + lh) if side else y
     surface.set_clip(old)
     return y
 
