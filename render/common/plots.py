@@ -144,12 +144,15 @@ def draw_plot(
     pygame.draw.rect(surface, theme.panel_edge, rect, 1)
     fonts.blit(surface, title, (rect.left + 6, rect.top + 3), "normal", theme.text)
     y = _draw_legend(surface, rect, fonts, legend or [], rect.top + fonts.line_height("normal") + 4)
-    top = y + int(4 * s)
+    half = fonts.line_height(AXIS_TEXT) // 2  # the top and bottom labels stay inside the plot
+    top = y + max(int(4 * s), half)
     ticks = _ticks(y_max, log_min)
     margin = max(
         (fonts.width(y_fmt.format(v), AXIS_TEXT) for _, v in ticks if v is not None), default=0
     )
-    area = pygame.Rect(rect.left + margin + int(10 * s), top, 0, rect.bottom - top - int(6 * s))
+    area = pygame.Rect(
+        rect.left + margin + int(10 * s), top, 0, rect.bottom - top - max(int(6 * s), half)
+    )
     area.w = rect.right - int(8 * s) - area.left
     if area.w < 10 or area.h < 10:
         return area
@@ -206,7 +209,8 @@ def chrome_height(fonts: Fonts, legend: list[tuple[str, tuple[int, int, int]]], 
     """
     s = fonts.scale
     rows = len(_legend_rows(fonts, legend, width - 12, int(18 * s)))
-    return fonts.line_height("normal") + 4 + rows * fonts.line_height("small") + int(10 * s)
+    margins = max(int(4 * s), half := fonts.line_height(AXIS_TEXT) // 2) + max(int(6 * s), half)
+    return fonts.line_height("normal") + 4 + rows * fonts.line_height("small") + margins
 
 
 def _draw_y_axis(
