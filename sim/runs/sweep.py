@@ -204,6 +204,39 @@ def cli_sweep(
     from sim.runs.outputs import check_outputs
 
     stream = sys.stderr if stream is None else stream
+    exp, out, plot_path = _experiment_of(
+        preset, overrides, vary, blockade_text, experiment_path, seeds, duration_ms, metrics,
+        out, plot_path,
+    )  # fmt: skip
+    scheduler = check_scheduler(scheduler)
+    n_workers = check_workers(workers, scheduler)
+    paths = check_outputs({"--out": out, "--plot": plot_path})
+    if plot_path is not None and not exp.varied:
+        raise ParameterError("--plot needs at least one varied parameter (--vary NAME=SPEC)")
+    _check_models(exp)
+    out_path = paths["--out"]
+    _run_with_progress(exp, out_path, resume, n_workers, scheduler, stream)
+    rows = read_rows(out_path, exp)
+    if "--plot" in paths:
+        plot(rows, paths["--plot"], exp)
+    _print_summary(exp, rows)
+    print(f"wrote {out_path}" + (f" and {paths['--plot']}" if "--plot" in paths else ""))
+    return 0
+
+
+def _experiment_of(
+    preset: str,
+    overrides: dict[str, Any] | None,
+    vary: Sequence[str],
+    blockade_text: str | None,
+    experiment_path: str | None,
+    seeds: int | None,
+    duration_ms: float | None,
+    metrics: str | None,
+    out: str | None,
+    plot_path: str | None,
+) -> tuple[Experiment, str, str | None]:
+    """The experiment the options describe, with its CSV and plot paths (see :func:`cli_sweep`)."""
     vary = list(vary)
     if blockade_text is not None:
         parse_range(blockade_text, 0.0, 1.0, name="--blockade")  # the old form's own message
@@ -243,14 +276,16 @@ def cli_sweep(
         )
     if out is None:
         raise ParameterError("sweep needs --out PATH.csv (or [outputs] csv in the experiment file)")
-    scheduler = check_scheduler(scheduler)
-    n_workers = check_workers(workers, scheduler)
-    paths = check_outputs({"--out": out, "--plot": plot_path})
-    if plot_path is not None and not exp.varied:
-        raise ParameterError("--plot needs at least one varied parameter (--vary NAME=SPEC)")
-    _check_models(exp)
+    return exp, out, plot_path
 
-    out_path = paths["--out"]
+
+def _run_with_progress(
+    exp: Experiment, out_path: Path, resume: bool, n_workers: int, scheduler: str | None, stream
+) -> None:
+    """Run the experiment's missing runs into ``out_path`` with a progress bar on ``stream``.
+
+    Ctrl-C or SIGTERM: one line saying what is kept and how to resume, then KeyboardInterrupt.
+    """
     already = len(scan_rows(out_path, exp, resume, load_preset(exp.preset).name).lines)
     place = scheduler or (
         f"{n_workers} local worker process(es)" if n_workers > 1 else "this process"
@@ -283,9 +318,10 @@ def cli_sweep(
         progress.close()
     if before:
         stream.write(f"sweep: {before} run(s) were already in {out_path.name}; ran {ran}\n")
-    rows = read_rows(out_path, exp)
-    if "--plot" in paths:
-        plot(rows, paths["--plot"], exp)
+
+
+def _print_summary(exp: Experiment, rows: list[dict[str, Any]]) -> None:
+    """The terminal's table: each grid point's mean ± SD over seeds."""
     print(
         f"Cleft experiment '{exp.name}': preset '{Path(exp.preset).stem}', "
         f"{exp.duration_ms:g} ms per run, {len(exp.seeds)} seed(s) per point; mean ± SD over seeds"
@@ -296,5 +332,3 @@ def cli_sweep(
                 summarise(rows, exp.varied_names, exp.plotted), exp.varied_names, exp.plotted
             )
         )
-    print(f"wrote {out_path}" + (f" and {paths['--plot']}" if "--plot" in paths else ""))
-    return 0

@@ -88,6 +88,10 @@ def advance(
 ):  # fmt: skip
     """Advance up to ``n_steps`` steps (see the module doc).
 
+    One compiled loop on purpose, so longer than 80 lines: release, diffusion, the voxel
+    counts and uptake share the molecules' arrays and the random stream held in local
+    variables within a step; helpers would pass some thirty arrays per call in the hot loop.
+
     Returns (n, steps done, molecules the arrays must hold to go on): the
     third value exceeds the capacity only when the kernel stopped early.
 
