@@ -99,12 +99,26 @@ def produce(out: Path) -> None:
 
     out.mkdir(parents=True, exist_ok=True)
     for label, argv in commands(out):
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            rc = main.main(argv)
+        err = io.StringIO()
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+            try:
+                rc = main.main(argv)
+            except SystemExit as exc:  # a refused command: say what it said
+                rc = exc.code
         if rc not in (0, None):
-            raise RuntimeError(f"golden command {label} exited {rc}: main.py {' '.join(argv)}")
+            raise RuntimeError(
+                f"golden command {label} exited {rc}: main.py {' '.join(argv)}: {err.getvalue()}"
+            )
 
 
 if __name__ == "__main__":
-    produce(DATA)
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:  # commands refuse to replace a file
+        produce(Path(tmp))
+        for old in DATA.glob("*"):
+            old.unlink()
+        for new in Path(tmp).iterdir():
+            shutil.copy2(new, DATA / new.name)
     print(f"wrote {len(list(DATA.iterdir()))} files to {DATA}", file=sys.stderr)
