@@ -21,7 +21,7 @@ Both ways give the same CSV bytes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import IO, Generic, NamedTuple, TypeVar
+from typing import IO, Any, Generic, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -134,6 +134,31 @@ class Recorder(Generic[M]):
             self._held = self._tail
         self._data[self._held] = row
         self._held += 1
+
+    # ------------------------------------------------------------ rewinding
+    def checkpoint(self) -> dict[str, Any]:
+        """The running figures now, without the rows: what :meth:`rewind` needs besides them."""
+        return {"n": self.n, "held": self._held, "sum": self._sum.copy(), "max": self._max.copy()}
+
+    def rewind(self, mark: dict[str, Any], rows: np.ndarray) -> None:
+        """Go back (or forward) to ``mark`` (a :meth:`checkpoint`); ``rows`` the rows held then.
+
+        ``rows`` are the last ``mark['held']`` (or more) rows taken up to that
+        moment, oldest first. A recorder writing to a file cannot rewind (its
+        rows are on disk).
+        """
+        if self._sink is not None:
+            raise RuntimeError("a recorder writing rows to a file cannot rewind")
+        held = int(mark["held"])
+        if len(rows) < held:
+            raise ValueError(f"rewind needs the last {held} rows, got {len(rows)}")
+        if self._data.shape[0] < held:
+            self._data = np.empty((held, self._data.shape[1]), dtype=np.float64)
+        self._data[:held] = rows[len(rows) - held :]
+        self._held = held
+        self.n = int(mark["n"])
+        self._sum[:] = mark["sum"]
+        self._max[:] = mark["max"]
 
     # -------------------------------------------------------------- reading
     @property

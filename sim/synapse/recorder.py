@@ -18,7 +18,7 @@ pairwise sums).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import IO, Protocol
+from typing import IO, Any, Protocol
 
 import numpy as np
 
@@ -198,6 +198,23 @@ class SynapseRecorder(Recorder["Synapse"]):
             self._window = grown
         self._window[self._window_n] = (t, row[_FREE])
         self._window_n += 1
+
+    def checkpoint(self) -> dict[str, Any]:
+        """The running figures now, the release window's included (:meth:`Recorder.checkpoint`)."""
+        mark = super().checkpoint()
+        mark["window"] = (self._window_n, list(self._releases), self._spikes_seen)
+        mark["window_closed"] = self._window_closed
+        return mark
+
+    def rewind(self, mark: dict[str, Any], rows: np.ndarray) -> None:
+        """Back (or forward) to ``mark`` (:meth:`Recorder.rewind`).
+
+        The release window's rows are append-only, so it only needs its length.
+        """
+        super().rewind(mark, rows)
+        self._window_n, releases, self._spikes_seen = mark["window"]
+        self._releases = list(releases)
+        self._window_closed = mark["window_closed"]
 
     def release_window(self) -> tuple[np.ndarray, np.ndarray]:
         """(time ms, free molecules) of the samples from the first release to the next one.
