@@ -7,7 +7,8 @@
     python main.py bench                             print performance figures
     python main.py params                            list every parameter with unit, range, source
 
-This file parses and dispatches; each command is a module of :mod:`sim.cli`.
+This file parses and dispatches; each command is a module of :mod:`sim.cli`
+(:mod:`render.cli` for the window and the benchmarks that time it).
 Bad input of any kind: one line on stderr and exit code 2.
 """
 
@@ -17,7 +18,8 @@ import argparse
 import sys
 from types import ModuleType
 
-from sim.cli import bench, headless, params, prepare, presets, sweep, timeline, window
+from render.cli import bench, window
+from sim.cli import headless, params, prepare, presets, sweep, timeline
 from sim.cli.options import add_preset, add_seed, add_set
 from sim.cli.parser import CleftArgumentParser, fail, refuse_unread, track_given
 from sim.cli.values import finite

@@ -22,6 +22,10 @@ Top level (the window put together):
     display       choosing the display: a clear refusal, a hidden window, a quiet start
     frame_bench   milliseconds per frame at 10k-100k free molecules
 
+cli/ (the command-line modules that need the window; main.py dispatches to them):
+    window        the default mode: open the visualiser, or draw --frames
+    bench         main.py bench: sim.cli.bench's figures, then the frame cost
+
 common/ (no room of its own; shared by all):
     banner        the caption banner: boxed title, wrapped text, footer
     colors        the two colour profiles (default and projector), Okabe-Ito based

@@ -2,8 +2,9 @@
 
 ``main.py`` builds the parser from these modules and dispatches to the
 chosen one's ``run``. The two modes without a command word add their
-options to the top level: :mod:`sim.cli.window` (the default) and
-:mod:`sim.cli.headless` (``--headless``). The commands are
+options to the top level: :mod:`render.cli.window` (the default, in
+``render`` because it opens the window) and :mod:`sim.cli.headless`
+(``--headless``). The commands are
 :mod:`sim.cli.bench`, :mod:`sim.cli.params`, :mod:`sim.cli.timeline`,
 :mod:`sim.cli.sweep` and :mod:`sim.cli.presets`. Options that several of them
 take (``--preset``, ``--seed``, ``--set``, ``--csv``, ``--json``,
@@ -11,6 +12,6 @@ take (``--preset``, ``--seed``, ``--set``, ``--csv``, ``--json``,
 rules (one-line errors, exit code 2, options a mode does not read refused)
 are in :mod:`sim.cli.parser`.
 
-Nothing here imports pygame or ``render`` at module level: the window
-command imports the window inside its ``run``.
+Nothing here imports pygame or ``render``: the window command and the
+frame-cost part of ``bench`` are :mod:`render.cli`'s.
 """

@@ -46,8 +46,8 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Print the speed figures, or with --capture the capture accuracy, or with --course a course's time.
 
-    Speed: the step and headless figures (with --peer, Smoldyn's beside them),
-    the tissue's and, unless --no-render, the frame cost.
+    Speed: the step and headless figures (with --peer, Smoldyn's beside them)
+    and the tissue's; the frame cost is :mod:`render.cli.bench`'s (``sim`` knows no screen).
     """
     if args.course:
         from sim.bench.course import course_lines
@@ -64,9 +64,4 @@ def run(args: argparse.Namespace) -> int:
 
         for line in tissue_bench():  # wall time per second of tissue time
             print(line, flush=True)
-    if not args.no_render and not args.capture:
-        from render.frame_bench import frame_bench
-
-        # prints each line as it is measured
-        frame_bench(sizes=(2000,), frames=2) if args.quick else frame_bench()
     return 0

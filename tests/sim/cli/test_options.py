@@ -29,4 +29,5 @@ def test_a_command_that_does_not_take_an_option_keeps_its_default():
 )
 def test_each_mode_is_one_module(argv, mode):
     _, module = main.parse(argv)
-    assert module.__name__ == f"sim.cli.{mode}"
+    package = "render.cli" if mode in ("window", "bench") else "sim.cli"
+    assert module.__name__ == f"{package}.{mode}"
