@@ -21,8 +21,11 @@ from collections.abc import Iterator
 
 COURSE = {"days": 84, "drug": "citalopram", "dose_nM": 4.8, "start_day": 0, "stop_day": 42}
 """The benchmarked course: 80% occupancy (4.8 nM, Ki 1.2 nM), days 0-41 on drug, 42-83 off."""
-QUICK_DAYS = 6
-"""Days of a ``--quick`` smoke run (drug days 0-2)."""
+QUICK_DAYS = 3
+"""Days of a ``--quick`` smoke run (drug days 0-1, day 2 off it)."""
+QUICK_WINDOW_MS = 0.5
+"""Simulated time of a ``--quick`` run's day, ms (the real day is ``DAY_WINDOW_MS``): the smoke
+run checks that the bench runs and prints, not the figures."""
 WORKERS = 2
 
 
@@ -37,11 +40,17 @@ def busy_core() -> Iterator[None]:
         proc.wait()
 
 
-def time_course(days: int, stop_day: int, seed: int = 0) -> tuple[float, float, int]:
-    """Run the course; return (wall s, CPU s of this process and its finished children, rows)."""
-    from sim.course.timeline import Course, run_course
+def time_course(
+    days: int, stop_day: int, seed: int = 0, window_ms: float | None = None
+) -> tuple[float, float, int]:
+    """Run the course; return (wall s, CPU s of this process and its finished children, rows).
 
-    course = Course(**{**COURSE, "days": days, "stop_day": stop_day}, seed=seed)
+    ``window_ms`` None is the real day (``DAY_WINDOW_MS``).
+    """
+    from sim.course.timeline import DAY_WINDOW_MS, Course, run_course
+
+    window = DAY_WINDOW_MS if window_ms is None else window_ms
+    course = Course(**{**COURSE, "days": days, "stop_day": stop_day}, seed=seed, window_ms=window)
     cpu0 = _cpu_s()
     t0 = time.perf_counter()
     rows = run_course(course, workers=WORKERS)
@@ -59,12 +68,15 @@ def _cpu_s() -> float:
 def course_lines(quick: bool = False) -> Iterator[str]:
     """Yield the course figures: alone on the cores, then beside one busy process."""
     days = QUICK_DAYS if quick else COURSE["days"]
-    stop = 3 if quick else COURSE["stop_day"]
+    stop = 2 if quick else COURSE["stop_day"]
+    window = QUICK_WINDOW_MS if quick else None
     what = f"{days}-day course (drug days 0-{stop - 1}, {WORKERS} workers, a value every day)"
+    if quick:
+        what += f" [--quick: {QUICK_WINDOW_MS} ms days, not the real workload]"
     for label, context in (("alone", contextlib.nullcontext()), ("+1 busy", busy_core())):
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
         with context:
-            wall, cpu, rows = time_course(days, stop)
+            wall, cpu, rows = time_course(days, stop, window_ms=window)
         yield (
             f"course  {what}, {label:>7}: {wall:6.1f} s wall, {cpu:6.1f} CPU-s "
             f"({rows} rows; load average {load:.1f} before)"
