@@ -14,10 +14,11 @@ add_parser = sim_bench.add_parser
 def run(args: argparse.Namespace) -> int:
     """Print :func:`sim.cli.bench.run`'s figures; then, unless ``--no-render``, the frame cost.
 
-    The frame cost is skipped with ``--capture`` and ``--course`` (they measure something else).
+    The frame cost is skipped with ``--capture``, ``--course`` and ``--history`` (they measure
+    something else).
     """
     code = sim_bench.run(args)
-    if code == 0 and not (args.no_render or args.capture or args.course):
+    if code == 0 and not (args.no_render or args.capture or args.course or args.history):
         from render.frame_bench import frame_bench
 
         # prints each line as it is measured

@@ -39,16 +39,28 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="instead: wall time of an 84-day treatment course on 2 workers, alone and "
         "beside one busy process",
     )
+    bench.add_argument(
+        "--history",
+        action="store_true",
+        help="instead: the window history's memory, noting cost and time to show a moment",
+    )
     bench.add_argument("--quick", action="store_true", help="a short smoke run (figures noisy)")
     return bench
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the speed figures, or with --capture the capture accuracy, or with --course a course's time.
+    """Print the speed figures, or instead the capture accuracy, a course's time or the history's costs.
 
     Speed: the step and headless figures (with --peer, Smoldyn's beside them)
     and the tissue's; the frame cost is :mod:`render.cli.bench`'s (``sim`` knows no screen).
     """
+    if args.history:
+        from sim.bench.history import history_lines
+
+        lines = history_lines(("default",), 2.0, 20.0) if args.quick else history_lines()
+        for line in lines:
+            print(line, flush=True)
+        return 0
     if args.course:
         from sim.bench.course import course_lines
 

@@ -11,9 +11,10 @@ the moment rebuilt is byte for byte the moment first run (positions,
 counters, random streams, recorder rows).
 
 Snapshots are spaced by work, not time: one after about
-``WORK_PER_SNAPSHOT`` molecule-steps of free 5-HT (at ~5 ns per
-molecule-step, ~20 ms of stepping to reach any moment from its snapshot),
-and at most ``MAX_STEPS_PER_SNAPSHOT`` steps apart. Every
+``WORK_PER_SNAPSHOT`` molecule-steps (free molecules plus a step's fixed
+cost, ``STEP_OVERHEAD_MOLECULES``; at ~5 ns each, ~20 ms of stepping to
+reach any moment from its snapshot, plus the frame it was noted in), and at
+most ``MAX_STEPS_PER_SNAPSHOT`` steps apart. Every
 ``DELTAS_PER_KEY + 1``-th snapshot is a key; the others store their arrays as
 differences from it. When the memory held passes ``max_bytes`` the oldest key
 and its deltas go first (the newest group always stays).
@@ -43,10 +44,13 @@ DEFAULT_MAX_BYTES = 200 * 2**20
 """Memory a history may hold by default, bytes (200 MiB)."""
 
 WORK_PER_SNAPSHOT = 4_000_000
-"""Free-molecule steps between snapshots: bounds the stepping a seek needs (~20 ms at 5 ns each)."""
+"""Molecule-steps between snapshots: bounds the stepping a seek needs (~20 ms at ~5 ns each)."""
 
-MAX_STEPS_PER_SNAPSHOT = 12_000
-"""Most steps between snapshots, however few molecules are free (stepping overhead)."""
+STEP_OVERHEAD_MOLECULES = 128
+"""A step's fixed cost in free-molecule steps (~0.6 us a step with none free, ~5 ns a molecule)."""
+
+MAX_STEPS_PER_SNAPSHOT = 100_000
+"""Most steps between snapshots, however few molecules are free."""
 
 DELTAS_PER_KEY = 31
 """Snapshots stored as differences from a key snapshot, per key."""
@@ -107,6 +111,11 @@ class History:
         return self._snap_bytes + self._rows.nbytes + raw
 
     @property
+    def snapshot_steps(self) -> list[int]:
+        """The steps at which snapshots are held, oldest first."""
+        return [s.step for s in self._snaps]
+
+    @property
     def span_us(self) -> float:
         """Simulated time the span covers, us."""
         return (self.last_step - self.first_step) * self.model.dt_us
@@ -137,7 +146,7 @@ class History:
             self.clear()  # rows were dropped before they were kept: start afresh from here
             return
         self._mark(self.last_step, now)
-        self._work += (m.free.n + 1) * (now - self.last_step)
+        self._work += (m.free.n + STEP_OVERHEAD_MOLECULES) * (now - self.last_step)
         self.last_step = now
         if self._work >= WORK_PER_SNAPSHOT or now - self._snaps[-1].step >= MAX_STEPS_PER_SNAPSHOT:
             self._snapshot()

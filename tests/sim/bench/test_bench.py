@@ -148,3 +148,15 @@ def test_capture_first_order_rule_is_what_it_says_and_faster():
     assert first.p_capture > ours.p_capture
     se = math.hypot(ours.se_per_us, first.se_per_us)
     assert first.rate_per_us - ours.rate_per_us > N_SIGMA * se, (ours, first)
+
+
+def test_bench_history_prints_memory_cost_and_seek_times():
+    """`bench --history --quick`: 2 ms of the default preset, its memory and seek figures."""
+    out = run_main("bench", "--history", "--quick")
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    assert _number(r"default: ([\d.]+) ms of", text) >= 1.9
+    assert 0 < _number(r"kept in (\d+) MB", text) < 200
+    assert _number(r"noting costs ([\d.]+)%", text) >= 0
+    assert _number(r"shown in (\d+) ms CPU at the far end", text) >= 0
+    assert "frame" not in text.lower()  # the frame cost is not part of this bench
