@@ -45,6 +45,7 @@ from render.lecture.guide import Guide
 from render.lecture.overlay import MeanFieldOverlay, OverlayRoom
 from render.lecture.scenario import Scenario
 from render.media.saves import Saves, default_out_dir
+from render.media.session_log import SessionLog
 from render.quit import QuitKey
 from render.screen import Screen
 from render.sidepanel import SidePanel
@@ -54,6 +55,7 @@ from render.synapse.scene import SceneRenderer
 from render.tissue.mode import TissueMode
 from sim import Synapse
 from sim.params.presets import Preset
+from sim.runs.session import Session
 
 
 class App:
@@ -74,6 +76,7 @@ class App:
             ``VIDEO_FPS`` for a scripted recording).
         compare: start in compare mode (a drug-free control beside the model).
         tour: start the guided tour.
+        session: how the session started, for Ctrl+S (default: preset name, seed, options).
     """
 
     def __init__(
@@ -88,6 +91,7 @@ class App:
         frame_fps: int = NOMINAL_FPS,
         compare: bool = False,
         tour: bool = False,
+        session: Session | None = None,
     ) -> None:
         if not pygame.font.get_init():
             pygame.font.init()
@@ -126,9 +130,14 @@ class App:
             window_size=lambda: self.screen.size,
             say=say,
         )
+        start = session or Session(preset.name, seed, size=tuple(size), projector=projector,
+                                   compare=compare, tour=tour)  # fmt: skip
+        self.session = SessionLog(start, self.play, say, lambda: self.saves.screenshot_dir,
+                                  scripted=scripted)  # fmt: skip
         follower = Follower()
         self._lecture_rooms(preset, seed, follower)
         self.actions.update(self._action_table())
+        self.session.attach(self.actions, self.screen, self.guide)
         self._input_and_drawing(follower)
         self.screen.layout(size)
         if compare:
@@ -172,16 +181,8 @@ class App:
 
     def _input_and_drawing(self, follower: Follower) -> None:
         """The event handler and the frame, which read the rooms (and the action table)."""
-        self.controls = Controls(
-            self.widgets,
-            self.actions,
-            self.play,
-            self.screen,
-            self.tissue,
-            self.guide,
-            self.compare,
-            self.follow,
-        )
+        self.controls = Controls(self.widgets, self.actions, self.play, self.screen, self.tissue,
+                                 self.guide, self.compare, self.follow, self.session)  # fmt: skip
         side = SidePanel(
             self.play, self.screen, self.course, self.overlay, self.widgets, self.scene
         )
@@ -299,6 +300,7 @@ class App:
             "help": screen.do_help,
             "info": screen.do_info,
             "screenshot": saves.do_screenshot,
+            "save_session": self.session.do_save_session,
             "record": saves.do_record,
             "record_gif": saves.do_record_gif,
             "quit": self.quit.do_quit,
@@ -323,6 +325,7 @@ class App:
     # -------------------------------------------------------------- loop
     def update(self, real_dt_s: float) -> int:
         """Advance by one frame of ``real_dt_s`` wall seconds; returns model steps taken."""
+        self.session.apply_due()  # a replayed session's commands due at this step
         self.guide.update()
         if self.tissue.on:  # the synapse waits, unchanged
             return self.tissue.update(real_dt_s)

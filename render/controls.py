@@ -18,6 +18,7 @@ from render.common.text import fmt_duration_us
 from render.common.widgets import Button, Slider, Stepper, Widget, WidgetRows
 from render.lecture.follow import FollowRoom
 from render.lecture.guide import Guide
+from render.media.session_log import SessionLog
 from render.screen import Screen
 from render.synapse.compare import Compare
 from render.synapse.playback import Playback
@@ -49,6 +50,7 @@ class Controls:
         guide: the tour (its button; R and Esc in the tissue view).
         compare: the compare switch (its button).
         follow: a click on the picture follows a molecule.
+        log: the session: the slider, steppers, clicks, drags and the wheel are recorded there.
     """
 
     def __init__(
@@ -61,8 +63,10 @@ class Controls:
         guide: Guide,
         compare: Compare,
         follow: FollowRoom,
+        log: SessionLog,
     ) -> None:
         self.actions = actions
+        self.log = log
         self.play = play
         self.screen = screen
         self.tissue = tissue
@@ -81,7 +85,7 @@ class Controls:
         self.blockade_slider = Slider(
             "SSRI blockade of SERT (Up/Down, [ ])",
             lambda: tissue.shown_blockade,
-            tissue.set_shown_blockade,
+            log.recorded("blockade", tissue.set_shown_blockade),
             lambda v: f"{v * 100:.0f}%",
             ticks=((0.8, "80% = typical dose"),),
         )
@@ -89,14 +93,14 @@ class Controls:
             "Firing rate ( , . )",
             lambda: play.rate_choices,
             lambda: play.model.firing_rate_hz,
-            play.set_firing_rate,
+            log.recorded("rate", play.set_firing_rate),
             fmt_rate,
         )
         self.speed_stepper = Stepper(
             "Playback ( - + )",
             lambda: play.speed_choices,
             lambda: play.base_us_per_s,
-            play.set_speed,
+            log.recorded("speed", play.set_speed),
             fmt_speed,
         )
         self.compare_button = Button(
@@ -124,9 +128,18 @@ class Controls:
             Button(lambda: "Projector (P)", actions["projector"], on=lambda: screen.projector),
             Button(lambda: "Help (H)", actions["help"], on=lambda: screen.show_help),
         ]
+        self._pointer_commands(log)
         widgets.blockade_slider = self.blockade_slider
         self.bar_widgets = widgets.bar
         self.side_buttons = widgets.side
+
+    def _pointer_commands(self, log: SessionLog) -> None:
+        """Clicks (follow), drags (pan) and the wheel (zoom) on the picture: session commands."""
+        follow, screen = self.follow, self.screen
+        self._click = log.recorded("click", lambda x, y: follow.follow_at((x, y)))
+        self._pan = log.recorded("pan", lambda dx, dy: screen.view.pan(dx, dy))
+        self._wheel = log.recorded("wheel", lambda x, y, n: screen.wheel((x, y), n))
+        log.recorded("tissue_zoom", self.tissue.zoom)
 
     @property
     def widgets(self) -> list[Widget]:
@@ -147,7 +160,10 @@ class Controls:
 
     def handle_event(self, event: pygame.event.Event) -> None:
         """React to one pygame event (the tissue view's own first, then keys, mouse)."""
+        tissue_on = self.tissue.on
         if self.tissue.handle_event(event):
+            if tissue_on and not self.tissue.on:  # zoomed onto a varicosity
+                self.log.note("tissue_zoom", self.tissue.zoomed_onto)
             return
         t = event.type
         if t == pygame.QUIT:
@@ -164,12 +180,13 @@ class Controls:
         elif t in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION):
             self._mouse(event)
         elif t == pygame.MOUSEWHEEL and not self.tissue.on:
-            self.screen.wheel(pygame.mouse.get_pos(), getattr(event, "y", 0))
+            x, y = pygame.mouse.get_pos()
+            self._wheel(int(x), int(y), int(getattr(event, "y", 0)))
 
     def _mouse(self, event: pygame.event.Event) -> None:
         screen = self.screen
         if screen.show_help and event.type == pygame.MOUSEBUTTONDOWN:
-            screen.show_help = False
+            self.actions["help"]()  # closes it
             return
         tissue = self.tissue.on  # the tissue view: only its slider; the synapse waits
         for w in [self.blockade_slider] if tissue else self.widgets:
@@ -187,10 +204,10 @@ class Controls:
             if self._press_at is not None and not self._dragged:
                 dx, dy = pos[0] - self._press_at[0], pos[1] - self._press_at[1]
                 self._dragged = dx * dx + dy * dy > CLICK_SLOP_PX * CLICK_SLOP_PX
-            screen.view.pan(pos[0] - self._drag_from[0], pos[1] - self._drag_from[1])
+            self._pan(int(pos[0] - self._drag_from[0]), int(pos[1] - self._drag_from[1]))
             self._drag_from = tuple(pos)
         elif event.type == pygame.MOUSEBUTTONUP and getattr(event, "button", 1) == 1:
             if self._press_at is not None and not self._dragged and pos:
-                self.follow.follow_at(tuple(pos))
+                self._click(int(pos[0]), int(pos[1]))
             self._drag_from = None
             self._press_at = None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypedDict
 
@@ -27,6 +28,7 @@ from render.startup import prepare
 from sim.common.display import MAX_SIZE, MIN_SIZE, size_fits
 from sim.params.presets import Preset, load_preset
 from sim.runs.outputs import check_output
+from sim.runs.session import Session
 
 WINDOW_TITLE = "Cleft - a serotonin synapse, molecule by molecule"
 
@@ -149,6 +151,8 @@ def run_app(
     out_dir: str | Path | None = None,
     quit_after: float | None = None,
     stats: str | Path | None = None,
+    session: Session | None = None,
+    save_session: str | Path | None = None,
 ) -> int:
     """Open the Cleft window; returns the exit code (0).
 
@@ -178,6 +182,9 @@ def run_app(
             created if its parent exists. Each saved path is printed.
         quit_after: run in real time for this many wall seconds, then close.
         stats: write the run's diagnostics (:mod:`render.media.stats`) as JSON here.
+        session: how the session starts (the options above, as a session file holds
+            them); its commands, if any, are replayed (:mod:`render.media.session_log`).
+        save_session: write the session here when the window closes (checked beforehand).
 
     Raises:
         ValueError: any invalid argument, or no display to open a window on
@@ -199,7 +206,8 @@ def run_app(
         return _session(preset, tissue, folder, Options(
             seed=seed, size=size, frames=frames, screenshot=screenshot, blockade=blockade,
             fullscreen=fullscreen, record=record, projector=projector, compare=compare,
-            tour=tour, quit_after=quit_after, stats=stats,
+            tour=tour, quit_after=quit_after, stats=stats, session=session,
+            save_session=save_session,
         ))  # fmt: skip
 
 
@@ -218,6 +226,8 @@ class Options(TypedDict):
     tour: bool
     quit_after: float | None
     stats: str | Path | None
+    session: Session | None
+    save_session: str | Path | None
 
 
 def _session(preset: Preset, tissue: Preset | None, folder: Path | None, o: Options) -> int:
@@ -244,9 +254,14 @@ def _session(preset: Preset, tissue: Preset | None, folder: Path | None, o: Opti
             frame_fps=record_fps(record) if scripted and record else NOMINAL_FPS,
             compare=o["compare"],
             tour=o["tour"],
+            session=replace(o["session"], commands=[]) if o["session"] else None,
         )
         _start(app, tissue, o["blockade"], record)
+        if o["session"] is not None:
+            app.session.replay(list(o["session"].commands))
         _loop(app, screen, o["size"], o["frames"], o["quit_after"], run)
+        if o["save_session"] is not None:
+            app.session.save(o["save_session"])
         if o["screenshot"] is not None and run.frames:
             save_png(pygame.display.get_surface(), Path(o["screenshot"]))
         saves = app.saves

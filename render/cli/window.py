@@ -14,6 +14,7 @@ from sim.cli.parser import fail
 from sim.cli.values import finite, overrides, whole, window_size
 from sim.common.display import DEFAULT_SIZE
 from sim.params.synapse import shorten
+from sim.runs.session import Session, replayed_start
 
 READS = frozenset(
     {
@@ -32,6 +33,8 @@ READS = frozenset(
         "out_dir",
         "quit_after",
         "stats",
+        "save_session",
+        "replay",
     }
 )
 """The top-level options (by dest) the window reads."""
@@ -83,11 +86,24 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
         help="window: write wall_s, frames, fps_median, sim_us, behind_fraction and "
         "mean_set_us_per_s as JSON when the window closes",
     )
+    parser.add_argument(
+        "--save-session",
+        metavar="PATH.toml",
+        help="window: save the session (start, every command with its moment) when the "
+        "window closes, for --replay (never overwrites)",
+    )
+    parser.add_argument(
+        "--replay",
+        metavar="PATH.toml",
+        help="window: play a saved session back exactly (its preset, --set, seed, blockade, "
+        "size, --projector, --compare, --tour; giving a different one is refused)",
+    )
 
 
 def _check_outputs(args: argparse.Namespace) -> None:
     """Refuse a screenshot or recording path the window could not write (exit 2)."""
     from sim.runs.outputs import check_outputs
+    from sim.runs.session import check_session_path
 
     if args.screenshot is not None and args.frames is None:
         fail("--screenshot needs --frames N")
@@ -98,13 +114,31 @@ def _check_outputs(args: argparse.Namespace) -> None:
         if value is not None and Path(value).suffix.lower() not in suffixes:
             fail(f"{option} {shorten(value)} must end in {' or '.join(suffixes)}")
     check_outputs({"--screenshot": args.screenshot, "--record": args.record})
+    if args.save_session is not None:
+        check_session_path("--save-session", args.save_session)
     if args.record is not None and Path(args.record).exists():
         fail(f"--record {shorten(args.record)} exists; recordings never replace a file")
+
+
+def _session_start(args: argparse.Namespace) -> Session:
+    """The session's start: the options given, or those of the ``--replay`` file (set on ``args``)."""
+    if args.replay is not None:
+        from render.media.session_log import RECORDED_ACTIONS
+
+        given = {f"--{d.replace('_', '-')}": getattr(args, d) for d in getattr(args, "given", ())}
+        session = replayed_start(args.replay, RECORDED_ACTIONS, given)
+        args.preset, args.set, args.seed = session.preset, list(session.overrides), session.seed
+        args.blockade, args.size = session.blockade, tuple(session.size)
+        args.projector, args.compare, args.tour = session.projector, session.compare, session.tour
+        return session
+    return Session(args.preset, args.seed, args.blockade, list(args.set), tuple(args.size),
+                   args.projector, args.compare, args.tour)  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
     """Open the visualiser (or draw --frames and save --screenshot)."""
     _check_outputs(args)
+    session = _session_start(args)
     if args.frames is None:  # no window to show: say so before loading anything heavy
         from render.display import window_problem
 
@@ -137,4 +171,6 @@ def run(args: argparse.Namespace) -> int:
         out_dir=args.out_dir,
         quit_after=args.quit_after,
         stats=args.stats,
+        session=session,
+        save_session=args.save_session,
     )

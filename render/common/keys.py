@@ -194,6 +194,14 @@ BINDINGS: tuple[Binding, ...] = (
         "save a screenshot (PNG, into ~/Cleft or --out-dir)",
         "Other",
     ),
+    Binding(
+        "save_session",
+        (pygame.K_s,),
+        "Ctrl+S",
+        "save this session (every command so far) for main.py --replay",
+        "Other",
+        CTRL,
+    ),
     Binding("record", (pygame.K_v,), "V", "record a video (MP4) / stop and save", "Other"),
     Binding("record_gif", (pygame.K_v,), "Shift+V", "record a GIF / stop and save", "Other", SHIFT),
     Binding(

@@ -105,6 +105,8 @@ class Guide:
         """Screen time at which the step showing was entered, s."""
         self._pending: list[tuple[float, str]] = []
         self._saved: Saved | None = None
+        self.timed_fire: Callable[[], None] = play.fire
+        """Runs a step's timed action potential (a session records it; a replay skips it)."""
 
     @property
     def active(self) -> bool:
@@ -243,7 +245,7 @@ class Guide:
         while self._pending and self._pending[0][0] <= now:
             _, action = self._pending.pop(0)
             if action == "fire":
-                self.play.fire()
+                self.timed_fire()
 
     # ------------------------------------------------------------ internals
     def _save(self) -> None:

@@ -9,7 +9,14 @@ steps and pauses the playback at the event.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sim import Synapse
+
+
+def paused_text(event: str) -> str:
+    """What the screen says when E's awaited ``event`` paused the playback."""
+    return f"paused: {event} (Space plays, E waits for the next event)"
 
 
 def released(model: Synapse, spikes_before: int) -> bool:
@@ -26,6 +33,9 @@ class EventPause:
         self.event: str | None = None
         """What the last pause-on-event stopped at (shown on screen)."""
         self._bindings_at_release: int | None = None
+        self.pauses: Callable[[str], bool] = lambda event: True
+        """Told each event as it happens: it pauses only if this returns True (a replayed
+        session pauses at its recorded step instead: :mod:`render.media.session_log`)."""
 
     def arm(self, model: Synapse) -> None:
         """Wait for the next event (after a release already seen: its first binding)."""
@@ -47,7 +57,8 @@ class EventPause:
         elif self._bindings_at_release is not None and bindings > self._bindings_at_release:
             self._bindings_at_release = None
             event = "the first 5-HT bound a receptor"
-        if event is not None:
-            self.armed = False
-            self.event = event
-        return event
+        if event is None:
+            return None
+        self.armed = False
+        self.event = event
+        return event if self.pauses(event) else None

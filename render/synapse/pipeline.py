@@ -69,6 +69,9 @@ class StepPipeline:
         self.behind_display = False
         """Batches run behind the display (from the loop's first :meth:`stepping_during` on)."""
         self._batch: Batch | None = None
+        self.limit: Callable[[int], int] = lambda owed: owed
+        """The steps a batch takes of those owed (a replayed session cuts them at the step of
+        its next command: :mod:`render.media.session_log`)."""
         self._pool: ThreadPoolExecutor | None = None
 
     def run(self, batch: Batch) -> int:
@@ -79,7 +82,7 @@ class StepPipeline:
 
     def start(self, owed: int, at_once: bool) -> Batch:
         """Stage 1 to 2: a batch of ``owed`` steps, run now if ``at_once`` or not behind a display."""
-        batch = Batch(owed)
+        batch = Batch(self.limit(owed))
         if at_once or not self.behind_display:
             self.run(batch)
         else:

@@ -33,7 +33,7 @@ from render.common.text import fmt_duration_us
 from render.common.widgets import neighbour
 from render.synapse.clock import TICKS_PER_S, FixedStepClock, ticks_from_seconds, ticks_per_frame
 from render.synapse.compare import Lockstep, drug_naive
-from render.synapse.event_pause import EventPause, released
+from render.synapse.event_pause import EventPause, paused_text, released
 from render.synapse.pace import Pace
 from render.synapse.pipeline import StepPipeline
 from render.synapse.records import bound_records, window_model
@@ -273,7 +273,7 @@ class Playback:
                 event = watch.happened(m, spikes_before)
                 if event is not None:
                     self.paused = True
-                    self.say(f"paused: {event} (Space plays, E waits for the next event)")
+                    self.say(paused_text(event))
                     break
             elif chunks > 1 and released(m, spikes_before):
                 self.clock.reset()  # the warp slows down here: the rest of the frame is not owed
