@@ -51,6 +51,8 @@ class TissueClock:
 
     Attributes:
         owed_us: tissue time owed to the clock, us (below one step after each frame).
+        dropped_us: tissue time dropped so far because the CPU fell short, us (the
+            steps taken, ``owed_us`` and this always add up to the wall time fed in).
         last_steps: tissue steps taken in the last frame.
         step_cost_s: measured wall time per tissue step, s (moving average; sets the cap).
     """
@@ -58,6 +60,7 @@ class TissueClock:
     def __init__(self, scripted: bool) -> None:
         self.scripted = scripted
         self.owed_us = 0
+        self.dropped_us = 0
         self.last_steps = 0
         self.step_cost_s = 5.0e-4
         self._timed = False
@@ -71,6 +74,8 @@ class TissueClock:
             budget_s = CPU_SHARE * min(max(real_dt_s, 1.0 / NOMINAL_FPS), MAX_FRAME_S)
             cap = max(1, int(budget_s / self.step_cost_s))
             if steps > cap:
+                step_us = max(1, int(round(model.dt_ms * 1000.0)))
+                self.dropped_us += (steps - cap) * step_us + self.owed_us
                 steps, self.owed_us = cap, 0
         t0 = time.perf_counter()
         model.run_steps(steps)

@@ -50,8 +50,12 @@ def test_key_m_shows_the_tissue_in_real_time_and_back_to_the_same_synapse(screen
         app.update(dt)
         app.draw(screen)
     owed_us = sum(int(round(min(dt, MAX_FRAME_S) * 1e6)) for dt in walls)
-    assert tissue.step_index * 2000 + app.tissue.clock.owed_us == owed_us
-    assert tissue.time_ms == pytest.approx(sum(min(dt, MAX_FRAME_S) for dt in walls) * 1e3, abs=2)
+    clock = app.tissue.clock  # a loaded machine may drop time (the clock line then says the pace)
+    assert tissue.step_index * 2000 + clock.owed_us + clock.dropped_us == owed_us
+    if clock.dropped_us == 0:
+        assert tissue.time_ms == pytest.approx(
+            sum(min(dt, MAX_FRAME_S) for dt in walls) * 1e3, abs=2
+        )
     pygame.image.save(screen, str(tmp_path / "tissue.png"))
     pygame.image.save(screen, "/tmp/tissue_view_test.png")
 
