@@ -216,10 +216,11 @@ STEPS: list[dict[str, Any]] = [
     {
         "title": "Discontinuation",
         "text": (
-            "Stopping suddenly removes the block overnight and SERT clears 5-HT fast again, but "
-            "the changes of weeks (fewer receptors, desensitised autoreceptors) take weeks to "
-            "undo. For a while signalling falls below the level before the drug, which is linked "
-            "to discontinuation symptoms."
+            "Stopping suddenly removes the block overnight and SERT clears 5-HT fast again: "
+            "signalling falls from its level on the drug. The desensitised autoreceptors take "
+            "weeks to recover, so at this synapse it stays a little above the level before the "
+            "drug. A fall below it, through receptors the drug turned down, is one hypothesis "
+            "for discontinuation symptoms, not something this synapse shows."
         ),
         "preset": "healthy",
         "overrides": {},

@@ -10,7 +10,7 @@ import math
 from typing import Any
 
 from sim.course.dosing import dose_course
-from sim.course.slow import DayState, slow_states, states_of
+from sim.course.slow import DayState, SlowParameters, slow_states, states_of
 from sim.params.drugs import sert_occupancy
 from sim.params.synapse import ParameterError
 
@@ -41,13 +41,15 @@ def check_window(
 
 def check_course(days: Any, start_day: Any, stop_day: Any, seed: Any, drug: str, dose_nM: Any,
                  overrides: dict[str, Any], day_keys: tuple[str, ...],
-                 dose_mg: Any = None, taper: str = "abrupt") -> list[DayState]:  # fmt: skip
+                 dose_mg: Any = None, taper: str = "abrupt",
+                 slow: SlowParameters | None = None) -> list[DayState]:  # fmt: skip
     """Check a course's days, seed, drug, dose and overrides; return its slow state per day.
 
     The drug is given either as a free concentration ``dose_nM`` (a fixed
     occupancy on days start_day..stop_day-1, :mod:`sim.params.drugs`) or, when
     ``dose_mg`` is not None, as prescribed: mg per day with a ``taper`` ending
     on the stop day (:mod:`sim.course.dosing`; ``dose_nM`` is then ignored).
+    ``slow`` holds the slow state's constants (None: :class:`SlowParameters`).
 
     Raises:
         ParameterError: one line: days in [1, 3650], 0 <= start_day <= stop_day,
@@ -67,17 +69,19 @@ def check_course(days: Any, start_day: Any, stop_day: Any, seed: Any, drug: str,
                 f"--set {key}=... conflicts with the timeline, which sets it per day"
             )
     if dose_mg is None:
-        return slow_states(days, sert_occupancy(drug, dose_nM), start_day, stop_day)
-    return dose_states(days, drug, dose_mg, start_day, stop_day, taper)
+        return slow_states(days, sert_occupancy(drug, dose_nM), start_day, stop_day, slow)
+    return dose_states(days, drug, dose_mg, start_day, stop_day, taper, slow)
 
 
 def dose_states(days: int, drug: str, dose_mg: float, start_day: int, stop_day: int,
-                taper: str = "abrupt") -> list[DayState]:  # fmt: skip
+                taper: str = "abrupt", slow: SlowParameters | None = None) -> list[DayState]:  # fmt: skip
     """The slow state of days 0..days-1 under a prescription (:mod:`sim.course.dosing`).
+
+    ``slow`` holds the slow state's constants (None: :class:`SlowParameters`).
 
     Raises:
         ParameterError: an unknown drug, a dose out of range or a bad taper.
     """
     course = dose_course(drug, dose_mg, days, start_day, stop_day, taper)
-    return states_of(course.occupancy.tolist(), (course.dose_mg > 0).tolist(),
+    return states_of(course.occupancy.tolist(), (course.dose_mg > 0).tolist(), slow,
                      doses_mg=course.dose_mg.tolist())  # fmt: skip

@@ -170,9 +170,9 @@ def plot_timeline(rows: list[dict[str, Any]], path: str | Path, title: str) -> N
         plt.close(fig)
 
 
-def slow_parameters_dict() -> dict[str, float]:
-    """The slow-state constants, for JSON output."""
-    return asdict(SlowParameters())
+def slow_parameters_dict(slow: SlowParameters | None = None) -> dict[str, float]:
+    """The slow-state constants (None: the synapse course's, :class:`SlowParameters`), for JSON."""
+    return asdict(slow or SlowParameters())
 
 
 def _days_text(days: list[int]) -> str:

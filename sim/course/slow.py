@@ -11,9 +11,28 @@ SERT occupancy f (a fixed one while on the drug, or a dose course's,
   and 60-80% by day 21 (Le Poul et al. 1995; Blier & de Montigny 1998;
   science.md section 2).
 - **Postsynaptic receptor density** r relaxes to ``1 - down_max * min(1, f / 0.8)``
-  (down with ``receptor_down_tau_days``, up with ``receptor_up_tau_days``;
-  magnitude and speed assumed). This persisting adaptation, with the block
-  removed, is what puts signalling below baseline after an abrupt stop.
+  (down with ``receptor_down_tau_days``, up with ``receptor_up_tau_days``).
+  The synapse course's receptors stand for the postsynaptic 5-HT1A receptors
+  of a terminal field (hippocampus), whose activation is what "enhanced 5-HT
+  transmission" after weeks of an SSRI was measured on (Haddjeri, Blier & de
+  Montigny 1998, J Neurosci 18:10150: long-term paroxetine raises their tonic
+  activation; the course's signal is the same kind of quantity, the mean
+  bound receptors over a day's firing period relative to the drug-free day,
+  though with their didactic Kd of 100 uM they read each release's pulse
+  rather than the nanomolar tonic level a 5-HT1A receptor senses, so the
+  match is in kind, not in number). SSRIs leave them as they are: 2-3 weeks of fluoxetine changed
+  neither 5-HT1A binding in any region examined nor the 5-HT1A response of
+  hippocampal CA1 cells (Le Poul et al. 2000, Neuropharmacology, PMID
+  10665824), and SSRIs act through the presynaptic element, unlike the
+  tricyclics and ECS, which sensitise the postsynaptic neuron (Blier, de
+  Montigny & Chaput 1987, J Clin Psychopharmacol 7:24S; Blier & de Montigny
+  1994, Trends Pharmacol Sci 15:220). So ``receptor_down_max`` is 0 by
+  default. :data:`HYPOTHESISED_DOWN_REGULATION` (0.4, magnitude and speed
+  assumed) is the hypothesis that discontinuation symptoms come from a fall
+  of synaptic 5-HT against down-regulated receptors (Schatzberg et al. 1997,
+  J Clin Psychiatry 58 suppl 7:23, a hypothesis, not a measurement); the
+  tissue course's signal reads such receptors
+  (:mod:`sim.course.tissue_timeline`).
 - **Raphe firing** through the somatodendritic 5-HT1A feedback, closed
   loop: raphe extracellular 5-HT relative to baseline is X = F / (1 - f)
   (release there follows firing F, uptake is blocked by f: science.md 4.5),
@@ -67,11 +86,15 @@ class SlowParameters:
     desens_max: float = 0.7
     desens_tau_days: float = 3.5
     resens_tau_days: float = 7.0
-    receptor_down_max: float = 0.4
+    receptor_down_max: float = 0.0
     receptor_down_tau_days: float = 10.0
     receptor_up_tau_days: float = 14.0
     raphe_gain: float = calibrated_raphe_gain()
     raphe_baseline_activation: float = RAPHE_BASELINE_ACTIVATION
+
+
+HYPOTHESISED_DOWN_REGULATION = SlowParameters(receptor_down_max=0.4)
+"""Slow constants with the hypothesised postsynaptic down-regulation (module doc; assumed)."""
 
 
 @dataclass(frozen=True)

@@ -12,20 +12,25 @@ A day's measurement (the fast run at the day's state, and what its value
 means) is :mod:`sim.course.day`.
 
 Measured (not fitted to a test): the default preset (receptor Kd 100 uM)
-at dt = 20 ns with the default 8 ms day window, seeds 0-5, citalopram at
+at dt = 80 ns with the default 8 ms day window, seeds 0-5, citalopram at
 80% occupancy from day 0 and a stop on day 28; bound receptors relative to
-the drug-free baseline, mean +- SE over seeds (range): day 0 1.53 +- 0.11
-(1.21-1.89; firing cut to 54%, raphe 5-HT 2.7x: a blunted rise), day 1
-1.66 +- 0.12, day 21 1.62 +- 0.05 (1.47-1.73), day 28, the first day off
-the drug, 0.80 +- 0.04 (0.64-0.94), day 30 0.83 +- 0.03. Day 21 against day
-0, paired: +0.08 +- 0.09, so at this synapse the weeks hardly raise the
-signal further: the down-regulated receptors (0.64 of 60) offset the
-recovered firing, and each release nearly saturates the receptors it
-reaches. Each row's ``signal_se`` is the SE from the day's own whole
-interspike intervals (empty when fewer than 2 fit).
+the drug-free baseline, mean +- SE over seeds (range): day 0 1.63 +- 0.12
+(1.13-1.97; firing cut to 54%, raphe 5-HT 2.7x: a blunted rise), day 7
+2.44 +- 0.04, day 14 2.57 +- 0.05, day 21 2.60 +- 0.05 (2.36-2.71), day 27
+2.60 +- 0.06; day 28, the first day off the drug, 1.34 +- 0.03, day 29
+1.33 +- 0.05, day 35 1.14 +- 0.02, day 41 1.06 +- 0.02. Day 21 against day
+0, paired by seed (common random numbers): +0.97 +- 0.07. The weeks raise
+the signal because firing recovers (to 111% by day 21) while the
+postsynaptic receptors, standing for hippocampal 5-HT1A, stay as they are
+(:mod:`sim.course.slow`). After the stop the signal falls by half (2.60 to
+1.34) but stays above baseline while the autoreceptors
+resensitise: at this synapse an abrupt stop gives no fall below baseline.
+Each row's ``signal_se`` is the SE from the day's own whole interspike
+intervals (empty when fewer than 2 fit).
 
-All slow-state constants other than the desensitisation and the 5-HT1A
-gain's calibration are assumed, and the program says so. The days are jobs for
+All slow-state constants other than the desensitisation, the 5-HT1A gain's
+calibration and the unchanged postsynaptic receptors are assumed, and the
+program says so. The days are jobs for
 :func:`sim.runs.engine.run_jobs` (this process, an embedded Dask cluster, or an
 existing one), :func:`run_day` the pure unit of work.
 """

@@ -1,7 +1,7 @@
 """The treatment timeline told in nanomolar: each day's slow state run on the tissue model.
 
-``python main.py timeline --preset tissue`` takes the same slow state over days
-as the synapse timeline (:func:`sim.course.timeline.slow_states`: SERT occupancy by
+``python main.py timeline --preset tissue`` takes the slow state over days
+of the synapse timeline (:func:`sim.course.timeline.slow_states`: SERT occupancy by
 the drug, autoreceptor desensitisation, raphe firing through the
 somatodendritic 5-HT1A feedback) and runs each day on the tissue
 (:func:`sim.tissue.day.run_tissue_day`) instead of the synapse:
@@ -18,8 +18,14 @@ somatodendritic 5-HT1A feedback) and runs each day on the tissue
 - the postsynaptic receptor density has no counterpart in the tissue (it has
   no receptors of its own); the ``signal`` column multiplies it with the
   ambient level relative to baseline (receptors far below saturation,
-  assumed), so that after an abrupt stop the signal falls below baseline
-  while the ambient level itself does not.
+  assumed). Its density is not the synapse course's: the tissue's slow
+  state takes :data:`sim.course.slow.HYPOTHESISED_DOWN_REGULATION`, the
+  hypothesis that discontinuation symptoms come from a fall of 5-HT against
+  receptors the drug down-regulated (magnitude and speed assumed; the
+  postsynaptic 5-HT1A that the synapse course stands for is not
+  down-regulated by SSRIs, :mod:`sim.course.slow`), so that after an abrupt
+  stop this signal falls below baseline while the ambient level itself does
+  not.
 
 The tissue is a terminal field (hippocampus-like): an acute therapeutic
 occupancy cuts raphe firing to ~54% (the closed 5-HT1A loop of
@@ -57,7 +63,7 @@ from sim.course.report import (
     slow_parameters_dict,
     write_course_files,
 )
-from sim.course.slow import baseline_state
+from sim.course.slow import HYPOTHESISED_DOWN_REGULATION, baseline_state
 from sim.params.presets import load_preset
 from sim.params.synapse import ParameterError
 from sim.runs.engine import check_scheduler, check_workers, run_jobs
@@ -141,7 +147,7 @@ def tissue_timeline_jobs(
         raise ParameterError(f"preset {preset!r} is not a tissue preset")
     overrides = {"dt_ms": TIMELINE_DT_MS, **(overrides or {})}
     states = check_course(days, start_day, stop_day, seed, drug, dose_nM, overrides, DAY_KEYS,
-                          dose_mg, taper)  # fmt: skip
+                          dose_mg, taper, HYPOTHESISED_DOWN_REGULATION)  # fmt: skip
     duration_ms = check_window(duration_ms, DURATION_RANGE_MS, "ms of tissue time per day")
     base = load_preset(preset, overrides)
     jobs = []
@@ -340,7 +346,7 @@ def cli_tissue_timeline(
         "seed": seed,
         "preset": preset,
         "duration_ms": duration_ms,
-        "slow_parameters": slow_parameters_dict(),
+        "slow_parameters": slow_parameters_dict(HYPOTHESISED_DOWN_REGULATION),
         "note": NOT_ADVICE,
     }
     title = "tissue: " + course_title(drug, dose_nM, dose_mg, taper, start_day, stop_day)
