@@ -78,6 +78,9 @@ class Course:
         if runs is None:
             return None
         runs.poll()
+        if runs.cache.problem is not None:  # once: the file is not written after it
+            self.say(f"treatment chart: {runs.cache.problem}")
+            runs.cache.problem = None
         if runs.error is not None and self._told is not runs:  # once per timeline
             self._told = runs
             self.say(f"treatment chart: {runs.error}; no more days are computed")

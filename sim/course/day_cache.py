@@ -128,6 +128,8 @@ class DayCache:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
+        self.problem: str | None = None
+        """Why the file is no longer written (None: it is, or there is none), in one line."""
         self._version = _engine_version()
         if path is not None and not DayCache._memory:
             DayCache._memory.update(read_cache(path))
@@ -164,7 +166,11 @@ class DayCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with atomic_output(self.path, "w") as fh:
                 json.dump(DayCache._memory, fh)
-        except (OSError, ValueError):  # an unwritable cache only costs time
+        except (OSError, ValueError) as exc:  # an unwritable cache only costs time: say so once
+            self.problem = (
+                f"the day cache {self.path} cannot be written ({exc.__class__.__name__}); "
+                "days are kept until the window closes"
+            )
             self.path = None
 
 

@@ -88,6 +88,31 @@ def test_a_day_cache_of_the_wrong_shape_does_not_stop_the_window(
         tr.DayCache._memory.clear()
 
 
+def test_an_unwritable_day_cache_is_said_once_on_screen(tmp_path, monkeypatch, screen):
+    """The cache's folder cannot be made (its parent is a file): the chart goes on, and says so."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    tr.DayCache._memory.clear()
+    app = App(load_preset("default"), seed=0, size=SIZE, scripted=False)
+    said: list[str] = []
+    monkeypatch.setattr(app.course, "say", said.append)
+    try:
+        press(app, pygame.K_k)
+        runs = app.scenario.day_runs
+        assert runs is not None
+        runs.wait()  # the baseline and day 0 run; their results are kept in memory
+        frames(app, screen, 3)
+        problems = [t for t in said if "cannot be written" in t]
+        assert len(problems) == 1 and "not-a-folder" in problems[0], said
+        assert runs.points(), "the chart still has its computed days"
+    finally:
+        app.close()
+        app.scenario.stop_day_runs()
+        close_all()
+        tr.DayCache._memory.clear()
+
+
 @pytest.mark.parametrize("kind", ["fifo", "link to /dev/zero"])
 def test_a_day_cache_that_is_not_a_regular_file_is_skipped_at_once(tmp_path, kind):
     path = tmp_path / "days.json"
