@@ -130,9 +130,12 @@ def _session_start(args: argparse.Namespace) -> Session:
         args.preset, args.set, args.seed = session.preset, list(session.overrides), session.seed
         args.blockade, args.size = session.blockade, tuple(session.size)
         args.projector, args.compare, args.tour = session.projector, session.compare, session.tour
+        if session.history_mb is not None:
+            args.history_mb = session.history_mb
         return session
     return Session(args.preset, args.seed, args.blockade, list(args.set), tuple(args.size),
-                   args.projector, args.compare, args.tour)  # fmt: skip
+                   args.projector, args.compare, args.tour,
+                   history_mb=getattr(args, "history_mb", None))  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:

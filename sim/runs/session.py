@@ -26,14 +26,17 @@ when the command was given (an exact integer; the trailing comment gives the
 simulated time for people). A replay applies each command when its model
 reaches that step, so the model takes the same steps in the same order:
 a run independent of how its steps are grouped gives the same numbers.
-``screen_s`` is the window's screen time at the command, s: a replay waits as
-long between two commands given at the same step (a pause while the lecturer
-talks) as the original did.
+Moments do not always increase: a step back into the recorded past (rewind)
+moves the step index back; a replay follows the same path. ``screen_s`` is the
+window's screen time at the command, s: a replay waits as long between two
+commands given at the same step (a pause while the lecturer talks) as the
+original did.
 
 **The start**: ``preset`` (a name or a .toml path), ``set`` (the ``--set
 NAME=VALUE`` texts, applied the same way), ``blockade`` (absent: none given),
 ``seed``, and the window options that change what is drawn: ``size``
-(width, height px), ``projector``, ``compare``, ``tour``.
+(width, height px), ``projector``, ``compare``, ``tour``, ``history_mb`` (the
+memory of the recorded past, MiB; absent: not given).
 
 **The version**: ``format`` is :data:`FORMAT`. It is raised whenever a
 change of the model, of the window's commands or of this file would play a
@@ -50,7 +53,6 @@ file.
 
 from __future__ import annotations
 
-import itertools
 import math
 import os
 from collections.abc import Collection, Sequence
@@ -90,12 +92,24 @@ VALUE_COMMANDS: dict[str, str] = {
     "wheel": WHEEL,  # the mouse wheel, (x, y) window px and clicks (+ zooms in)
     "tissue_zoom": INDEX,  # the tissue view zoomed onto varicosity INDEX
     "event_paused": TEXT,  # E's awaited event paused the playback (the event's name)
+    "seek": INDEX,  # the recorded past shown at step INDEX of the model on screen (rewind)
 }
 """The commands that carry a value, and the kind of value each takes. Every other
 command is an action of the window's action table and carries none."""
 
 _START_KEYS = frozenset(
-    {"format", "preset", "seed", "blockade", "set", "size", "projector", "compare", "tour"}
+    {
+        "format",
+        "preset",
+        "seed",
+        "blockade",
+        "set",
+        "size",
+        "projector",
+        "compare",
+        "tour",
+        "history_mb",
+    }
 )
 _COMMAND_KEYS = frozenset({"build", "step", "screen_s", "do", "value"})
 MAX_TEXT_CHARS = 200
@@ -132,7 +146,7 @@ class Command:
 
     @property
     def moment(self) -> tuple[int, int]:
-        """(build, step): commands of a session come in this order."""
+        """(build, step): where the model stood when the command was given."""
         return self.build, self.step
 
 
@@ -149,6 +163,7 @@ class Session:
         projector: started in projector mode.
         compare: started in compare mode.
         tour: started the guided tour.
+        history_mb: memory the window's recorded past may hold, MiB (None: not given).
         commands: every command given, in the order given.
     """
 
@@ -160,6 +175,7 @@ class Session:
     projector: bool = False
     compare: bool = False
     tour: bool = False
+    history_mb: int | None = None
     commands: list[Command] = field(default_factory=list)
 
     def to_text(self) -> str:
@@ -178,6 +194,7 @@ class Session:
             f"projector = {_toml_bool(self.projector)}",
             f"compare = {_toml_bool(self.compare)}",
             f"tour = {_toml_bool(self.tour)}",
+            *([] if self.history_mb is None else [f"history_mb = {self.history_mb}"]),
             "commands = [",
             *(_command_line(c) for c in self.commands),
             "]",
@@ -309,8 +326,8 @@ def parse_session(text: str, what: str, known: Collection[str]) -> Session:
     """The session in TOML ``text``; ``known``: the window's action names.
 
     Raises:
-        SessionError: another format, an unknown key or command, a bad value, commands
-            out of order (one line naming ``what``).
+        SessionError: another format, an unknown key or command, a bad value (one line
+            naming ``what``).
     """
     data = parse_toml(text, what)
     version = data.get("format")
@@ -346,13 +363,9 @@ def parse_session(text: str, what: str, known: Collection[str]) -> Session:
         projector=_flag(data, "projector", what),
         compare=_flag(data, "compare", what),
         tour=_flag(data, "tour", what),
+        history_mb=None if "history_mb" not in data else _whole(data, "history_mb", what, 0, 2**40),
         commands=[_command(c, i, what, known) for i, c in enumerate(commands)],
     )
-    for i, (a, b) in enumerate(itertools.pairwise(session.commands)):
-        if b.moment < a.moment:
-            raise SessionError(
-                f"{what}, command {i + 2}: its moment (build, step) is before the one above"
-            )
     return session
 
 
@@ -416,6 +429,7 @@ def same_start(session: Session, given: dict[str, Any]) -> str | None:
         "--projector": session.projector,
         "--compare": session.compare,
         "--tour": session.tour,
+        "--history-mb": session.history_mb,
     }
     for option, value in given.items():
         if option in ours and value != ours[option]:
