@@ -20,7 +20,7 @@ from render.lecture.scenario import Scenario
 from render.lecture.treatment import Treatment
 from render.synapse.playback import Playback
 from sim.course.timeline import THERAPEUTIC_OCCUPANCY
-from sim.params.presets import load_preset
+from sim.params.presets import Preset, load_preset
 from sim.params.synapse import ParameterError, Parameters
 
 
@@ -37,6 +37,11 @@ def same_params(a: Parameters, b: Parameters) -> bool:
     return True
 
 
+AHEAD_DAYS = (0, 7, 14, 21, 1, 28)
+"""Days after the start of the course K would start, computed from the window's first frame
+in this order (the usual K W W W first), at the lowest CPU priority."""
+
+
 class Course:
     """The treatment timeline's keys (D, W, K) and the tour's courses.
 
@@ -51,6 +56,8 @@ class Course:
         self.play = play
         self.say = say
         self._told: DayRuns | None = None
+        self._ahead_for: str | None = None
+        """The preset whose course days were last computed ahead."""
         self.prescription = Prescription()
         """What K starts (Shift+K, Ctrl+K and J choose it before the course starts)."""
 
@@ -86,6 +93,47 @@ class Course:
             self.say(f"treatment chart: {runs.error}; no more days are computed")
         return runs.points(), runs.computing()
 
+    def update(self) -> None:
+        """Once a frame: from the first, the days of the course K would start, at idle priority.
+
+        When the window opens (no timeline yet, not a scripted run) the
+        drug-free baseline and :data:`AHEAD_DAYS` of the course K would start
+        (the slider's dose, else the prescription's or 80% of SERT) are
+        computed in the background; the timeline takes the runs over when it
+        opens, so a lecture that talks before pressing K finds its chart done.
+        Another scenario (1-9) before K computes its own days instead.
+        """
+        sc = self.scenario
+        if self._ahead_for != sc.preset.name and sc.treatment is None and sc.day_runs is None:
+            self._ahead_for = sc.preset.name
+            sc.stop_ahead_runs()
+            self._compute_ahead()
+        runs = sc.ahead_runs
+        if runs is not None and runs is not sc.day_runs:
+            runs.poll()
+
+    def _compute_ahead(self) -> None:
+        sc = self.scenario
+        if sc.scripted or sc.tour_runs is not None:
+            return
+        found = self._timeline_base()
+        if not isinstance(found, tuple):
+            return
+        base, name = found
+        t = Treatment(base.params, name)
+        dose = self.play.model.blockade or sc.planned_occupancy or THERAPEUTIC_OCCUPANCY
+        sc.start_ahead_runs(t.base, t.prefetch_states(dose, self.prescription, AHEAD_DAYS))
+
+    def _timeline_base(self) -> tuple[Preset, str] | str:
+        """The drug-free preset a timeline opens on, and its name; or why it cannot load."""
+        sc = self.scenario
+        name = TIMELINE_BASE.get(sc.preset.name, sc.preset.name)
+        try:
+            base = sc.preset if name == sc.preset.name else load_preset(name, sc.user_overrides)
+        except (ParameterError, ValueError) as exc:
+            return str(exc)
+        return base, name
+
     # ------------------------------------------------------------ commands
     def ready(self) -> bool:
         """Open the timeline if needed (at a drug-free, naive day 0); False only on an error.
@@ -97,12 +145,11 @@ class Course:
         sc = self.scenario
         if sc.treatment is not None:
             return True
-        name = TIMELINE_BASE.get(sc.preset.name, sc.preset.name)
-        try:
-            base = sc.preset if name == sc.preset.name else load_preset(name, sc.user_overrides)
-        except (ParameterError, ValueError) as exc:
-            self.say(f"cannot start a timeline: {exc}")
+        found = self._timeline_base()
+        if not isinstance(found, tuple):
+            self.say(f"cannot start a timeline: {found}")
             return False
+        base, name = found
         t = Treatment(base.params, name)
         sc.caption_at = None  # the scenario's caption no longer describes the screen
         if self.play.model.blockade > 0:

@@ -194,6 +194,7 @@ class Guide:
         sc = self.scenario
         if sc.scripted or sc.tour_runs is not None:
             return
+        sc.stop_ahead_runs()  # the tour's days come first: the workers are its
         runs: DayRuns | None = None
         for step in STEPS:
             course = step.get("course")
@@ -235,7 +236,11 @@ class Guide:
         self.stage.place_views()
 
     def update(self) -> None:
-        """Run the step's events that are due; collect the days computed ahead (once per frame)."""
+        """Run the step's events that are due; collect the days computed ahead (once per frame).
+
+        The course's own days ahead (:meth:`render.lecture.course.Course.update`) too.
+        """
+        self.course.update()
         runs = self.scenario.tour_runs
         if runs is not None and runs is not self.scenario.day_runs:
             runs.poll()

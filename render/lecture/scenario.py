@@ -21,6 +21,7 @@ from render.lecture.follow import Follower
 from render.lecture.overlay import MeanFieldOverlay
 from render.lecture.treatment import Treatment
 from render.synapse.playback import Playback
+from sim.course.slow import DayState
 from sim.params.presets import Preset, load_preset
 from sim.params.synapse import ParameterError, Parameters
 
@@ -79,6 +80,9 @@ class Scenario:
         """A blockade set by hand before the timeline opened: the dose K starts with."""
         self.day_runs: DayRuns | None = None
         """The timeline's background day runs (None: no timeline, or a scripted run)."""
+        self.ahead_runs: DayRuns | None = None
+        """Day runs started with the window for the course K would start (idle CPU only): a
+        timeline opened on the same base takes them over instead of starting its own."""
         self.tour_runs: DayRuns | None = None
         """Day runs a started tour owns (computing its course steps' days ahead): a
         timeline on the same base uses them instead of starting its own."""
@@ -176,13 +180,40 @@ class Scenario:
         self.stop_day_runs()
 
     def start_day_runs(self, base: Parameters) -> None:
-        """Start the timeline's background day runs (not in scripted runs)."""
+        """Start the timeline's background day runs (not in scripted runs).
+
+        The tour's runs, or those started with the window, serve it when they
+        compute the same base at the same seed; else new ones start (and the
+        window's, for another base, stop).
+        """
         if self.scripted:  # scripted runs stay deterministic and quick
             return
+        ahead, self.ahead_runs = self.ahead_runs, None
         if self.tour_runs is not None and self.tour_runs.serves(base, self.seed):
             self.day_runs = self.tour_runs
+        elif ahead is not None and ahead.serves(base, self.seed):
+            self.day_runs, ahead = ahead, None
         else:
             self.day_runs = DayRuns(base, self.seed)
+        if ahead is not None:
+            ahead.close()
+
+    def start_ahead_runs(self, base: Parameters, states: list[DayState]) -> None:
+        """Compute ``states`` of ``base`` before any timeline asks (not in scripted runs).
+
+        The runs are at the lowest CPU priority (:class:`DayRuns`): they use
+        only what the window and everything else leave.
+        """
+        if self.scripted or self.ahead_runs is not None:
+            return
+        self.ahead_runs = DayRuns(base, self.seed)
+        self.ahead_runs.prefetch(states)
+
+    def stop_ahead_runs(self) -> None:
+        """Stop the runs started with the window (a tour starts its own)."""
+        runs, self.ahead_runs = self.ahead_runs, None
+        if runs is not None:
+            runs.close()
 
     def stop_day_runs(self) -> None:
         """Stop the day runs' workers (the tour's own runs go on until the tour ends)."""

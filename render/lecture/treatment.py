@@ -143,9 +143,12 @@ class Treatment:
         self.stop_day = self.day + 7 * max(0, weeks - 1)
 
     def prefetch_states(
-        self, occupancy: float | None = None, rx: Prescription | None = None
+        self,
+        occupancy: float | None = None,
+        rx: Prescription | None = None,
+        after: tuple[int, ...] = PREFETCH_DAYS,
     ) -> list[DayState]:
-        """The days worth computing ahead: ``PREFETCH_DAYS`` after the course's start.
+        """The days worth computing ahead: ``after`` (days after the course's start, in order).
 
         Before the course starts, the days of a course at ``occupancy`` started
         today (None: nothing); after it is stopped, none.
@@ -161,7 +164,7 @@ class Treatment:
             else:
                 occ = float(occupancy)
             start = self.day
-        days = [start + d for d in PREFETCH_DAYS if start + d <= MAX_DAYS]
+        days = [start + d for d in after if start + d <= MAX_DAYS]
         if not days:
             return []
         states = self._course_states(max(days) + 1, planned, occ, start, NEVER)

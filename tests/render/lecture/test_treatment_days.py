@@ -202,3 +202,44 @@ def test_day_runs_that_cannot_start_say_so_once_on_screen(monkeypatch, memory_ca
         assert app.messages.toast[0] == "something else"
     finally:
         app.close()
+
+
+def test_the_window_computes_the_course_k_would_start_before_k(monkeypatch, tmp_path, screen):
+    """From the first frame: the baseline and K W W W's days, in the background; K takes them over.
+
+    The days computed before K are the ones K, W, W, W then show (same jobs:
+    the chart finds them, nothing is computed twice).
+    """
+    from render.app import App
+    from render.lecture.course import AHEAD_DAYS
+    from tests.window import SIZE as WINDOW
+    from tests.window import frames, press
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(tr, "DAY_WINDOW_MS", WINDOW_MS)
+    tr.DayCache._memory.clear()
+    app = App(load_preset("default"), size=WINDOW, scripted=True)
+    sc = app.scenario
+    sc.scripted = False  # the lecture's window: day runs in the background
+    try:
+        frames(app, screen, 1)
+        runs = sc.ahead_runs
+        assert runs is not None and sc.day_runs is None and sc.treatment is None
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and len(runs.points()) < len(AHEAD_DAYS):
+            frames(app, screen, 1)
+            time.sleep(0.05)
+        assert sorted(d for d, _, _ in runs.points()) == sorted(AHEAD_DAYS)
+        sent = runs.submitted
+        press(app, ord("k"))
+        for _ in range(3):
+            press(app, ord("w"))
+        frames(app, screen, 1)
+        assert sc.day_runs is runs and sc.ahead_runs is None
+        assert runs.submitted == sent  # K W W W's days were the ones computed ahead
+        assert {0, 7, 14, 21} <= {d for d, _, _ in runs.points()}
+        assert sc.treatment.day == 21
+    finally:
+        sc.stop_day_runs()
+        sc.stop_ahead_runs()
+        tr.DayCache._memory.clear()
