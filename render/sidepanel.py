@@ -129,36 +129,52 @@ class SidePanel:
 
     # ------------------------------------------------------------ read-out
     def _readout(self, surface: pygame.Surface, rect: pygame.Rect, eff: Effect) -> int:
-        """Big numbers in tiles across ``rect``; returns the bottom y."""
+        """Big numbers in tiles across ``rect``; returns the bottom y.
+
+        In compare mode a second, single line gives each ratio (SSRI ÷ drug-free
+        control) beside its name, in the big size: the charts below keep their
+        height. Its height is the same whether or not the ratios exist yet, so
+        the layout never jumps.
+        """
         th, fonts = self.screen.theme, self.screen.fonts
         s = fonts.scale
-        rows = [
-            [
-                (f"{eff.blockade * 100:.0f}%", "SSRI block", th.drug),
-                (_fmt_uM(eff.cleft_uM), "free 5-HT", th.plot_conc),
-                (f"{eff.bound * 100:.0f}%", "receptors bound", th.plot_occupancy),
-            ]
+        row = [
+            (f"{eff.blockade * 100:.0f}%", "SSRI block", th.drug),
+            (_fmt_uM(eff.cleft_uM), "free 5-HT", th.plot_conc),
+            (f"{eff.bound * 100:.0f}%", "receptors bound", th.plot_occupancy),
         ]
-        if eff.cleft_ratio is not None or eff.bound_ratio is not None:
-            rows.append(
-                [
-                    ("vs no drug", "SSRI ÷ control", th.text_dim),
-                    (_fmt_ratio(eff.cleft_ratio), "5-HT", th.plot_conc),
-                    (_fmt_ratio(eff.bound_ratio), "bound", th.plot_occupancy),
-                ]
-            )
         y = rect.top
         tile_w = rect.w // 3
-        for row in rows:
-            for k, (value, caption, color) in enumerate(row):
-                cx = rect.left + k * tile_w + tile_w // 2
-                size = "huge" if fonts.width(value, "huge") <= tile_w - 4 else "big"
-                if fonts.width(value, size) > tile_w - 4:
-                    size = "normal"
-                vr = fonts.blit(surface, value, (cx, y), size, color, "midtop")
-                fonts.blit(surface, caption, (cx, vr.bottom), "small", th.text_dim, "midtop")
-            y += fonts.line_height("huge") + fonts.line_height("small") + int(4 * s)
-        return y
+        for k, (value, caption, color) in enumerate(row):
+            cx = rect.left + k * tile_w + tile_w // 2
+            size = "huge" if fonts.width(value, "huge") <= tile_w - 4 else "big"
+            if fonts.width(value, size) > tile_w - 4:
+                size = "normal"
+            vr = fonts.blit(surface, value, (cx, y), size, color, "midtop")
+            fonts.blit(surface, caption, (cx, vr.bottom), "small", th.text_dim, "midtop")
+        y += fonts.line_height("huge") + fonts.line_height("small") + int(4 * s)
+        if self.play.control is None:
+            return y
+        line_h = fonts.line_height("big")
+        mid = y + line_h // 2
+        fonts.blit(surface, "SSRI ÷ no drug", (rect.left + tile_w // 2, mid), "small",
+                   th.text_dim, "center")  # fmt: skip
+        ratios = (
+            (_fmt_ratio(eff.cleft_ratio), "5-HT", th.plot_conc),
+            (_fmt_ratio(eff.bound_ratio), "bound", th.plot_occupancy),
+        )
+        gap = int(6 * s)
+        fits = all(
+            fonts.width(v, "big") + gap + fonts.width(c, "small") <= tile_w - 4
+            for v, c, _ in ratios
+        )
+        size = "big" if fits else "normal"  # one size for both ratios
+        for k, (value, caption, color) in enumerate(ratios, start=1):
+            w = fonts.width(value, size) + gap + fonts.width(caption, "small")
+            left = rect.left + k * tile_w + (tile_w - w) // 2
+            vr = fonts.blit(surface, value, (left, mid), size, color, "midleft")
+            fonts.blit(surface, caption, (vr.right + gap, mid), "small", th.text_dim, "midleft")
+        return y + line_h + int(4 * s)
 
     # --------------------------------------------------------------- draw
     def draw(self, surface: pygame.Surface) -> None:
