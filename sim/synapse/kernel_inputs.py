@@ -35,7 +35,9 @@ class Lattice(NamedTuple):
     """The membrane tiles: which site owns the tile a crossing lands in."""
 
     grid_flat: np.ndarray
-    """int64, (2, side, side) flattened: site id per plane, row, column; ``n_sites`` if none."""
+    """int32, (2, side, side) flattened: site id per plane, row, column; ``n_sites`` if none.
+    (int32, not int64: the default lattice is 323 KB instead of 646 KB, so more of it stays
+    in cache for the random look-ups of pass 2; ~5% of a treatment day's CPU.)"""
     grid_side: int
     """Tiles per row, including one padding tile."""
     half_extent_nm: float

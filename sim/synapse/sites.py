@@ -121,7 +121,7 @@ class SiteTable:
         self.refresh()
         grid = sites.grid
         side = grid.shape[1]
-        padded = np.full((2, side + 1, side + 1), n, dtype=np.int64)
+        padded = np.full((2, side + 1, side + 1), n, dtype=np.int32)
         sel = grid >= 0
         padded[:, :side, :side][sel] = grid[sel]
         self.grid_flat = padded.ravel()
