@@ -50,10 +50,14 @@ from render.quit import QuitKey
 from render.screen import Screen
 from render.sidepanel import SidePanel
 from render.synapse.compare import Compare
+from render.synapse.history_strip import rewind_room
+from render.synapse.pipeline import ap_text
 from render.synapse.playback import Playback
+from render.synapse.rewind import BYTES_PER_MIB
 from render.synapse.scene import SceneRenderer
 from render.tissue.mode import TissueMode
 from sim import Synapse
+from sim.common.display import DEFAULT_HISTORY_MB
 from sim.params.presets import Preset
 from sim.runs.session import Session
 
@@ -77,6 +81,7 @@ class App:
         compare: start in compare mode (a drug-free control beside the model).
         tour: start the guided tour.
         session: how the session started, for Ctrl+S (default: preset name, seed, options).
+        history_mb: memory the recorded past (rewind, history strip) may hold, MiB (0: none).
     """
 
     def __init__(
@@ -92,6 +97,7 @@ class App:
         compare: bool = False,
         tour: bool = False,
         session: Session | None = None,
+        history_mb: float = DEFAULT_HISTORY_MB,
     ) -> None:
         if not pygame.font.get_init():
             pygame.font.init()
@@ -105,6 +111,7 @@ class App:
             scripted=scripted,
             frame_fps=frame_fps,
             say=say,
+            history_bytes=int(history_mb * BYTES_PER_MIB),
         )
         self.overlay = MeanFieldOverlay(background=not scripted)
         self.actions: dict[str, Action] = {}
@@ -135,6 +142,7 @@ class App:
         self.session = SessionLog(start, self.play, say, lambda: self.saves.screenshot_dir,
                                   scripted=scripted)  # fmt: skip
         follower = Follower()
+        self.scrub, self.widgets.strip = rewind_room(self.play, follower.rewound, say)
         self._lecture_rooms(preset, seed, follower)
         self.actions.update(self._action_table())
         self.session.attach(self.actions, self.screen, self.guide)
@@ -252,8 +260,9 @@ class App:
             # time
             "toggle_pause": play.do_toggle_pause,
             "step": follow.do_step,
-            "speed_up": play.do_speed_up,
-            "speed_down": play.do_speed_down,
+            **self.scrub.actions,  # back a step, the events, live, replay (Left, Ctrl, End, Y)
+            "speed_up": partial(play.step_speed, +1),
+            "speed_down": partial(play.step_speed, -1),
             "warp": play.do_warp,
             "pause_on_event": play.do_pause_on_event,
             "reset": guide.do_reset,
@@ -261,8 +270,8 @@ class App:
             "fire": play.fire,
             "blockade_up": tissue.do_blockade_up,
             "blockade_down": tissue.do_blockade_down,
-            "rate_up": play.do_rate_up,
-            "rate_down": play.do_rate_down,
+            "rate_up": partial(play.step_rate, +1),
+            "rate_down": partial(play.step_rate, -1),
             # scenarios
             **{f"preset_{d}": partial(guide.load_preset_key, name) for d, name, _ in PRESET_KEYS},
             "caption": scenario.do_caption,
@@ -329,14 +338,10 @@ class App:
         self.guide.update()
         if self.tissue.on:  # the synapse waits, unchanged
             return self.tissue.update(real_dt_s)
+        self.scrub.update()  # a drag along the history strip: the moment it asked for
         steps = self.play.update(real_dt_s)
-        ap = self.play.last_ap
-        if ap is not None:
-            n_ap, fused, p_rel = ap
-            what = "action potential" if n_ap == 1 else f"{n_ap} action potentials"
-            self.messages.say(
-                f"{what}: {fused} vesicle{'s' if fused != 1 else ''} fused (p = {p_rel:.2f} each)"
-            )
+        if self.play.last_ap is not None:
+            self.messages.say(ap_text(self.play.last_ap))
         self.follow.update()
         self.overlay_room.update()
         return steps

@@ -128,23 +128,29 @@ class Controls:
             Button(lambda: "Projector (P)", actions["projector"], on=lambda: screen.projector),
             Button(lambda: "Help (H)", actions["help"], on=lambda: screen.show_help),
         ]
+        self.rows = widgets
         self._pointer_commands(log)
         widgets.blockade_slider = self.blockade_slider
         self.bar_widgets = widgets.bar
         self.side_buttons = widgets.side
 
     def _pointer_commands(self, log: SessionLog) -> None:
-        """Clicks (follow), drags (pan) and the wheel (zoom) on the picture: session commands."""
+        """Clicks (follow), drags (pan), the wheel (zoom), the history strip: session commands."""
         follow, screen = self.follow, self.screen
         self._click = log.recorded("click", lambda x, y: follow.follow_at((x, y)))
         self._pan = log.recorded("pan", lambda dx, dy: screen.view.pan(dx, dy))
         self._wheel = log.recorded("wheel", lambda x, y, n: screen.wheel((x, y), n))
         log.recorded("tissue_zoom", self.tissue.zoom)
+        strip = self.rows.strip
+        if strip is not None:  # the history strip: its seeks, and its pause while held
+            strip.scrub.seek = log.recorded("seek", strip.scrub.show)
+            strip.toggle_pause = self.actions["toggle_pause"]
 
     @property
     def widgets(self) -> list[Widget]:
-        """Every widget, bar first."""
-        return self.bar_widgets + self.side_buttons
+        """Every widget, bar first, then the side buttons and the history strip."""
+        strip = [] if self.rows.strip is None else [self.rows.strip]
+        return self.bar_widgets + self.side_buttons + strip
 
     # -------------------------------------------------------------- events
     def run(self, action: str) -> None:

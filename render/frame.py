@@ -121,6 +121,8 @@ class FrameDrawer:
             hud.draw_toast(surface, zone, message, th, fonts)
         self.side.draw(surface)
         self._draw_bar(surface)
+        if self.widgets.strip is not None:
+            self.widgets.strip.draw(surface, screen.theme, fonts)
         if screen.card_rect is not None and screen.card_shown is not None:
             banner.draw_banner(surface, screen.card_rect, th, fonts, *screen.card_shown)
         if screen.show_info:

@@ -20,6 +20,7 @@ from render.common.constants import REFERENCE_SIZE_PX, TREATMENT_SHARE, ZOOM_STE
 from render.common.text import Fonts
 from render.common.widgets import Widget, WidgetRows
 from render.lecture.treatment_chart import chart_height, wide_height
+from render.synapse.history_strip import strip_height
 from render.synapse.playback import Playback
 from render.synapse.scene import SceneRenderer
 from render.synapse.view import View
@@ -93,6 +94,8 @@ class Screen:
         self.card_shown: tuple[str, str, str] | None = None
         self.treatment_rect: pygame.Rect | None = None
         """The treatment chart's strip across the scene column in a course (above the card)."""
+        self.strip_rect: pygame.Rect | None = None
+        """The history strip right under the picture(s), above the course chart and the card."""
         self.header_rects: list[pygame.Rect] = []
         self.course_shown = False
         self._requested_size = size
@@ -182,8 +185,9 @@ class Screen:
     def place_views(self) -> None:
         """Scene rectangles: card at the bottom, the course's chart above it, split screen to compare.
 
-        The tour card or caption, then in a treatment course the treatment chart's strip, take
-        the bottom of the scene column; in compare mode the rest is split in two panes.
+        The tour card or caption, then in a treatment course the treatment chart's strip, then
+        the history strip take the bottom of the scene column; in compare mode the rest is
+        split in two panes.
         """
         r = pygame.Rect(self.scene_rect)
         s = self.fonts.scale
@@ -203,6 +207,7 @@ class Screen:
             h = max(least, min(chart_height(self.fonts) + 2 * m, int(TREATMENT_SHARE * r.h)))
             self.treatment_rect = pygame.Rect(r.left + m, r.bottom - h, r.w - 2 * m, h)
             r.h -= h + m
+        self._place_strip(r, m)
         self.header_rects = []
         if self.play.compare:
             head = self.fonts.line_height("big") + int(10 * s)
@@ -219,6 +224,18 @@ class Screen:
             self.control_view.copy_camera(self.view)
         else:
             self.view.set_rect(r)
+
+    def _place_strip(self, r: pygame.Rect, m: int) -> None:
+        """The history strip across the bottom of ``r`` (shrunk for it), ``m`` px margins."""
+        strip = self.widgets.strip
+        self.strip_rect = None
+        if strip is None:
+            return
+        h = strip_height(self.fonts)
+        self.strip_rect = pygame.Rect(r.left + m, r.bottom - h - m, r.w - 2 * m, h)
+        strip.rect = self.strip_rect.copy()
+        strip.scale = self.fonts.scale
+        r.h -= h + 2 * m
 
     def stale(self, size: tuple[int, int]) -> bool:
         """The layout is not that of a window ``size`` (px) and the bar it needs now."""

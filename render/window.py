@@ -25,7 +25,8 @@ from render.media.recording import SUFFIXES
 from render.media.saves import record_fps, save_png
 from render.media.stats import RunStats
 from render.startup import prepare
-from sim.common.display import MAX_SIZE, MIN_SIZE, size_fits
+from render.synapse.rewind import check_history_mb
+from sim.common.display import DEFAULT_HISTORY_MB, MAX_SIZE, MIN_SIZE, size_fits
 from sim.params.presets import Preset, load_preset
 from sim.runs.outputs import check_output
 from sim.runs.session import Session
@@ -153,6 +154,7 @@ def run_app(
     stats: str | Path | None = None,
     session: Session | None = None,
     save_session: str | Path | None = None,
+    history_mb: int = DEFAULT_HISTORY_MB,
 ) -> int:
     """Open the Cleft window; returns the exit code (0).
 
@@ -185,6 +187,7 @@ def run_app(
         session: how the session starts (the options above, as a session file holds
             them); its commands, if any, are replayed (:mod:`render.media.session_log`).
         save_session: write the session here when the window closes (checked beforehand).
+        history_mb: memory the recorded past (rewind) may hold, MiB; 0 keeps none.
 
     Raises:
         ValueError: any invalid argument, or no display to open a window on
@@ -195,6 +198,7 @@ def run_app(
     _check_args(
         preset_name, overrides, seed, size, frames, screenshot, blockade, fullscreen, record
     )
+    check_history_mb(history_mb)
     flags = {"projector": projector, "compare": compare, "tour": tour}
     folder = _check_session(frames, out_dir, quit_after, stats, flags)
     scripted = frames is not None
@@ -207,7 +211,7 @@ def run_app(
             seed=seed, size=size, frames=frames, screenshot=screenshot, blockade=blockade,
             fullscreen=fullscreen, record=record, projector=projector, compare=compare,
             tour=tour, quit_after=quit_after, stats=stats, session=session,
-            save_session=save_session,
+            save_session=save_session, history_mb=history_mb,
         ))  # fmt: skip
 
 
@@ -228,6 +232,7 @@ class Options(TypedDict):
     stats: str | Path | None
     session: Session | None
     save_session: str | Path | None
+    history_mb: int
 
 
 def _session(preset: Preset, tissue: Preset | None, folder: Path | None, o: Options) -> int:
@@ -255,6 +260,7 @@ def _session(preset: Preset, tissue: Preset | None, folder: Path | None, o: Opti
             compare=o["compare"],
             tour=o["tour"],
             session=replace(o["session"], commands=[]) if o["session"] else None,
+            history_mb=o["history_mb"],
         )
         _start(app, tissue, o["blockade"], record)
         if o["session"] is not None:

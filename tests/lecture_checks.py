@@ -102,6 +102,8 @@ def elements(app) -> dict[str, pygame.Rect]:
         out["control pane"] = screen.control_view.rect
     if screen.card_rect is not None:
         out["card"] = screen.card_rect
+    if screen.strip_rect is not None:
+        out["history strip"] = screen.strip_rect
     for name, r in zip(
         ("Free 5-HT chart", "Receptors bound chart"), app.frame.side.chart_rects, strict=False
     ):
@@ -117,7 +119,15 @@ def check_layout(lec: Lecturer, step: str, els: dict[str, pygame.Rect]) -> None:
     for name, r in els.items():
         if r.w <= 0 or r.h <= 0 or not win.contains(r):
             lec.fail("6 layout", step, f"{name} {r} not inside the window {win.size}")
-    blocks = ("scene", "control pane", "side panel", "control bar", "card", "tissue view")
+    blocks = (
+        "scene",
+        "control pane",
+        "side panel",
+        "control bar",
+        "card",
+        "history strip",
+        "tissue view",
+    )
     present = [b for b in blocks if b in els]
     for i, a in enumerate(present):
         for b in present[i + 1 :]:
@@ -146,7 +156,9 @@ def check_layout(lec: Lecturer, step: str, els: dict[str, pygame.Rect]) -> None:
         t = els.get("treatment chart")
         if t is None:
             lec.fail("5 treatment chart", step, "a course runs and its chart is not drawn")
-        elif any(t.colliderect(els[c]) for c in charts) or t.h < 0.12 * app.screen.size[1]:
+        elif any(t.colliderect(els[c]) for c in (*charts, "history strip") if c in els):
+            lec.fail("5 treatment chart", step, f"treatment chart {t} on a chart or the strip")
+        elif t.h < 0.12 * app.screen.size[1]:
             lec.fail("5 treatment chart", step, f"treatment chart {t} small or on a chart")
 
 
@@ -159,6 +171,7 @@ def check_axis_text(lec: Lecturer, step: str, name: str, area: pygame.Rect) -> N
         if r.right <= area.left
         and area.top <= r.centery <= area.bottom
         and r.left > area.left - area.w
+        and r.left >= lec.app.screen.side_rect.left  # the side panel's, not the scene column's
     ]
     if not labels:
         lec.fail("6 chart height", step, f"{name}: no axis labels drawn")

@@ -1,7 +1,8 @@
 """The README's 15-minute lecture, played through the real window loop at four layouts.
 
 P (projector layouts only: they start in the default profile and P switches),
-T, N through every tour step, T, 1, C, the slider dragged to 80%, 3, 4, 5, K,
+T, N through every tour step, T, "let me show that again" (Space, ← three times,
+→, Y, End), 1, C, the slider dragged to 80%, 3, 4, 5, K,
 W W W, O, G, M, a click on a varicosity, M, H, Esc, and Esc until the window
 closes. Keys are sent as a keyboard sends them (KEYDOWN, the repeats of a key
 held past the repeat delay, KEYUP); the tour's N is held long at every other
@@ -56,6 +57,50 @@ def key(lec: Lecturer, k: int, step: str, n: int = 2, hold_s: float = 0.12, mod:
     lec.check(step)
 
 
+def fusion_marks(app) -> list:
+    return [k for k in app.play.rewind.marks if k.kind == "fusion"]
+
+
+def fusions_at(model, step: int) -> list:
+    """The fusions logged within two steps of ``step``: (time us, dock, vesicle, pore x, y)."""
+    return [f for f in model.fusion_log if abs(f[0] / model.dt_us - step) <= 2]
+
+
+def show_again(lec: Lecturer):
+    """'Let me show that again': Space, ← three times, →, Y (the last release in slow motion), End."""
+    app = lec.app
+    yield from until(lec, lambda: fusion_marks(app), 4.0)
+    yield from key(lec, pygame.K_SPACE, "Space: pause")
+    step = app.model.step_index
+    for i in range(3):
+        yield from key(lec, pygame.K_LEFT, f"Left: one step back ({i + 1})", n=1)
+    yield from key(lec, pygame.K_RIGHT, "Right: one step on", n=1)
+    if app.model.step_index != step - 2 or not app.play.paused:
+        lec.fail("rewind", "Left", f"step {app.model.step_index}, not {step - 2} (paused)")
+    if not app.play.rewind.at_head and app.widgets.strip.drawn.get("behind") == "live":
+        lec.fail("rewind", "Left", "the strip says live behind the newest moment")
+    marks = fusion_marks(app)
+    if not marks:
+        lec.fail("rewind", "Y", "no vesicle fusion recorded to replay")
+        return
+    target = marks[-1]
+    fused_us = fusions_at(app.model, target.step)
+    yield from key(lec, pygame.K_y, "Y: the last release again", n=1)
+    play = app.play
+    if play.paused or play.model.step_index > target.step + 200:
+        lec.fail("rewind", "Y", f"at step {play.model.step_index}, the fusion at {target.step}")
+    if play.playback_us_per_s > 2 * play.warp.slow_us_per_s:
+        lec.fail("rewind", "Y", f"pace {play.playback_us_per_s:.3g} µs/s: not slow motion")
+    yield from until(lec, lambda: play.model.step_index > target.step + 1, 4.0)
+    again = fusions_at(app.model, target.step)
+    if not fused_us or again != fused_us:
+        lec.fail("rewind", "Y", f"the replayed fusions {again} differ from {fused_us}")
+    lec.check("Y: the release replayed")
+    yield from key(lec, pygame.K_END, "End: live")
+    if not play.rewind.at_head:
+        lec.fail("rewind", "End", "not back at the newest moment")
+
+
 def lecture(projector: bool):
     """The recipe as a script for :func:`tests.lecture.play`."""
 
@@ -94,6 +139,7 @@ def lecture(projector: bool):
                 f"{p.playback_us_per_s:.3g} µs/s, next spike {m.release.next_spike_us} µs",
             )
         lec.check("after the tour")
+        yield from show_again(lec)
         yield from key(lec, pygame.K_1, "1: healthy")
         yield from key(lec, pygame.K_c, "C: compare")
         t = app.controls.blockade_slider.track_rect()
@@ -195,7 +241,7 @@ def test_numbers_agree_wherever_shown(lecture_run, tmp_path):
 
 
 def test_recipe_controls_do_what_they_say(lecture_run, tmp_path):
-    for item in ("projector", "slider", "tissue", "Esc"):
+    for item in ("projector", "slider", "tissue", "Esc", "rewind"):
         assert_item(lecture_run, item, tmp_path)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sim.cli.parser import fail
 from sim.cli.values import finite, overrides, whole, window_size
-from sim.common.display import DEFAULT_SIZE
+from sim.common.display import DEFAULT_HISTORY_MB, DEFAULT_SIZE, MAX_HISTORY_MB
 from sim.params.synapse import shorten
 from sim.runs.session import Session, replayed_start
 
@@ -35,6 +35,7 @@ READS = frozenset(
         "stats",
         "save_session",
         "replay",
+        "history_mb",
     }
 )
 """The top-level options (by dest) the window reads."""
@@ -97,6 +98,14 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
         metavar="PATH.toml",
         help="window: play a saved session back exactly (its preset, --set, seed, blockade, "
         "size, --projector, --compare, --tour; giving a different one is refused)",
+    )
+    parser.add_argument(
+        "--history-mb",
+        type=whole("--history-mb", 0, MAX_HISTORY_MB),
+        default=DEFAULT_HISTORY_MB,
+        metavar="MB",
+        help="window: memory the recorded past may hold, for stepping back and replaying "
+        f"(MiB, default {DEFAULT_HISTORY_MB}; 0 keeps none)",
     )
 
 
@@ -176,4 +185,5 @@ def run(args: argparse.Namespace) -> int:
         stats=args.stats,
         session=session,
         save_session=args.save_session,
+        history_mb=args.history_mb,
     )

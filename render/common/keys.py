@@ -71,6 +71,32 @@ BINDINGS: tuple[Binding, ...] = (
         "Time",
     ),
     Binding(
+        "step_back",
+        (pygame.K_LEFT,),
+        "Left arrow",
+        "one model step back while paused (pauses first)",
+        "Time",
+    ),
+    Binding(
+        "prev_event",
+        (pygame.K_LEFT,),
+        "Ctrl+Left",
+        "back to the previous event (fusion, first bound, capture)",
+        "Time",
+        CTRL,
+    ),
+    Binding(
+        "next_event", (pygame.K_RIGHT,), "Ctrl+Right", "on to the next recorded event", "Time", CTRL
+    ),
+    Binding("live", (pygame.K_END,), "End", "back to live (the newest moment)", "Time"),
+    Binding(
+        "replay_release",
+        (pygame.K_y,),
+        "Y",
+        "the last release again, in slow motion (same molecules, same paths)",
+        "Time",
+    ),
+    Binding(
         "speed_up",
         (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS),
         "+",
@@ -221,6 +247,7 @@ MOUSE_HELP: tuple[tuple[str, str], ...] = (
     ("Wheel", "zoom at the pointer"),
     ("Drag", "pan the view (in the picture)"),
     ("Click / drag", "sliders and buttons (bottom bar)"),
+    ("Click / drag", "the history strip under the picture: show that moment"),
     ("Click", "follow the free 5-HT molecule nearest the pointer"),
 )
 """Mouse hints shown under the key table in the help overlay."""
@@ -285,6 +312,7 @@ TISSUE_HELP: tuple[tuple[str, str], ...] = (
 REPEATABLE: frozenset[str] = frozenset(
     {
         "step",
+        "step_back",
         "speed_up",
         "speed_down",
         "blockade_up",

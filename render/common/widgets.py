@@ -326,7 +326,7 @@ class Stepper(Widget):
 
 @dataclass
 class WidgetRows:
-    """The window's widgets: the control bar, left to right, and the side panel's buttons.
+    """The window's widgets: the control bar, left to right, the side panel's buttons, the strip.
 
     Filled once by :class:`render.controls.Controls` (which makes the widgets
     and their commands); the layout (:mod:`render.screen`) places them and the
@@ -336,3 +336,5 @@ class WidgetRows:
     bar: list[Widget] = field(default_factory=list)
     side: list[Widget] = field(default_factory=list)
     blockade_slider: Slider | None = None
+    strip: Widget | None = None
+    """The history strip under the scene (None: no history is kept); placed with the views."""

@@ -132,6 +132,25 @@ class Follower:
         if self.xyz is not None:
             self.trail.append((float(self.xyz[0]), float(self.xyz[2]), self.state))
 
+    def rewound(self) -> None:
+        """The model was rebuilt at another moment: the trail starts again there.
+
+        A moment before the molecule was followed (the model tracks nothing, or
+        another one) ends the following.
+        """
+        if self.mid is None:
+            return
+        if self.model.tracked_id != self.mid:
+            self.model = None
+            self.mid = None
+            self.state = None
+            self.xyz = None
+            self.trail.clear()
+            return
+        self.trail.clear()
+        self._fusions_seen = min(self._fusions_seen, len(self.model.fusion_log))
+        self.update()
+
     def log(self) -> list[tuple[float, str]]:
         """The story: (time us, event) from ``model.tracked_log`` and the window's notes."""
         if self.model is None or self.model.tracked_id != self.mid:

@@ -31,6 +31,13 @@ ActionPotentials = tuple[int, int, float]
 """(count, vesicles fused, release probability per docked vesicle) of a batch's spikes."""
 
 
+def ap_text(ap: ActionPotentials) -> str:
+    """What a batch's action potentials did, for the message line."""
+    n_ap, fused, p_rel = ap
+    what = "action potential" if n_ap == 1 else f"{n_ap} action potentials"
+    return f"{what}: {fused} vesicle{'s' if fused != 1 else ''} fused (p = {p_rel:.2f} each)"
+
+
 @dataclass
 class Batch:
     """One frame's steps, from decided to shown.

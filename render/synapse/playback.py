@@ -37,9 +37,11 @@ from render.synapse.event_pause import EventPause, paused_text, released
 from render.synapse.pace import Pace
 from render.synapse.pipeline import StepPipeline
 from render.synapse.records import bound_records, window_model
+from render.synapse.rewind import BYTES_PER_MIB, Rewind
 from render.synapse.shown import Shown
 from render.synapse.warp import TimeWarp
 from sim import Synapse
+from sim.common.display import DEFAULT_HISTORY_MB
 from sim.params.synapse import Parameters
 
 
@@ -63,6 +65,7 @@ class Playback:
         scripted: a fixed 1/``frame_fps`` s of playback per frame, no CPU cap.
         frame_fps: scripted frames per second of playback.
         say: shows a short message on screen.
+        history_bytes: memory the recorded past may hold, bytes (0: none kept).
     """
 
     def __init__(
@@ -74,6 +77,7 @@ class Playback:
         scripted: bool = False,
         frame_fps: int = NOMINAL_FPS,
         say: Callable[[str], None] = lambda text: None,
+        history_bytes: int = DEFAULT_HISTORY_MB * BYTES_PER_MIB,
     ) -> None:
         self.seed = seed
         self.scripted = scripted
@@ -112,6 +116,8 @@ class Playback:
         """E: pause at the next event (a vesicle fusion, or the first receptor bound after it)."""
         self.speed_choices = tuple(sorted({*SPEED_CHOICES_US_PER_S, playback_us_per_s}))
         self.rate_choices = tuple(sorted({*RATE_CHOICES_HZ, float(params.firing_rate_hz)}))
+        self.rewind = Rewind(history_bytes, self.models)
+        """The recorded past of the model(s): rebuilt with them, noted after each batch."""
 
     @property
     def models(self) -> list[Synapse]:
@@ -147,6 +153,7 @@ class Playback:
         )
         if self.control is None:
             self.lockstep.close()
+        self.rewind.build(self.models)
         self.clock.reset()
         self.pipeline.drop()
         self.shown.clear()
@@ -234,6 +241,7 @@ class Playback:
         steps taken.
         """
         self.last_ap = None
+        n_steps = self.rewind.before_steps(n_steps)  # a command in the past drops the future
         if n_steps <= 0:
             return 0
         m = self.model
@@ -248,6 +256,7 @@ class Playback:
             fused_total = sum(s[1] for s in m.spike_log[before.spikes :])
             self.last_ap = (len(m.spike_log) - before.spikes, fused_total, m.spike_log[-1][2])
         self.shown.after(self.models, before)
+        self.rewind.after_steps()
         return done
 
     def _step_in_chunks(self, n_steps: int, spikes_before: int) -> int:
@@ -307,13 +316,9 @@ class Playback:
         if self.paused:
             self.say("action potential queued: press Space to play or Right to step")
 
-    def do_rate_up(self) -> None:
-        """Next higher firing rate."""
-        self.set_firing_rate(neighbour(self.rate_choices, self.model.firing_rate_hz, +1))
-
-    def do_rate_down(self) -> None:
-        """Next lower firing rate."""
-        self.set_firing_rate(neighbour(self.rate_choices, self.model.firing_rate_hz, -1))
+    def step_rate(self, direction: int) -> None:
+        """The next higher (``direction`` +1) or lower (-1) firing rate."""
+        self.set_firing_rate(neighbour(self.rate_choices, self.model.firing_rate_hz, direction))
 
     def step_once(self) -> None:
         """One model step (pauses first if playing)."""
@@ -321,13 +326,9 @@ class Playback:
         self.pace.clear_achieved()
         self.advance(1)
 
-    def do_speed_up(self) -> None:
-        """Next faster playback speed."""
-        self.set_speed(neighbour(self.speed_choices, self.base_us_per_s, +1))
-
-    def do_speed_down(self) -> None:
-        """Next slower playback speed."""
-        self.set_speed(neighbour(self.speed_choices, self.base_us_per_s, -1))
+    def step_speed(self, direction: int) -> None:
+        """The next faster (``direction`` +1) or slower (-1) playback speed."""
+        self.set_speed(neighbour(self.speed_choices, self.base_us_per_s, direction))
 
     def set_warp(self, on: bool) -> None:
         """Time-warp on, or the fixed speed."""

@@ -1,4 +1,4 @@
-"""Window sizes the program accepts, in pixels: one place for the command line and the window."""
+"""The window's sizes (px) and its history's memory (MiB): one place for the command line and the window."""
 
 from __future__ import annotations
 
@@ -10,6 +10,13 @@ MAX_SIZE = (7680, 4320)
 
 DEFAULT_SIZE = (1280, 720)
 """The window's size unless ``--size`` says otherwise, px."""
+
+DEFAULT_HISTORY_MB = 200
+"""Memory the window's recorded past (rewind, the history strip) may hold unless
+``--history-mb`` says otherwise, MiB (the model and, in compare mode, its control share it)."""
+
+MAX_HISTORY_MB = 16_384
+"""The most ``--history-mb`` accepts, MiB (16 GiB)."""
 
 
 def size_fits(width: int, height: int) -> bool:
