@@ -104,15 +104,9 @@ class App:
         self.scripted = scripted
         self.messages = Messages(lambda: self.play.screen_time_s)
         say = self.messages.say
-        self.play = Playback(
-            preset.params,
-            seed,
-            preset.playback_us_per_s,
-            scripted=scripted,
-            frame_fps=frame_fps,
-            say=say,
-            history_bytes=int(history_mb * BYTES_PER_MIB),
-        )
+        self.play = Playback(preset.params, seed, preset.playback_us_per_s, scripted=scripted,
+                             frame_fps=frame_fps, say=say,
+                             history_bytes=int(history_mb * BYTES_PER_MIB))  # fmt: skip
         self.overlay = MeanFieldOverlay(background=not scripted)
         self.actions: dict[str, Action] = {}
         """Action name -> the bound method that runs it (filled below, once every room exists)."""

@@ -331,3 +331,19 @@ def test_a_recording_records_the_moments_shown_while_scrubbing(screen):
             assert video.frames[-1] != live  # the moment scrubbed to, not the newest one
     app.saves.video = None
     assert len(video.frames) == 4
+
+
+def test_a_session_records_the_rewind_keys_and_the_strips_seeks(screen):
+    app = make()
+    run_frames(app, 30)
+    app.draw(screen)
+    press(app, pygame.K_LEFT)
+    t = app.widgets.strip.track
+    x = t.left + t.w // 3
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(x, t.centery), button=1))
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(x, t.centery), button=1))
+    app.pump()
+    done = [(c.do, c.value) for c in app.session.session.commands]
+    step = app.widgets.strip.step_at(x)
+    assert ("step_back", None) in done and done[-1] == ("seek", step)
+    assert app.model.step_index == step
