@@ -26,6 +26,9 @@ from render.synapse.scene import SceneRenderer
 from render.synapse.view import View
 from sim.common.display import MIN_SIZE
 
+STRIP_ROOM = 4
+"""The history strip is placed only if the picture keeps at least this many times its height."""
+
 BAR_MIN_SCALE = 0.8
 """The control bar's text may shrink to this share of the interface scale to stay one row."""
 
@@ -226,12 +229,20 @@ class Screen:
             self.view.set_rect(r)
 
     def _place_strip(self, r: pygame.Rect, m: int) -> None:
-        """The history strip across the bottom of ``r`` (shrunk for it), ``m`` px margins."""
+        """The history strip across the bottom of ``r`` (shrunk for it), ``m`` px margins.
+
+        Not while the treatment chart is up (the course is told in days; the picture keeps
+        what room it has), nor when the picture would keep less than ``STRIP_ROOM`` strips
+        of height.
+        """
         strip = self.widgets.strip
         self.strip_rect = None
         if strip is None:
             return
         h = strip_height(self.fonts)
+        strip.rect = pygame.Rect(0, 0, 0, 0)
+        if self.course_shown or r.h - h - 2 * m < STRIP_ROOM * h:
+            return
         self.strip_rect = pygame.Rect(r.left + m, r.bottom - h - m, r.w - 2 * m, h)
         strip.rect = self.strip_rect.copy()
         strip.scale = self.fonts.scale
