@@ -13,8 +13,8 @@ shows its chart at once.
 
 A day is the same job as ``main.py timeline``'s (same window, step and
 seed), so the chart's values are the command's. Its cost is the model's
-(:mod:`sim.course.day`): about 0.75 CPU-s for a day without the drug and
-2 CPU-s for a day of four releases with SERT 80% blocked (the 5-HT
+(:mod:`sim.course.day`): about 0.6 CPU-s for a day without the drug and
+1.6 CPU-s for a day of four releases with SERT 80% blocked (the 5-HT
 lingers), measured on the 2-core machine under load; a shorter window would
 be cheaper but reads drug days 5-15% low (5-HT builds up over the window's
 releases), so it is not used.

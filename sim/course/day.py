@@ -32,9 +32,16 @@ machine under a load average of 12-20, CPU-s per day with the default 8 ms
 window): at the step of before (20 ns, the terminal and the recorder every
 1 us) 2.9-3.8 for a drug-free day and 7-8.4 for a drug day of four releases
 at 80% block; now (:data:`TIMELINE_DT_NS` 80 ns, :data:`DAY_SLOW_INTERVAL_US`
-8 us) 0.75 and 2.0. Almost all of it is the kernel's molecule-steps (free
-5-HT x steps: ~3,000 free molecules on average over a drug day); the day's
-own set-up is 13 ms. The mean bound receptors, sampled every 8 us, are within
+8 us) 0.75 and 2.0; since the kernel's pass over membrane crossings was made
+cheaper (same numbers), 0.56-0.64 and 0.9-1.6 at load average ~4 (days of
+the 84-day citalopram course of ``main.py bench --course``). Where it goes,
+profiled on that course's days (py-spy, and timers around the kernel): the
+kernel's molecule-steps are ~86% of a drug day (free 5-HT x steps: ~2,800
+free molecules on average over the window, at 6-7 ns each) and ~70% of a
+drug-free one (~670); the rest is the Python between its calls (terminal,
+recorder and bookkeeping every 8 us, ~0.1-0.2 s a day); the day's own set-up
+is under 10 ms, and nothing runs before the measured window (it starts from
+an empty cleft, which is the definition). The mean bound receptors, sampled every 8 us, are within
 0.3% of the same run sampled every 1 us; the mean cleft concentration
 (``mean_cleft_uM``) is not: the peak after each release lasts a few us, and
 at 8 us it reads up to 15% below the 1 us sampling on drug-free days (on
