@@ -6,8 +6,10 @@ The workload is the real one: ``main.py timeline``'s course runner
 with a value for every day and the baseline. It is timed twice from a cold
 start of the runner (the workers' start is part of the wait): once as it is,
 once while one other CPU-bound process (a Python busy loop this bench starts
-and stops) holds a core. The machine's load average is printed beside the
-figures: on a shared machine they are only as quiet as the machine was.
+and stops) holds a core. The machine's load average before and after each
+run is printed beside the figures: on a shared machine they are only as
+quiet as the machine was (the CPU-s, which other work inflates far less,
+are printed too).
 """
 
 from __future__ import annotations
@@ -74,10 +76,15 @@ def course_lines(quick: bool = False) -> Iterator[str]:
     if quick:
         what += f" [--quick: {QUICK_WINDOW_MS} ms days, not the real workload]"
     for label, context in (("alone", contextlib.nullcontext()), ("+1 busy", busy_core())):
-        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        load = _load()
         with context:
             wall, cpu, rows = time_course(days, stop, window_ms=window)
         yield (
             f"course  {what}, {label:>7}: {wall:6.1f} s wall, {cpu:6.1f} CPU-s "
-            f"({rows} rows; load average {load:.1f} before)"
+            f"({rows} rows; load average {load:.1f} before, {_load():.1f} after)"
         )
+
+
+def _load() -> float:
+    """The 1-minute load average (NaN where the system gives none): other work on the machine."""
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
