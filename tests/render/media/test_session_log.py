@@ -185,7 +185,12 @@ def _png(path) -> np.ndarray:
 
 
 @pytest.mark.parametrize(
-    "extra", [["--seed", "11", "--blockade", "0.7"], ["--tour", "--seed", "4"]]
+    "extra",
+    [
+        ["--seed", "11", "--blockade", "0.7"],
+        ["--tour", "--seed", "4"],
+        ["--seed", "5", "--blockade", "0.3", "--history-mb", "16"],
+    ],
 )
 def test_a_scripted_replay_draws_the_saved_runs_picture_pixel_for_pixel(tmp_path, extra):
     session, first, second = tmp_path / "s.toml", tmp_path / "y.png", tmp_path / "x.png"
