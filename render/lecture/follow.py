@@ -76,6 +76,9 @@ class Follower:
         """Picked in a docked vesicle: switched to a released molecule if its vesicle stays."""
         self._fusions_seen = 0
         self._earlier: list[tuple[float, str]] = []
+        self._parked: tuple | None = None
+        """Shown a moment before the molecule was followed: (mid, notes, earlier lines,
+        from_vesicle), taken up again once the model tracks ``mid`` (forward again)."""
 
     @property
     def active(self) -> bool:
@@ -92,6 +95,7 @@ class Follower:
         self._earlier = []
         self.from_vesicle = from_vesicle
         self._fusions_seen = len(model.fusion_log)
+        self._parked = None
         self.update()
 
     def stop(self) -> None:
@@ -103,16 +107,24 @@ class Follower:
         self.state = None
         self.xyz = None
         self.trail.clear()
+        self._parked = None
 
     def update(self) -> None:
         """Note where the molecule is now (call once per frame).
 
         A molecule picked in a docked vesicle whose vesicle did not fuse when
         others did is swapped for one just released by a fused vesicle (the
-        one nearest its pore), and the story says so.
+        one nearest its pore), and the story says so. A molecule left at a
+        moment before it was followed is taken up again once the model
+        tracks it (played or sought forward again).
         """
         if self.mid is None:
-            return
+            parked = self._parked
+            if parked is None or self.model is None or self.model.tracked_id != parked[0]:
+                return
+            self.mid, self.notes, self._earlier, self.from_vesicle = parked
+            self._parked = None
+            self._fusions_seen = min(self._fusions_seen, len(self.model.fusion_log))
         m = self.model
         if self.from_vesicle and len(m.fusion_log) > self._fusions_seen:
             self._fusions_seen = len(m.fusion_log)
@@ -136,18 +148,19 @@ class Follower:
         """The model was rebuilt at another moment: the trail starts again there.
 
         A moment before the molecule was followed (the model tracks nothing, or
-        another one) ends the following.
+        another one) hides the following; it comes back at a moment the model
+        tracks the molecule again (:meth:`update`).
         """
+        self.trail.clear()
         if self.mid is None:
+            self.update()
             return
         if self.model.tracked_id != self.mid:
-            self.model = None
+            self._parked = (self.mid, self.notes, self._earlier, self.from_vesicle)
             self.mid = None
             self.state = None
             self.xyz = None
-            self.trail.clear()
             return
-        self.trail.clear()
         self._fusions_seen = min(self._fusions_seen, len(self.model.fusion_log))
         self.update()
 

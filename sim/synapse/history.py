@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.synapse.model import Synapse
+from sim.synapse.recorder import COLUMN_NAMES
 from sim.synapse.snapshot import Frozen, freeze, thaw
 
 DEFAULT_MAX_BYTES = 200 * 2**20
@@ -65,6 +66,9 @@ CAPTURE_TEXTS = frozenset(
 )
 """Events of the followed molecule that the history marks as a capture (``tracked_log`` texts)."""
 
+_TIME_MS = COLUMN_NAMES.index("time_ms")
+_RECEPTOR_OCCUPANCY = COLUMN_NAMES.index("receptor_occupancy")
+
 
 @dataclass(frozen=True)
 class Mark:
@@ -74,8 +78,10 @@ class Mark:
         step: the model step index at which it happens (the model at rest at
             ``step`` shows the moment just before it).
         kind: ``"fusion"`` (a vesicle fused), ``"first_bound"`` (the first
-            receptor bound after a release, at the end of the batch of steps
-            it happened in), or ``"capture"`` (the followed molecule bound a
+            receptor bound after a release: one step before the first recorder
+            sample after the fusion whose receptor occupancy is above the
+            sample before it, so within ``sample_interval_us`` of the binding
+            and the same however the steps were grouped), or ``"capture"`` (the followed molecule bound a
             site, was captured by SERT or was lost).
     """
 
@@ -130,6 +136,7 @@ class History:
         self._snap_bytes = 0
         self._work = 0
         self._await_bound: int | None = None
+        """Step of a fusion whose first receptor binding is not marked yet, or None."""
         rec = m.recorder
         self._rows = np.array(rec.table(), dtype=np.float64)
         self._rows_n = len(self._rows)
@@ -142,10 +149,11 @@ class History:
         now = m.step_index
         if now <= self.last_step:
             return  # inside the span: the same past again
+        seen = self._rows_n
         if not self._take_rows():
             self.clear()  # rows were dropped before they were kept: start afresh from here
             return
-        self._mark(self.last_step, now)
+        self._mark(self.last_step, now, seen)
         self._work += (m.free.n + STEP_OVERHEAD_MOLECULES) * (now - self.last_step)
         self.last_step = now
         if self._work >= WORK_PER_SNAPSHOT or now - self._snaps[-1].step >= MAX_STEPS_PER_SNAPSHOT:
@@ -162,7 +170,8 @@ class History:
         self.marks = [mk for mk in self.marks if mk.step < k]
         self._rows_n = m.recorder.n - self._rows_first
         self.last_step = k
-        self._await_bound = None
+        if self._await_bound is not None and self._await_bound >= k:
+            self._await_bound = None
         if not self._snaps:
             self.first_step = k
         self._snapshot()
@@ -241,8 +250,11 @@ class History:
         self._rows_n = need
         return True
 
-    def _mark(self, lo: int, hi: int) -> None:
-        """Note the events of steps ``lo <= step < hi`` (fusions, first binding, captures)."""
+    def _mark(self, lo: int, hi: int, seen: int) -> None:
+        """Note the events of steps ``lo <= step < hi`` (fusions, first binding, captures).
+
+        ``seen``: recorder rows kept before these steps (the rows after it are theirs).
+        """
         m = self.model
         dt = m.dt_us
         found: list[Mark] = []
@@ -259,14 +271,33 @@ class History:
                     break
                 if text in CAPTURE_TEXTS and s < hi:
                     found.append(Mark(s, "capture"))
-        bindings = m.counters["receptor_bindings"]
-        if (
-            self._await_bound is not None
-            and bindings > self._await_bound
-            and not any(f.kind == "fusion" for f in found)
-        ):
-            found.append(Mark(hi - 1, "first_bound"))
-            self._await_bound = None
-        if any(f.kind == "fusion" for f in found):
-            self._await_bound = bindings
+        found.extend(self._first_bound([f.step for f in found if f.kind == "fusion"], seen))
         self.marks.extend(sorted(found, key=lambda mk: mk.step))
+
+    def _first_bound(self, fusions: list[int], seen: int) -> list[Mark]:
+        """The first receptor binding after each fusion, read from the new recorder rows.
+
+        A row sampled at step ``s`` after a fusion (at a step before ``s``)
+        whose receptor occupancy is above the row before it marks
+        ``s - 1``. The rows are sampled at fixed steps, so the marks do not
+        depend on how the steps were grouped into batches.
+        """
+        if seen < 1:
+            return []
+        dt_ms = self.model.dt_us * 1e-3
+        rows = self._rows[seen - 1 : self._rows_n]
+        marks: list[Mark] = []
+        fusions = sorted(fusions)
+        for before, row in zip(rows[:-1], rows[1:], strict=True):
+            s = int(round(row[_TIME_MS] / dt_ms))
+            while fusions and fusions[0] < s:
+                self._await_bound = fusions.pop(0)
+            if (
+                self._await_bound is not None
+                and row[_RECEPTOR_OCCUPANCY] > before[_RECEPTOR_OCCUPANCY]
+            ):
+                marks.append(Mark(max(s - 1, self._await_bound), "first_bound"))
+                self._await_bound = None
+        if fusions:
+            self._await_bound = fusions[-1]
+        return marks

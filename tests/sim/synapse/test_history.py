@@ -162,6 +162,21 @@ def test_marks_are_the_fusions_of_the_span():
     assert [mk.step for mk in h.marks] == sorted(mk.step for mk in h.marks)
 
 
+def test_marks_do_not_depend_on_how_the_steps_were_grouped():
+    """Ctrl+Left/Right and a replayed session land on the marks: the same at any frame rate."""
+    marks = []
+    for batches in ((400,), (37, 1, 250, 3), (1_000, 7)):
+        m = _model()
+        h = History(m)
+        sizes = iter(batches * 10_000)
+        while m.step_index < 10_000:
+            m.run_steps(min(next(sizes), 10_000 - m.step_index))
+            h.note()
+        marks.append(h.marks)
+    assert any(mk.kind == "first_bound" for mk in marks[0])
+    assert marks[1] == marks[0] and marks[2] == marks[0]
+
+
 def test_the_followed_molecule_s_captures_are_marked():
     m = _model()
     h = History(m)
