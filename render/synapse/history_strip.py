@@ -214,4 +214,7 @@ def rewind_room(
 ) -> tuple[Scrub, HistoryStrip | None]:
     """The rewind keys' room for ``play`` and its strip (None when no history is kept)."""
     scrub = Scrub(play, on_seek, say)
-    return scrub, HistoryStrip(scrub) if play.rewind.on else None
+    strip = HistoryStrip(scrub) if play.rewind.on else None
+    if strip is not None:
+        scrub.strip_shown = lambda: strip.shown
+    return scrub, strip

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from render.common.text import fmt_time_us
 from render.synapse.playback import Playback
 from render.synapse.rewind import Rewind
 from sim.synapse.history import Mark
@@ -48,6 +49,9 @@ class Scrub:
         self.seek: Callable[[int], object] = self.show
         """What the history strip's seeks run: :meth:`show`, or it recorded as a session's
         ``seek`` command (:mod:`render.controls`)."""
+        self.strip_shown: Callable[[], bool] = lambda: False
+        """The history strip is on screen (it is not while the treatment chart is up, nor
+        when the picture has too little height): without it a step back says where it is."""
 
     @property
     def actions(self) -> dict[str, Callable[[], None]]:
@@ -114,6 +118,10 @@ class Scrub:
             self.say("the recorded past starts here")
             return
         self.show(step - 1)
+        if not self.strip_shown():
+            behind = self.rewind.steps_behind() * self.play.model.dt_us
+            self.say(f"{fmt_time_us(behind, self.play.model.dt_us)} before the newest moment: "
+                     "End goes back to it")  # fmt: skip
 
     def _mark_step(self, direction: int) -> Mark | None:
         step = self.play.model.step_index

@@ -6,6 +6,7 @@ Scripted apps (1/60 s of playback per frame), as in tests/render/synapse/test_re
 from __future__ import annotations
 
 import pygame
+import pytest
 
 from render.app import App
 from sim.params.presets import load_preset
@@ -53,4 +54,79 @@ def test_a_followed_molecule_comes_back_when_the_moment_it_was_followed_is_passe
     frames(app, screen, 3)
     assert app.model.step_index > followed_at
     assert app.follow.follower.mid == mid and len(app.follow.follower.trail) > 0
+    app.close()
+
+
+def test_in_a_treatment_course_the_strip_is_hidden_and_a_step_back_says_where_it_is(screen):
+    app = make()
+    press(app, pygame.K_k)  # a treatment course: its chart takes the strip's place
+    frames(app, screen, 30)
+    assert not app.widgets.strip.shown
+    press(app, pygame.K_LEFT)
+    press(app, pygame.K_LEFT)
+    assert app.play.paused and app.play.rewind.steps_behind() == 2
+    assert "before the newest moment: End goes back to it" in said(app)
+    press(app, pygame.K_y)  # the last release again, as without a course
+    assert "slow motion" in said(app) and not app.play.paused
+    frames(app, screen, 5)
+    press(app, pygame.K_END)
+    assert app.play.rewind.at_head and "live" in said(app)
+    app.close()
+
+
+def test_without_the_course_a_step_back_leaves_the_strip_to_say_it(screen):
+    app = make()
+    frames(app, screen, 30)
+    assert app.widgets.strip.shown
+    press(app, pygame.K_LEFT)
+    assert "before the newest moment" not in said(app)
+    app.close()
+
+
+def test_compare_a_blockade_given_in_the_past_drops_the_future_of_both_panes(screen):
+    app = make(compare=True)
+    frames(app, screen, 40)
+    head = app.model.step_index
+    for _ in range(5):
+        press(app, pygame.K_LEFT)
+    assert app.model.step_index == app.control.step_index == head - 5
+    press(app, pygame.K_UP)  # blockade up, at a past moment
+    frames(app, screen, 1)
+    spans = [(h.first_step, h.last_step) for h in app.play.rewind.histories]
+    assert spans[0] == spans[1] and spans[0][1] == head - 5
+    press(app, pygame.K_SPACE)
+    frames(app, screen, 10)
+    assert app.model.step_index == app.control.step_index > head - 5
+    assert app.control.blockade == 0.0 and app.model.blockade > 0.0
+    app.close()
+
+
+@pytest.mark.parametrize("key, mod", [(pygame.K_LEFT, 0), (pygame.K_y, 0), (pygame.K_END, 0),
+                                      (pygame.K_LEFT, pygame.KMOD_CTRL),
+                                      (pygame.K_RIGHT, pygame.KMOD_CTRL)])  # fmt: skip
+@pytest.mark.parametrize("history_mb", [200, 0])
+def test_rewind_keys_in_the_tissue_view_say_they_act_on_the_synapse(screen, key, mod, history_mb):
+    app = make(history_mb=history_mb)
+    frames(app, screen, 20)
+    step = app.model.step_index
+    press(app, pygame.K_m)
+    frames(app, screen, 2)
+    press(app, key, mod)
+    frames(app, screen, 2)
+    assert "M goes back to it" in said(app)
+    assert app.model.step_index == step
+    app.close()
+
+
+@pytest.mark.parametrize("key, mod", [(pygame.K_LEFT, 0), (pygame.K_y, 0),
+                                      (pygame.K_LEFT, pygame.KMOD_CTRL)])  # fmt: skip
+def test_with_no_history_the_rewind_keys_say_so_in_a_course_and_in_compare(screen, key, mod):
+    app = make(history_mb=0, compare=True)
+    frames(app, screen, 10)
+    press(app, key, mod)
+    assert said(app) == "no history is kept (--history-mb 0)"
+    press(app, pygame.K_k)
+    frames(app, screen, 5)
+    press(app, key, mod)
+    assert said(app) == "no history is kept (--history-mb 0)"
     app.close()
