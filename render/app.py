@@ -334,8 +334,8 @@ class App:
             return self.tissue.update(real_dt_s)
         self.scrub.update()  # a drag along the history strip: the moment it asked for
         steps = self.play.update(real_dt_s)
-        if self.play.last_ap is not None:
-            self.messages.say(ap_text(self.play.last_ap))
+        if self.play.last_ap is not None and self.play.rewind.at_head:  # not one replayed
+            self.messages.say(ap_text(self.play.last_ap))  # (Y's message stays up)
         self.follow.update()
         self.overlay_room.update()
         return steps

@@ -130,3 +130,17 @@ def test_with_no_history_the_rewind_keys_say_so_in_a_course_and_in_compare(scree
     press(app, key, mod)
     assert said(app) == "no history is kept (--history-mb 0)"
     app.close()
+
+
+@pytest.mark.parametrize("course", [False, True])
+def test_y_s_message_stays_up_while_the_recorded_release_plays_again(screen, course):
+    app = make()
+    if course:
+        press(app, pygame.K_k)
+    frames(app, screen, 30)
+    assert "vesicles fused" in said(app)  # a new release is announced
+    press(app, pygame.K_y)
+    frames(app, screen, 10)
+    assert app.play.rewind.steps_behind() > 0 and app.model.counters["released"] > 0
+    assert "the last release again, in slow motion" in said(app)
+    app.close()
