@@ -124,7 +124,8 @@ class FrameDrawer:
         if self.widgets.strip is not None:
             self.widgets.strip.draw(surface, screen.theme, fonts)
         if screen.card_rect is not None and screen.card_shown is not None:
-            banner.draw_banner(surface, screen.card_rect, th, fonts, *screen.card_shown)
+            cf = screen.card_fonts
+            banner.draw_banner(surface, screen.card_rect, th, cf, *screen.card_shown)
         if screen.show_info:
             draw_info(surface, screen.view.rect, th, fonts, self.details())
         if screen.show_help:
@@ -272,7 +273,7 @@ class FrameDrawer:
         ):
             surface.fill(th.panel, rect)
             pygame.draw.line(surface, color, rect.bottomleft, rect.bottomright, max(2, th.line + 2))
-            fonts.blit(surface, text, rect.center, "big", color, "center")
+            fonts.blit(surface, text, rect.center, screen.header_size, color, "center")
 
     def _draw_bar(self, surface: pygame.Surface) -> None:
         screen = self.screen

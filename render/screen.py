@@ -14,20 +14,16 @@ from collections.abc import Callable
 import numpy as np
 import pygame
 
-from render.common.banner import banner_height
 from render.common.colors import theme as get_theme
-from render.common.constants import REFERENCE_SIZE_PX, TREATMENT_SHARE, ZOOM_STEP
+from render.common.constants import REFERENCE_SIZE_PX, ZOOM_STEP
 from render.common.text import Fonts
 from render.common.widgets import Widget, WidgetRows
-from render.lecture.treatment_chart import chart_height, wide_height
+from render.stage import Stage, share_column
 from render.synapse.history_strip import strip_height
 from render.synapse.playback import Playback
 from render.synapse.scene import SceneRenderer
 from render.synapse.view import View
 from sim.common.display import MIN_SIZE
-
-STRIP_ROOM = 4
-"""The history strip is placed only if the picture keeps at least this many times its height."""
 
 BAR_MIN_SCALE = 0.8
 """The control bar's text may shrink to this share of the interface scale to stay one row."""
@@ -100,6 +96,12 @@ class Screen:
         self.strip_rect: pygame.Rect | None = None
         """The history strip right under the picture(s), above the course chart and the card."""
         self.header_rects: list[pygame.Rect] = []
+        self.header_size = "big"
+        """The compare headers' font (``normal`` when the picture needs their room)."""
+        self.card_fonts = self.fonts
+        """The card's fonts (smaller than ``fonts`` when the picture needs the room)."""
+        self.stage: Stage | None = None
+        """How the scene column was last shared (:func:`render.stage.share_column`)."""
         self.course_shown = False
         self._requested_size = size
 
@@ -190,63 +192,33 @@ class Screen:
 
         The tour card or caption, then in a treatment course the treatment chart's strip, then
         the history strip take the bottom of the scene column; in compare mode the rest is
-        split in two panes.
+        split in two panes. :func:`render.stage.share_column` keeps the picture its least
+        height (``render.stage.PICTURE_SHARE`` of the window) when it can.
         """
-        r = pygame.Rect(self.scene_rect)
-        s = self.fonts.scale
-        m = int(8 * s)
-        self.card_rect = None
-        card = self.card_now()
-        self.card_shown = card
-        if card is not None:
-            h = banner_height(self.fonts, r.w - 2 * m, *card[1:])
-            h = min(h, r.h // 2)
-            self.card_rect = pygame.Rect(r.left + m, r.bottom - h - m, r.w - 2 * m, h)
-            r.h -= h + 2 * m
+        self.card_shown = self.card_now()
         self.course_shown = self.course_now()
-        self.treatment_rect = None
-        if self.course_shown:
-            least = wide_height(self.fonts) + 4 * m  # the chart itself is never left out
-            h = max(least, min(chart_height(self.fonts) + 2 * m, int(TREATMENT_SHARE * r.h)))
-            self.treatment_rect = pygame.Rect(r.left + m, r.bottom - h, r.w - 2 * m, h)
-            r.h -= h + m
-        self._place_strip(r, m)
-        self.header_rects = []
+        strip = self.widgets.strip
+        stage = share_column(
+            self.scene_rect,
+            self.fonts,
+            self.size[1],
+            (self.card_shown, self.course_shown, self.play.compare),
+            None if strip is None else strip_height(self.fonts),
+        )
+        self.stage = stage
+        self.card_rect, self.treatment_rect = stage.card, stage.course
+        self.card_fonts = stage.card_fonts or self.fonts
+        self.header_size, self.header_rects = stage.header_size, stage.headers
+        self.strip_rect = stage.strip
+        if strip is not None:
+            strip.rect = pygame.Rect(stage.strip or (0, 0, 0, 0))
+            strip.scale = self.fonts.scale
         if self.play.compare:
-            head = self.fonts.line_height("big") + int(10 * s)
-            gap = max(4, int(6 * s))
-            half = (r.w - gap) // 2
-            left = pygame.Rect(r.left, r.top + head, half, r.h - head)
-            right = pygame.Rect(r.right - half, r.top + head, half, r.h - head)
-            self.header_rects = [
-                pygame.Rect(left.left, r.top, half, head),
-                pygame.Rect(right.left, r.top, half, head),
-            ]
-            self.control_view.set_rect(left)
-            self.view.set_rect(right)
+            self.control_view.set_rect(stage.panes[0])
+            self.view.set_rect(stage.panes[1])
             self.control_view.copy_camera(self.view)
         else:
-            self.view.set_rect(r)
-
-    def _place_strip(self, r: pygame.Rect, m: int) -> None:
-        """The history strip across the bottom of ``r`` (shrunk for it), ``m`` px margins.
-
-        Not while the treatment chart is up (the course is told in days; the picture keeps
-        what room it has), nor when the picture would keep less than ``STRIP_ROOM`` strips
-        of height.
-        """
-        strip = self.widgets.strip
-        self.strip_rect = None
-        if strip is None:
-            return
-        h = strip_height(self.fonts)
-        strip.rect = pygame.Rect(0, 0, 0, 0)
-        if self.course_shown or r.h - h - 2 * m < STRIP_ROOM * h:
-            return
-        self.strip_rect = pygame.Rect(r.left + m, r.bottom - h - m, r.w - 2 * m, h)
-        strip.rect = self.strip_rect.copy()
-        strip.scale = self.fonts.scale
-        r.h -= h + 2 * m
+            self.view.set_rect(stage.panes[0])
 
     def stale(self, size: tuple[int, int]) -> bool:
         """The layout is not that of a window ``size`` (px) and the bar it needs now."""

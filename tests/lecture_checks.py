@@ -23,6 +23,11 @@ CHART_SHARE = {False: 0.25, True: 0.18}
 AXIS_TEXT_SHARE = 18 / 1080
 """Least height of a side chart's axis labels, share of the window height (18 px at 1080p)."""
 
+PICTURE_SHARE = 0.35
+"""Least height of the synapse picture (each pane in compare mode), share of the window height:
+the room left by the side panel, the control bar, the card, the course chart and the compare
+headers; below it the hall sees a sliver of the synapse (render.stage.PICTURE_SHARE)."""
+
 TISSUE_SHARE = 0.5
 """Least side of the tissue slice, share of the height the tissue view has."""
 
@@ -144,6 +149,7 @@ def check_layout(lec: Lecturer, step: str, els: dict[str, pygame.Rect]) -> None:
                 if ra.colliderect(rb):
                     lec.fail("9 text", step, f"tissue view: {wa!r} overlaps {wb!r}")
         return
+    check_picture(lec, step, els)
     charts = [n for n in ("Free 5-HT chart", "Receptors bound chart") if n in els]
     if len(charts) < 2:
         lec.fail("6 layout", step, f"side charts shown: {charts}")
@@ -160,6 +166,19 @@ def check_layout(lec: Lecturer, step: str, els: dict[str, pygame.Rect]) -> None:
             lec.fail("5 treatment chart", step, f"treatment chart {t} on a chart or the strip")
         elif t.h < 0.12 * app.screen.size[1]:
             lec.fail("5 treatment chart", step, f"treatment chart {t} small or on a chart")
+
+
+def check_picture(lec: Lecturer, step: str, els: dict[str, pygame.Rect]) -> None:
+    """The synapse picture (each pane) keeps ``PICTURE_SHARE`` of the window height."""
+    least = PICTURE_SHARE * lec.app.screen.size[1]
+    for name in ("scene", "control pane"):
+        r = els.get(name)
+        if r is not None and r.h < least:
+            lec.fail(
+                "6 picture size",
+                step,
+                f"{name} {r.h} px tall < {least:.0f} ({r.h / lec.app.screen.size[1]:.0%})",
+            )
 
 
 def check_axis_text(lec: Lecturer, step: str, name: str, area: pygame.Rect) -> None:

@@ -224,6 +224,10 @@ def test_every_named_element_is_on_screen_without_overlap(lecture_run, tmp_path)
     assert_item(lecture_run, "6 layout", tmp_path)
 
 
+def test_the_synapse_picture_keeps_a_readable_size(lecture_run, tmp_path):
+    assert_item(lecture_run, "6 picture size", tmp_path)
+
+
 def test_side_charts_are_tall_enough_to_read_from_the_back(lecture_run, tmp_path):
     assert_item(lecture_run, "6 chart height", tmp_path)
 

@@ -273,6 +273,7 @@ def draw_follow_log(
                 hit = [r for r in avoid if r.colliderect(box)]
                 if hit:
                     box.top = max(r.bottom for r in hit) + int(8 * s)
+    rows = _fit_rows(rows, len(log), box, (area.top, area.bottom - int(12 * s)), lh)
     surface.fill(theme.label_bg, box)
     pygame.draw.rect(surface, theme.follow_trail, box, max(1, int(2 * s)))
     y = box.top + pad
@@ -290,6 +291,25 @@ def draw_follow_log(
         fonts.blit(surface, text, (box.left + pad + time_w, y), "small", theme.label_text)
         y += lh
     return box
+
+
+def _fit_rows(rows: list, n_log: int, box: pygame.Rect, span: tuple[int, int], lh: int) -> list:
+    """The newest of ``rows`` the ``box`` holds within ``span`` (top, bottom y, px).
+
+    A low picture keeps the box inside it: the box is moved down to the top and shortened,
+    and the oldest events give way to a line counting them.
+    """
+    top, bottom = span
+    excess = box.h - (min(box.bottom, bottom) - max(box.top, top))
+    box.top = max(box.top, top)
+    if excess <= 0 or not rows:
+        return rows
+    events = [r for r in rows if r[0]]
+    keep = max(0, len(rows) - 1 - -(-excess // lh))  # one line counts the earlier events
+    kept = events[len(events) - keep :] if keep else []
+    out = [("", f"... {n_log - len(kept)} earlier events"), *kept]
+    box.h -= (len(rows) - len(out)) * lh
+    return out
 
 
 CAPTURE_STEPS = 8

@@ -33,6 +33,15 @@ WIDE_KEY_SHARE = 0.38
 """Share of a wide chart's width its key and footnote take, on the right."""
 
 
+STRIP_PAD_PX = 10
+"""Padding of the chart's strip around the chart (px at interface scale 1; the side panel's)."""
+
+
+def is_wide(fonts: Fonts, width: int) -> bool:
+    """A chart ``width`` px wide has its key beside it (the wide and the compact forms)."""
+    return width >= int(WIDE_MIN_PX * fonts.scale)
+
+
 def chart_height(fonts: Fonts) -> int:
     """Least height :func:`draw_treatment` needs for a readable chart, px."""
     s = fonts.scale
@@ -52,6 +61,19 @@ def wide_height(fonts: Fonts) -> int:
     """
     s = fonts.scale
     return fonts.line_height("big") + 6 * fonts.line_height("small") + int(52 * s)
+
+
+def compact_height(fonts: Fonts) -> int:
+    """Least height of the compact chart (a wide chart when the stage is crowded), px.
+
+    Beside the key's column (the progress line, then the key: 6 lines), "Day N:" and the
+    status on 2 lines, a chart 30 px tall at scale 1 and its day labels; no big title (the
+    picture's title line says the day too), and the footnote only under the key when it fits
+    there whole.
+    """
+    s = fonts.scale
+    lh = fonts.line_height("small")
+    return max(3 * lh + int(42 * s), 7 * lh + int(4 * s))
 
 
 def busy_text(busy: tuple[int, ...] | int, today: int) -> str:
@@ -99,21 +121,35 @@ def draw_treatment(
     st = states[-1]
     lh = fonts.line_height("small")
     # A wide strip (below the scene) puts the key in a column on the right of the chart.
-    side = int(WIDE_KEY_SHARE * rect.w) if rect.w >= int(WIDE_MIN_PX * s) else 0
+    side = int(WIDE_KEY_SHARE * rect.w) if is_wide(fonts, rect.w) else 0
     key = pygame.Rect(rect.right - side + int(12 * s), rect.top, side - int(12 * s), rect.h)
     main_w = rect.w - side
-    y = fonts.blit(surface, f"Day {st.day}", (rect.left, rect.top), "big", theme.text).bottom
-    for line in wrap_text(fonts, _status(treatment), "small", main_w):
+    compact = side > 0 and rect.h < wide_height(fonts)
+    status = _status(treatment)
+    if compact:  # the day leads the status line; the footnote moves beside the chart
+        y, status = rect.top, f"Day {st.day}: {status}"
+    else:
+        y = fonts.blit(surface, f"Day {st.day}", (rect.left, rect.top), "big", theme.text).bottom
+    for line in wrap_text(fonts, status, "small", main_w):
         fonts.blit(surface, line, (rect.left, y), "small", theme.text)
         y += lh
     points, msg = _progress(computed, st.day)
-    # Its own line above the chart (kept when empty, so the chart does not jump): never on a point.
-    for line in wrap_text(fonts, msg, "small", main_w) if msg else [""]:
+    # Its own line above the chart (kept when empty, so the chart does not jump): never on a
+    # point; in the compact form above the key.
+    ky = key.top
+    for line in wrap_text(fonts, msg, "small", key.w if compact else main_w) if msg else [""]:
         if line:
-            fonts.blit(surface, line, (rect.left, y), "small", theme.text_dim)
-        y += lh
-    foot = wrap_text(fonts, FOOTNOTE, "small", main_w)
-    below = (0 if side else 5 * lh + int(4 * s)) + len(foot) * lh
+            fonts.blit(
+                surface,
+                line,
+                (key.left, ky) if compact else (rect.left, y),
+                "small",
+                theme.text_dim,
+            )
+        ky, y = (ky + lh, y) if compact else (ky, y + lh)
+    foot = wrap_text(fonts, FOOTNOTE, "small", key.w if compact else main_w)
+    below = (0 if side else 5 * lh + int(4 * s)) + (0 if compact else len(foot) * lh)
+    beside, foot = (foot, []) if compact else ([], foot)
     area = pygame.Rect(
         rect.left + int(36 * s),
         y + int(6 * s),
@@ -121,24 +157,35 @@ def draw_treatment(
         rect.bottom - y - int(6 * s) - lh - below - int(6 * s),
     )
     x_max = max(7, int(math.ceil((max([st.day, *(d for d, _, _ in points)]) + 1) / 7.0)) * 7)
-    if area.h >= int(30 * s):
+    if area.h >= int(20 * s if compact else 30 * s):
         curve = treatment.curve()
         _draw_chart(surface, area, theme, fonts, states, (points, curve), x_max, st.day)
-        y = area.bottom + 2
-        for wk in range(0, x_max + 1, 7):
-            x = area.left + wk / x_max * area.w
-            half = fonts.width(f"{wk}", "small") / 2
-            x = min(x, rect.left + main_w - half - 1)  # the last tick's label stays inside
-            fonts.blit(surface, f"{wk}", (x, y), "small", theme.text_dim, "midtop")
-        fonts.blit(surface, "day", (rect.left, y), "small", theme.text_dim)
-        y += lh
-        key_y = _legend(surface, key if side else rect, key.top if side else y, theme, fonts)
+        y = _day_labels(surface, area, rect.left + main_w, x_max, theme, fonts)
+        key_y = _legend(surface, key if side else rect, ky if side else y, theme, fonts)
         y = y if side else key_y
+        if compact and key_y + len(beside) * lh <= rect.bottom:  # beside the chart, whole
+            y, foot = key_y, beside
+    x_foot = key.left if compact else rect.left
     for line in foot:
-        fonts.blit(surface, line, (rect.left, y), "small", theme.text_dim)
+        fonts.blit(surface, line, (x_foot, y), "small", theme.text_dim)
         y += lh
     surface.set_clip(old)
     return y
+
+
+def _day_labels(surface, area, right, x_max, theme, fonts) -> int:
+    """The weeks' day numbers under the chart ``area``; returns the y below them, px.
+
+    No label reaches past ``right`` (px); "day" stands at the left of the strip.
+    """
+    y = area.bottom + 2
+    for wk in range(0, x_max + 1, 7):
+        x = area.left + wk / x_max * area.w
+        half = fonts.width(f"{wk}", "small") / 2
+        x = min(x, right - half - 1)  # the last tick's label stays inside
+        fonts.blit(surface, f"{wk}", (x, y), "small", theme.text_dim, "midtop")
+    fonts.blit(surface, "day", (area.left - int(36 * fonts.scale), y), "small", theme.text_dim)
+    return y + fonts.line_height("small")
 
 
 def _status(treatment: Treatment) -> str:
