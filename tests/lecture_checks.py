@@ -181,6 +181,23 @@ def check_picture(lec: Lecturer, step: str, els: dict[str, pygame.Rect]) -> None
             )
 
 
+def check_card_text(lec: Lecturer, step: str, els: dict[str, pygame.Rect]) -> None:
+    """The card's lines stay inside it, and all but its footer are readable from the back."""
+    card, screen = els.get("card"), lec.app.screen
+    if card is None or screen.show_help:  # the help's lines lie over the card
+        return
+    shown = lec.app.tissue.card_shown if lec.app.tissue.on else screen.card_shown
+    footer = shown[2] if shown else None
+    least = AXIS_TEXT_SHARE * screen.size[1]
+    for (text, r, _), px in zip(SEEN.texts, SEEN.font_px, strict=True):
+        if not card.collidepoint(r.topleft):
+            continue
+        if not card.contains(r):
+            lec.fail("9 text", step, f"card line {text!r} at {r} outside the card {card}")
+        if text != footer and px < least:
+            lec.fail("9 text", step, f"card line {text!r} in {px} px < {least:.0f}")
+
+
 def check_axis_text(lec: Lecturer, step: str, name: str, area: pygame.Rect) -> None:
     """The labels left of a chart's data area, level with it, are readable from the back."""
     least = AXIS_TEXT_SHARE * lec.app.screen.size[1]
@@ -261,4 +278,5 @@ def checks(lec: Lecturer, step: str) -> None:
     check_tour(lec, step, els)
     check_layout(lec, step, els)
     check_text(lec, step)
+    check_card_text(lec, step, els)
     check_numbers(lec, step)
