@@ -144,3 +144,24 @@ def test_y_s_message_stays_up_while_the_recorded_release_plays_again(screen, cou
     assert app.play.rewind.steps_behind() > 0 and app.model.counters["released"] > 0
     assert "the last release again, in slow motion" in said(app)
     app.close()
+
+
+@pytest.mark.parametrize("key", [None, pygame.K_r, pygame.K_2])  # start, restart, a preset key
+def test_the_history_starts_again_with_the_model(screen, key):
+    app = make()
+    if key is not None:
+        frames(app, screen, 40)  # a release recorded, then the model rebuilt at t = 0
+        press(app, key)
+    assert app.model.step_index == 0
+    span = app.play.rewind.span
+    assert (span.first, span.last) == (0, 0) and app.play.rewind.marks == []
+    press(app, pygame.K_LEFT)
+    assert said(app) == "the recorded past starts here" and app.model.step_index == 0
+    press(app, pygame.K_y)
+    assert said(app).startswith("no release recorded yet")
+    press(app, pygame.K_LEFT, pygame.KMOD_CTRL)
+    assert said(app) == "no earlier event recorded"
+    press(app, pygame.K_SPACE)
+    frames(app, screen, 10)
+    assert app.model.step_index > 0 and app.play.rewind.span.last == app.model.step_index
+    app.close()
