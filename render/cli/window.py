@@ -105,7 +105,8 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_HISTORY_MB,
         metavar="MB",
         help="window: memory the recorded past may hold, for stepping back and replaying "
-        f"(MiB, default {DEFAULT_HISTORY_MB}; 0 keeps none)",
+        f"(MiB, default {DEFAULT_HISTORY_MB}; 0 keeps none; the newest snapshots always "
+        "stay, so a budget of a few MiB is exceeded)",
     )
 
 
