@@ -35,6 +35,9 @@ KINDS: tuple[tuple[str, str], ...] = (
 )
 """(mark kind, its name in the strip's key), in the key's order."""
 
+KEY_MIN_TRACK = 0.3
+"""The key to the ticks is drawn only if the bar keeps at least this share of the strip's width."""
+
 
 def strip_height(fonts: Fonts) -> int:
     """Height of the strip at the interface scale of ``fonts``, px."""
@@ -154,7 +157,7 @@ class HistoryStrip(Widget):
         wide = fonts.width("-00.0000 ms", "normal")
         key_w = self._key_width(fonts)
         track_w = r.w - (x0.right - r.left) - wide - 4 * pad
-        show_key = track_w - key_w >= 0.4 * r.w
+        show_key = track_w - key_w >= KEY_MIN_TRACK * r.w
         if show_key:
             track_w -= key_w + pad
         bar_h = max(6, int(r.h * 0.55))
