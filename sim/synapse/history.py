@@ -137,6 +137,10 @@ class History:
         self._work = 0
         self._await_bound: int | None = None
         """Step of a fusion whose first receptor binding is not marked yet, or None."""
+        self._anchors: set[int] = set()
+        """Steps where a command was given (each has the snapshot taken just after it)."""
+        self._exact_at: int | None = None
+        """A command's step at which the model is known to hold the command, or None."""
         rec = m.recorder
         self._rows = np.array(rec.table(), dtype=np.float64)
         self._rows_n = len(self._rows)
@@ -175,12 +179,16 @@ class History:
         if not self._snaps:
             self.first_step = k
         self._snapshot()
+        self._anchors = {a for a in self._anchors if a < k} | {k}
+        self._exact_at = k
 
     def seek(self, step: int) -> None:
         """Rebuild the model in place at ``step`` (``first_step <= step <= last_step``).
 
         Steps forward from where the model is when that is on the way;
-        otherwise thaws the last snapshot at or before ``step`` first.
+        otherwise thaws the last snapshot at or before ``step`` first. A model
+        that reached a command's step by stepping (without the command) is not
+        on the way: the snapshot taken after the command is thawed there.
         """
         if not self.first_step <= step <= self.last_step:
             raise ValueError(
@@ -189,7 +197,11 @@ class History:
         m = self.model
         i = bisect.bisect_right([s.step for s in self._snaps], step) - 1
         snap = self._snaps[i]
-        if not snap.step <= m.step_index <= step:
+        on_the_way = snap.step <= m.step_index <= step
+        if m.step_index in self._anchors and m.step_index != self._exact_at:
+            on_the_way = False  # stepped onto a command's step without the command: thaw it
+        if not on_the_way:
+            self._exact_at = snap.step
             first = snap.recorder["n"] - snap.recorder["held"] - self._rows_first
             thaw(m, snap, self._rows[first : snap.recorder["n"] - self._rows_first])
             if snap.key is not None and snap.key is not self._key:
@@ -227,6 +239,7 @@ class History:
             first = self._snaps[0]
             self.first_step = first.step
             self.marks = [mk for mk in self.marks if mk.step >= first.step]
+            self._anchors = {a for a in self._anchors if a >= first.step}
             cut = first.recorder["n"] - first.recorder["held"] - self._rows_first
             self._rows = self._rows[cut : self._rows_n].copy()
             self._rows_n -= cut

@@ -127,6 +127,29 @@ def test_a_command_in_the_past_drops_the_old_future():
     _same(_state(m), _state(ref2))
 
 
+def test_stepping_onto_a_command_s_step_from_the_past_still_gets_the_command():
+    """Back before a blockade change, then step exactly onto its step: a seek on carries it."""
+    m = _model()
+    h = History(m)
+    for _ in range(4):
+        m.run_steps(500)
+        h.note()
+    h.seek(1_500)
+    m.set_blockade(0.8)
+    h.forget_future()
+    m.run_steps(500)
+    h.note()
+    h.seek(1_000)
+    m.run_steps(500)  # onto the command's step by stepping: this path has no command
+    assert m.blockade == 0.0
+    h.seek(1_800)
+    ref = _model()
+    ref.run_steps(1_500)
+    ref.set_blockade(0.8)
+    ref.run_steps(300)
+    _same(_state(m), _state(ref))
+
+
 def test_memory_stays_within_the_budget_oldest_dropped_first(monkeypatch):
     monkeypatch.setattr(H, "MAX_STEPS_PER_SNAPSHOT", 500)
     monkeypatch.setattr(H, "DELTAS_PER_KEY", 3)
