@@ -10,7 +10,8 @@ below make room, tried in this order, each only if the picture still lacks heigh
 1. the course chart shrinks from its preferred height towards its least (key beside it);
 2. the course chart takes its compact form (:func:`render.lecture.treatment_chart.compact_height`:
    the day joins the status line, the footnote goes unless it fits beside the chart);
-3. the compare headers are written in the normal font instead of the big one;
+3. the compare headers are written in the normal font instead of the big one, with less
+   padding;
 4. the card's fonts shrink step by step, never below ``CARD_TEXT_SHARE`` of the window height
    for its text (in the projector profile that is about the default profile's size).
 
@@ -172,7 +173,8 @@ def _plan(column, fonts, window_h, card, course, compare, factor, compact, head_
         stage.card = pygame.Rect(r.left + m, r.bottom - h - m, r.w - 2 * m, h)
         stage.card_fonts = cf
         r.h -= h + 2 * m
-    head = fonts.line_height(head_size) + int(10 * s) if compare else 0
+    pad = int((10 if head_size == "big" else 4) * s)
+    head = fonts.line_height(head_size) + pad if compare else 0
     stage.header_h = head
     if course:
         pad = 2 * int(STRIP_PAD_PX * s)

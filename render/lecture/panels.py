@@ -296,20 +296,21 @@ def draw_follow_log(
 def _fit_rows(rows: list, n_log: int, box: pygame.Rect, span: tuple[int, int], lh: int) -> list:
     """The newest of ``rows`` the ``box`` holds within ``span`` (top, bottom y, px).
 
-    A low picture keeps the box inside it: the box is moved down to the top and shortened,
-    and the oldest events give way to a line counting them.
+    A low picture keeps the box inside it: the box is shortened (the oldest events give way
+    to a line counting them) to the span's height, then moved into the span.
     """
     top, bottom = span
-    excess = box.h - (min(box.bottom, bottom) - max(box.top, top))
+    excess = box.h - (bottom - top)
+    if excess > 0 and rows:
+        events = [r for r in rows if r[0]]
+        keep = max(0, len(rows) - 1 - -(-excess // lh))  # one line counts the earlier events
+        kept = events[len(events) - keep :] if keep else []
+        out = [("", f"... {n_log - len(kept)} earlier events"), *kept]
+        box.h -= (len(rows) - len(out)) * lh
+        rows = out
+    box.bottom = min(box.bottom, bottom)
     box.top = max(box.top, top)
-    if excess <= 0 or not rows:
-        return rows
-    events = [r for r in rows if r[0]]
-    keep = max(0, len(rows) - 1 - -(-excess // lh))  # one line counts the earlier events
-    kept = events[len(events) - keep :] if keep else []
-    out = [("", f"... {n_log - len(kept)} earlier events"), *kept]
-    box.h -= (len(rows) - len(out)) * lh
-    return out
+    return rows
 
 
 CAPTURE_STEPS = 8
