@@ -23,3 +23,17 @@ def screen():
     surf = pygame.display.set_mode(SIZE)
     pygame.event.clear()
     return surf
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _no_window_workers_outlive_their_test_file():
+    """Workers a test file's windows started (day runs, overlay) end with the file.
+
+    An App starts background workers from its first frame; tests that build one
+    and never close it would otherwise leave them to the next file in the same
+    process, whose worker counts they would change.
+    """
+    yield
+    workers = sys.modules.get("render.common.workers")
+    if workers is not None:
+        workers.close_all()
