@@ -12,7 +12,7 @@ counters, random streams, recorder rows).
 
 Snapshots are spaced by work, not time: one after about
 ``WORK_PER_SNAPSHOT`` molecule-steps (free molecules plus a step's fixed
-cost, ``STEP_OVERHEAD_MOLECULES``; at ~5 ns each, ~20 ms of stepping to
+cost, ``STEP_OVERHEAD_MOLECULES``; at ~5 ns each, ~40 ms of stepping to
 reach any moment from its snapshot, plus the frame it was noted in), and at
 most ``MAX_STEPS_PER_SNAPSHOT`` steps apart. Every
 ``DELTAS_PER_KEY + 1``-th snapshot is a key; the others store their arrays as
@@ -44,8 +44,12 @@ from sim.synapse.snapshot import Frozen, freeze, thaw
 DEFAULT_MAX_BYTES = 200 * 2**20
 """Memory a history may hold by default, bytes (200 MiB)."""
 
-WORK_PER_SNAPSHOT = 4_000_000
-"""Molecule-steps between snapshots: bounds the stepping a seek needs (~20 ms at ~5 ns each)."""
+WORK_PER_SNAPSHOT = 8_000_000
+"""Molecule-steps between snapshots: bounds the stepping a seek needs (~40 ms at ~5 ns each).
+
+Halving it halves a seek's worst stepping but doubles the snapshots' share of a frame; at
+this value ``bench --history`` measured a worst seek of 66 ms CPU and the snapshots at ~11%
+of the stepping time at the warp's fastest pace (4e6: 48 ms and 14%)."""
 
 STEP_OVERHEAD_MOLECULES = 128
 """A step's fixed cost in free-molecule steps (~0.6 us a step with none free, ~5 ns a molecule)."""

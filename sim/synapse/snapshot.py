@@ -76,8 +76,11 @@ SHARED: tuple[str, ...] = (
 ZLIB_LEVEL = 1
 """Fastest zlib level (key snapshots only)."""
 
-DENSE_FRACTION = 0.25
-"""A delta array with more than this fraction of its words changed is stored whole (zlib)."""
+DENSE_FRACTION = 0.5
+"""A delta array with more than this fraction of its words changed is stored whole (zlib).
+
+At 0.5 the indices and XORs of a sparse delta (16 bytes a word) are at most the array's
+own size, and far quicker to make than zlib; above it zlib is smaller."""
 
 
 def _words(data: bytes | memoryview) -> np.ndarray:
