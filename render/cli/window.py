@@ -14,7 +14,8 @@ from sim.cli.parser import fail
 from sim.cli.values import finite, overrides, whole, window_size
 from sim.common.display import DEFAULT_HISTORY_MB, DEFAULT_SIZE, MAX_HISTORY_MB
 from sim.params.synapse import shorten
-from sim.runs.session import Session, replayed_start
+from sim.runs.session import Session
+from sim.runs.session_read import replayed_start
 
 READS = frozenset(
     {

@@ -20,7 +20,8 @@ from render.app import App
 from render.common.keys import BINDINGS
 from render.media.session_log import NOT_RECORDED, RECORDED_ACTIONS
 from sim.params.presets import load_preset
-from sim.runs.session import VALUE_COMMANDS, read_session
+from sim.runs.session import VALUE_COMMANDS
+from sim.runs.session_read import read_session
 from sim.synapse.recorder import csv_header, csv_row
 from tests.window import SIZE, press
 

@@ -11,11 +11,9 @@ from sim.runs.session import (
     Session,
     SessionError,
     check_session_path,
-    parse_session,
-    read_session,
-    replayed_start,
     write_session,
 )
+from sim.runs.session_read import parse_session, read_session, replayed_start
 
 KNOWN = {"fire", "toggle_pause", "step", "preset_8", "quit"}
 
