@@ -71,17 +71,6 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
-def _rss_mb(pid: int) -> float:
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as fh:
-            for line in fh:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return 0.0
-
-
 def _workers(pid: int) -> list[int]:
     """Worker processes (spawned by multiprocessing; not its resource tracker)."""
     return [
@@ -104,6 +93,7 @@ def storm(out_dir: Path, seed: int, n_frames: int) -> dict:
     from render.app import App
     from render.common.keys import BINDINGS, PRESET_KEYS
     from render.common.workers import close_all
+    from render.media.soak import rss_mb
     from sim.params.presets import load_preset
 
     pygame.display.init()
@@ -128,7 +118,7 @@ def storm(out_dir: Path, seed: int, n_frames: int) -> dict:
         stats["max_frame_s"] = max(stats["max_frame_s"], time.perf_counter() - t0)
         workers = _workers(me)
         stats["max_workers"] = max(stats["max_workers"], len(workers))
-        rss = _rss_mb(me) + sum(_rss_mb(c) for c in _children(me))
+        rss = rss_mb(me) + sum(rss_mb(c) for c in _children(me))
         stats["peak_rss_mb"] = max(stats["peak_rss_mb"], rss)
 
     def key(k: int, mod: int = 0) -> pygame.event.Event:
