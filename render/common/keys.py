@@ -47,7 +47,7 @@ PRESET_KEYS: tuple[tuple[str, str, str], ...] = (
     ("2", "fast-sert", "fast transporter (gain-of-function SERT)"),
     ("3", "acute-ssri", "SSRI, first day"),
     ("4", "chronic-ssri", "SSRI after 3-4 weeks"),
-    ("5", "discontinuation", "SSRI stopped abruptly"),
+    ("5", "discontinuation", "SSRI stopped, a week later"),
     ("6", "tryptophan-depletion", "tryptophan depletion"),
     ("7", "default", "default synapse (didactic clock)"),
     ("8", "single-release", "one release, start to finish"),

@@ -217,10 +217,10 @@ STEPS: list[dict[str, Any]] = [
         "title": "Discontinuation",
         "text": (
             "Stopping suddenly removes the block overnight and SERT clears 5-HT fast again: "
-            "signalling falls from its level on the drug. The desensitised autoreceptors take "
-            "weeks to recover, so at this synapse it stays a little above the level before the "
-            "drug. A fall below it, through receptors the drug turned down, is one hypothesis "
-            "for discontinuation symptoms, not something this synapse shows."
+            "signalling falls from its level on the drug. The autoreceptors recover within "
+            "days, but receptors turned down over the weeks recover more slowly, so for weeks "
+            "signalling stays below the level before the drug. That receptor change is one "
+            "hypothesis for discontinuation symptoms (assumed here)."
         ),
         "preset": "healthy",
         "overrides": {},
@@ -233,7 +233,7 @@ STEPS: list[dict[str, Any]] = [
             "occupancy": 0.8,
             "start": 0,
             "stop": 28,
-            "day": 29,
+            "day": 35,
             "days": [1, 7, 14, 21, 27, 29, 35, 42],
         },
     },

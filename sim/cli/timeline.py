@@ -14,6 +14,7 @@ from typing import Any
 from sim.cli import options
 from sim.cli.parser import fail
 from sim.cli.values import finite, overrides, whole
+from sim.course.slow import RECEPTOR_DOWN_RANGE, SlowParameters
 
 NAME = "timeline"
 READS = frozenset({"preset", "seed", "set"})
@@ -71,6 +72,15 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="first day off drug (a --taper ends on it)",
     )
     tl.add_argument(
+        "--receptor-down",
+        type=finite("--receptor-down", *RECEPTOR_DOWN_RANGE),
+        default=None,
+        metavar="F",
+        help="postsynaptic receptors lost at full effect after weeks on the drug, a fraction "
+        f"(default {SlowParameters().receptor_down_max:g}: a hypothesis, assumed; it makes an "
+        "abrupt stop fall below baseline; 0 keeps only the measured adaptations)",
+    )
+    tl.add_argument(
         "--window-ms",
         type=finite("--window-ms", 0.001, 600_000.0),
         default=None,
@@ -102,6 +112,7 @@ def course_settings(args: argparse.Namespace) -> dict[str, Any]:
         "dose_nM": DEFAULT_DOSE_NM if args.dose_nM is None else args.dose_nM,
         "dose_mg": args.dose_mg,
         "taper": args.taper,
+        "receptor_down": args.receptor_down,
         "start_day": args.start_day,
         "stop_day": args.stop_day,
         "seed": args.seed,

@@ -10,7 +10,13 @@ import math
 from typing import Any
 
 from sim.course.dosing import dose_course
-from sim.course.slow import DayState, SlowParameters, slow_states, states_of
+from sim.course.slow import (
+    RECEPTOR_DOWN_RANGE,
+    DayState,
+    SlowParameters,
+    slow_states,
+    states_of,
+)
 from sim.params.drugs import sert_occupancy
 from sim.params.synapse import ParameterError
 
@@ -85,3 +91,23 @@ def dose_states(days: int, drug: str, dose_mg: float, start_day: int, stop_day: 
     course = dose_course(drug, dose_mg, days, start_day, stop_day, taper)
     return states_of(course.occupancy.tolist(), (course.dose_mg > 0).tolist(), slow,
                      doses_mg=course.dose_mg.tolist())  # fmt: skip
+
+
+def slow_for(receptor_down: Any = None) -> SlowParameters:
+    """The slow state's constants with ``receptor_down`` as ``receptor_down_max`` (None: the default).
+
+    Raises:
+        ParameterError: a value outside :data:`sim.course.slow.RECEPTOR_DOWN_RANGE`.
+    """
+    if receptor_down is None:
+        return SlowParameters()
+    lo, hi = RECEPTOR_DOWN_RANGE
+    if (
+        isinstance(receptor_down, bool)
+        or not isinstance(receptor_down, (int, float))
+        or not (lo <= receptor_down <= hi)
+    ):
+        raise ParameterError(
+            f"receptor_down = {receptor_down!r}: a fraction of receptors in [{lo:g}, {hi:g}]"
+        )
+    return SlowParameters(receptor_down_max=float(receptor_down))

@@ -261,7 +261,7 @@ def cli_timeline(
         "seed": course.seed,
         "preset": course.preset,
         "window_ms": course.window_ms,
-        "slow_parameters": slow_parameters_dict(),
+        "slow_parameters": slow_parameters_dict(course.slow),
         "note": NOT_ADVICE,
     }
     title = course_title(course.drug, course.dose_nM, course.dose_mg, course.taper,

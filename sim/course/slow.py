@@ -7,32 +7,46 @@ SERT occupancy f (a fixed one while on the drug, or a dose course's,
 - **Autoreceptor desensitisation** D (sensitivity s = 1 - D) relaxes to
   ``desens_max * min(1, f / 0.8)``: towards a higher target with time
   constant ``desens_tau_days``, towards a lower one (resensitisation) with
-  ``resens_tau_days`` (assumed). 0.7 and 3.5 days reproduce ~40% by day 3
+  ``resens_tau_days`` (assumed: no measurement of the recovery's pace was
+  found, so the same 3.5 days both ways). 0.7 and 3.5 days reproduce ~40% by day 3
   and 60-80% by day 21 (Le Poul et al. 1995; Blier & de Montigny 1998;
   science.md section 2).
 - **Postsynaptic receptor density** r relaxes to ``1 - down_max * min(1, f / 0.8)``
   (down with ``receptor_down_tau_days``, up with ``receptor_up_tau_days``).
-  The synapse course's receptors stand for the postsynaptic 5-HT1A receptors
-  of a terminal field (hippocampus), whose activation is what "enhanced 5-HT
+  The course's receptors stand for the postsynaptic receptors of a terminal
+  field (hippocampus-like), whose activation is what "enhanced 5-HT
   transmission" after weeks of an SSRI was measured on (Haddjeri, Blier & de
-  Montigny 1998, J Neurosci 18:10150: long-term paroxetine raises their tonic
-  activation; the course's signal is the same kind of quantity, the mean
-  bound receptors over a day's firing period relative to the drug-free day,
-  though with their didactic Kd of 100 uM they read each release's pulse
-  rather than the nanomolar tonic level a 5-HT1A receptor senses, so the
-  match is in kind, not in number). SSRIs leave them as they are: 2-3 weeks of fluoxetine changed
-  neither 5-HT1A binding in any region examined nor the 5-HT1A response of
-  hippocampal CA1 cells (Le Poul et al. 2000, Neuropharmacology, PMID
-  10665824), and SSRIs act through the presynaptic element, unlike the
-  tricyclics and ECS, which sensitise the postsynaptic neuron (Blier, de
-  Montigny & Chaput 1987, J Clin Psychopharmacol 7:24S; Blier & de Montigny
-  1994, Trends Pharmacol Sci 15:220). So ``receptor_down_max`` is 0 by
-  default. :data:`HYPOTHESISED_DOWN_REGULATION` (0.4, magnitude and speed
-  assumed) is the hypothesis that discontinuation symptoms come from a fall
-  of synaptic 5-HT against down-regulated receptors (Schatzberg et al. 1997,
-  J Clin Psychiatry 58 suppl 7:23, a hypothesis, not a measurement); the
-  tissue course's signal reads such receptors
-  (:mod:`sim.course.tissue_timeline`).
+  Montigny 1998, J Neurosci 18:10150: long-term paroxetine raises the tonic
+  activation of postsynaptic 5-HT1A; the course's signal is the same kind of
+  quantity, the mean bound receptors over a day's firing period relative to
+  the drug-free day, though with their didactic Kd of 100 uM they read each
+  release's pulse rather than the nanomolar tonic level, so the match is in
+  kind, not in number). Whether an SSRI down-regulates them is where the
+  literature is thin and mixed: 2-3 weeks of fluoxetine changed neither
+  5-HT1A binding nor the hippocampal 5-HT1A response (Le Poul et al. 2000,
+  Neuropharmacology, PMID 10665824); six weeks of paroxetine 20 mg lowered
+  cortical 5-HT2A binding by 10% in patients aged 20-30 and not at 30-40
+  (Meyer et al. 2001, Am J Psychiatry 158:78, PET); chronic fluoxetine or
+  fluvoxamine left it higher, not lower (Massou et al. 1997,
+  Psychopharmacology 133:99). Yet a fall of signalling below baseline after
+  an abrupt stop (science.md 1.9, 4.7, 6) needs such a down-regulation: the
+  5-HT itself does not fall below control (mice stopped from paroxetine:
+  hippocampal 5-HT back to control, evoked release above it; Collins et al.
+  2024, PMID 38609530), and the desensitised autoreceptors keep firing and
+  release high while they recover. That receptors adapted to weeks of raised
+  5-HT meet a normal level after the stop is the hypothesis behind the
+  discontinuation syndrome (Schatzberg et al. 1997, J Clin Psychiatry 58
+  suppl 7:23; the persisting adaptations of Horowitz & Taylor 2019, Lancet
+  Psychiatry 6:538). The course takes it, and says it is a hypothesis:
+  ``receptor_down_max`` 0.3 with 21-day time constants both ways, all
+  three assumed. With them both results of science.md 4.7 hold at both
+  scales (day 21 above day 0; below baseline within two weeks of an abrupt
+  stop: tests/sim/course/); 0.3 is three times the one human measurement,
+  so the dip's depth illustrates the mechanism and predicts nothing, and
+  the 21 days (slower than the autoreceptors' 3.5) keep most of the weeks'
+  rise. :data:`WITHOUT_DOWN_REGULATION` keeps only the measured adaptations
+  (``main.py timeline --receptor-down 0``): the weeks' rise is larger and
+  the signal after a stop falls back to baseline from above, never below.
 - **Raphe firing** through the somatodendritic 5-HT1A feedback, closed
   loop: raphe extracellular 5-HT relative to baseline is X = F / (1 - f)
   (release there follows firing F, uptake is blocked by f: science.md 4.5),
@@ -85,16 +99,19 @@ class SlowParameters:
 
     desens_max: float = 0.7
     desens_tau_days: float = 3.5
-    resens_tau_days: float = 7.0
-    receptor_down_max: float = 0.0
-    receptor_down_tau_days: float = 10.0
-    receptor_up_tau_days: float = 14.0
+    resens_tau_days: float = 3.5
+    receptor_down_max: float = 0.3
+    receptor_down_tau_days: float = 21.0
+    receptor_up_tau_days: float = 21.0
     raphe_gain: float = calibrated_raphe_gain()
     raphe_baseline_activation: float = RAPHE_BASELINE_ACTIVATION
 
 
-HYPOTHESISED_DOWN_REGULATION = SlowParameters(receptor_down_max=0.4)
-"""Slow constants with the hypothesised postsynaptic down-regulation (module doc; assumed)."""
+WITHOUT_DOWN_REGULATION = SlowParameters(receptor_down_max=0.0)
+"""Slow constants with only the measured adaptations: no postsynaptic down-regulation (module doc)."""
+
+RECEPTOR_DOWN_RANGE = (0.0, 0.9)
+"""Accepted ``receptor_down_max`` (a course's ``--receptor-down``), fraction of receptors."""
 
 
 @dataclass(frozen=True)

@@ -18,14 +18,11 @@ somatodendritic 5-HT1A feedback) and runs each day on the tissue
 - the postsynaptic receptor density has no counterpart in the tissue (it has
   no receptors of its own); the ``signal`` column multiplies it with the
   ambient level relative to baseline (receptors far below saturation,
-  assumed). Its density is not the synapse course's: the tissue's slow
-  state takes :data:`sim.course.slow.HYPOTHESISED_DOWN_REGULATION`, the
-  hypothesis that discontinuation symptoms come from a fall of 5-HT against
-  receptors the drug down-regulated (magnitude and speed assumed; the
-  postsynaptic 5-HT1A that the synapse course stands for is not
-  down-regulated by SSRIs, :mod:`sim.course.slow`), so that after an abrupt
-  stop this signal falls below baseline while the ambient level itself does
-  not.
+  assumed). Its density is the synapse course's, with the same constants
+  (:class:`sim.course.slow.SlowParameters`: the hypothesised postsynaptic
+  down-regulation, magnitude and speed assumed; ``receptor_down`` 0 leaves
+  it out), so that after an abrupt stop this signal falls below baseline
+  while the ambient level itself does not.
 
 The tissue is a terminal field (hippocampus-like): an acute therapeutic
 occupancy cuts raphe firing to ~54% (the closed 5-HT1A loop of
@@ -52,7 +49,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.course.checks import check_course, check_window
+from sim.course.checks import check_course, check_window, slow_for
 from sim.course.dosing import NOT_ADVICE
 from sim.course.report import (
     COURSE_COLUMNS,
@@ -63,7 +60,7 @@ from sim.course.report import (
     slow_parameters_dict,
     write_course_files,
 )
-from sim.course.slow import HYPOTHESISED_DOWN_REGULATION, baseline_state
+from sim.course.slow import baseline_state
 from sim.params.presets import load_preset
 from sim.params.synapse import ParameterError
 from sim.runs.engine import check_scheduler, check_workers, run_jobs
@@ -129,11 +126,14 @@ def tissue_timeline_jobs(
     duration_ms: float = DAY_DURATION_MS,
     dose_mg: float | None = None,
     taper: str = "abrupt",
+    receptor_down: float | None = None,
 ) -> list[dict[str, Any]]:
     """Validate a course on the tissue and return its day jobs (the baseline first).
 
     The drug is a free concentration ``dose_nM`` or, when ``dose_mg`` is not
-    None, a daily dose with a ``taper`` (:func:`sim.course.timeline.check_course`).
+    None, a daily dose with a ``taper`` (:func:`sim.course.timeline.check_course`);
+    ``receptor_down`` is the slow state's postsynaptic down-regulation
+    (:func:`sim.course.checks.slow_for`).
 
     Everything is checked before any run: the day numbers, the drug and dose,
     the seed, the duration, the preset (a tissue preset) and overrides (none
@@ -147,7 +147,7 @@ def tissue_timeline_jobs(
         raise ParameterError(f"preset {preset!r} is not a tissue preset")
     overrides = {"dt_ms": TIMELINE_DT_MS, **(overrides or {})}
     states = check_course(days, start_day, stop_day, seed, drug, dose_nM, overrides, DAY_KEYS,
-                          dose_mg, taper, HYPOTHESISED_DOWN_REGULATION)  # fmt: skip
+                          dose_mg, taper, slow_for(receptor_down))  # fmt: skip
     duration_ms = check_window(duration_ms, DURATION_RANGE_MS, "ms of tissue time per day")
     base = load_preset(preset, overrides)
     jobs = []
@@ -297,6 +297,7 @@ def cli_tissue_timeline(
     workers: int | None,
     dose_mg: float | None = None,
     taper: str = "abrupt",
+    receptor_down: float | None = None,
     scheduler: str | None,
     csv_path: str | None,
     json_path: str | None,
@@ -313,7 +314,7 @@ def cli_tissue_timeline(
     duration_ms = DAY_DURATION_MS if duration_ms is None else duration_ms
     jobs = tissue_timeline_jobs(
         days, drug, dose_nM, start_day, stop_day, seed, preset, overrides, duration_ms,
-        dose_mg, taper,
+        dose_mg, taper, receptor_down,
     )  # fmt: skip
     rows = run_days(
         lambda progress: run_tissue_timeline(
@@ -346,7 +347,7 @@ def cli_tissue_timeline(
         "seed": seed,
         "preset": preset,
         "duration_ms": duration_ms,
-        "slow_parameters": slow_parameters_dict(HYPOTHESISED_DOWN_REGULATION),
+        "slow_parameters": slow_parameters_dict(slow_for(receptor_down)),
         "note": NOT_ADVICE,
     }
     title = "tissue: " + course_title(drug, dose_nM, dose_mg, taper, start_day, stop_day)

@@ -191,29 +191,31 @@ SEEDS = (0, 1, 2, 3)
 """Seeds of the course test: each is one course with common random numbers over its days."""
 
 
-def test_weeks_raise_the_signal_and_stopping_drops_it():
+def test_weeks_raise_the_signal_and_stopping_drops_it_below_baseline():
     """The fast model at each day's state, the default 8 ms window, four seeds on two workers.
 
     Each course runs one seed on every day (common random numbers: shared
     spike train and fusion draws), so day 21 against day 0 is a paired
     difference per seed, judged against its SE over seeds. Over seeds 0-5 we
-    measured (mean +- SE over seeds) day 0 at 1.63 +- 0.12 of baseline (a
-    blunted rise: firing cut to 54%), day 21 at 2.60 +- 0.05 (firing back to
-    111%, postsynaptic 5-HT1A receptors as they were: Haddjeri et al. 1998,
-    Le Poul et al. 2000), paired +0.97 +- 0.07, and day 28, the first day
-    off the drug, at 1.34 +- 0.03: the block is gone, the autoreceptors are
-    still desensitised. The margins below are 3 SE of the paired differences.
+    measured (mean +- SE over seeds, module doc of sim/course/timeline.py)
+    day 0 at 1.63 +- 0.12 of baseline (a blunted rise: firing cut to 54%),
+    day 21 at 2.15 +- 0.04 (firing back to 111%, receptors down to 81%),
+    paired +0.52 +- 0.09; day 28, the first day off the drug, 1.05 +- 0.05,
+    and day 35 0.88 +- 0.01: below baseline while the receptors recover. With
+    ``receptor_down`` 0 (the measured adaptations only) day 35 is 1.06 +-
+    0.02, above. The margins below are 3 SE.
     """
     rows = {
-        seed: {r["day"]: r for r in run_timeline(30, "citalopram", CITALOPRAM_80_PERCENT_NM, 0,
-                                                 28, seed=seed, only_days=[0, 21, 28], workers=2)}
+        seed: {r["day"]: r for r in run_timeline(36, "citalopram", CITALOPRAM_80_PERCENT_NM, 0,
+                                                 28, seed=seed, only_days=[0, 21, 28, 35],
+                                                 workers=2)}
         for seed in SEEDS
     }  # fmt: skip
     for by_day in rows.values():
-        assert sorted(by_day) == [-1, 0, 21, 28] and by_day[-1]["signal"] == 1.0
+        assert sorted(by_day) == [-1, 0, 21, 28, 35] and by_day[-1]["signal"] == 1.0
         assert by_day[0]["occupancy"] == pytest.approx(0.8)
         assert 1.0 < by_day[0]["signal"] < by_day[0]["raphe_5ht_rel"]  # a blunted rise
-        assert by_day[28]["phase"] == "off drug" and by_day[21]["receptor_density"] == 1.0
+        assert by_day[28]["phase"] == "off drug" and by_day[21]["receptor_density"] < 0.85
 
     def paired(a: int, b: int) -> tuple[float, float]:
         d = np.array([rows[s][b]["signal"] - rows[s][a]["signal"] for s in SEEDS])
@@ -223,13 +225,20 @@ def test_weeks_raise_the_signal_and_stopping_drops_it():
     assert rise > 3.0 * rise_se and rise > 0.3, (rise, rise_se)
     drop, drop_se = paired(21, 28)
     assert drop < -3.0 * drop_se, (drop, drop_se)
-    after = np.array([rows[s][28]["signal"] for s in SEEDS])
-    assert after.mean() > 1.0  # no fall below baseline at this synapse (module doc of slow.py)
+    after = np.array([rows[s][35]["signal"] for s in SEEDS])
+    below = 1.0 - after.mean()
+    assert below > 3.0 * after.std(ddof=1) / math.sqrt(len(after)), after
+    measured_only = [
+        run_timeline(36, "citalopram", CITALOPRAM_80_PERCENT_NM, 0, 28, seed=seed,
+                     only_days=[35], workers=2, receptor_down=0.0)[-1]["signal"]
+        for seed in SEEDS
+    ]  # fmt: skip
+    assert np.mean(measured_only) > 1.0, measured_only
 
 
 @pytest.mark.parametrize(
     "preset, day",
-    [("acute-ssri", 1), ("chronic-ssri", 21), ("discontinuation", 28)],
+    [("acute-ssri", 1), ("chronic-ssri", 21), ("discontinuation", 35)],
 )
 def test_scenario_presets_are_days_of_the_timeline(preset, day):
     from sim.params.synapse import Parameters
