@@ -177,6 +177,7 @@ class Course:
         self.say(
             f"day {st.day}: {drug}, autoreceptors "
             f"{st.autoreceptor_sensitivity * 100:.0f}% sensitive, "
+            f"receptors {st.receptor_density * 100:.0f}%, "
             f"firing {self.play.model.firing_rate_hz:,.0f} Hz"
         )
 

@@ -208,7 +208,10 @@ def _status(treatment: Treatment) -> str:
         status = f"SSRI stopped on day {treatment.stop_day}"
         if st.occupancy > 0.005:
             status += f" ({st.occupancy * 100:.0f}% of SERT still blocked)"
-    status += f"; autoreceptors {st.autoreceptor_sensitivity * 100:.0f}% sensitive"
+    status += (
+        f"; autoreceptors {st.autoreceptor_sensitivity * 100:.0f}% sensitive, "
+        f"receptors {st.receptor_density * 100:.0f}%"
+    )
     if rx.drug is not None:
         status += ". " + NOT_ADVICE
     return status
