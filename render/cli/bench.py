@@ -15,9 +15,15 @@ def run(args: argparse.Namespace) -> int:
     """Print :func:`sim.cli.bench.run`'s figures; then, unless ``--no-render``, the frame cost.
 
     The frame cost is skipped with ``--capture``, ``--course`` and ``--history`` (they measure
-    something else).
+    something else). ``--course`` adds the window's K W W W time
+    (:mod:`render.course_bench`).
     """
     code = sim_bench.run(args)
+    if code == 0 and args.course:
+        from render.course_bench import kwww_lines
+
+        for line in kwww_lines(quick=args.quick):
+            print(line, flush=True)
     if code == 0 and not (args.no_render or args.capture or args.course or args.history):
         from render.frame_bench import frame_bench
 

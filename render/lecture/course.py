@@ -39,7 +39,7 @@ def same_params(a: Parameters, b: Parameters) -> bool:
 
 AHEAD_DAYS = (0, 7, 14, 21, 1, 28)
 """Days after the start of the course K would start, computed from the window's first frame
-in this order (the usual K W W W first), at the lowest CPU priority."""
+in this order (the usual K W W W first), just below the window's CPU priority."""
 
 
 class Course:
@@ -94,7 +94,7 @@ class Course:
         return runs.points(), runs.computing()
 
     def update(self) -> None:
-        """Once a frame: from the first, the days of the course K would start, at idle priority.
+        """Once a frame: from the first, the days of the course K would start, in the background.
 
         When the window opens (no timeline yet, not a scripted run) the
         drug-free baseline and :data:`AHEAD_DAYS` of the course K would start

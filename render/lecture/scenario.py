@@ -201,8 +201,8 @@ class Scenario:
     def start_ahead_runs(self, base: Parameters, states: list[DayState]) -> None:
         """Compute ``states`` of ``base`` before any timeline asks (not in scripted runs).
 
-        The runs are at the lowest CPU priority (:class:`DayRuns`): they use
-        only what the window and everything else leave.
+        The runs are just below the window's CPU priority (:class:`DayRuns`,
+        ``DAY_NICE``): where the CPU is contended the animation goes first.
         """
         if self.scripted or self.ahead_runs is not None:
             return

@@ -95,12 +95,21 @@ def _kappa_for(p_capture: float, dt_ns: float) -> float:
 
 
 def default_cases() -> list[Case]:
-    """The points printed: P ~ 0.04, 0.2, 0.3 at the default 10 ns step, and the issue's point."""
+    """The points printed: P ~ 0.04, 0.2, 0.3 at 10 ns, the issue's point, the course day's step.
+
+    The course day's step is ``sim.course.day.TIMELINE_DT_NS``, at the default
+    preset's receptor and SERT reactivities (0.83 and 3.32 nm/us).
+    """
+    from sim.course.day import TIMELINE_DT_NS
+
+    day = TIMELINE_DT_NS
     return [
         Case("P=0.04 at dt 10 ns", _kappa_for(0.04, 10.0), 10.0),
         Case("P=0.2 at dt 10 ns", _kappa_for(0.2, 10.0), 10.0),
         Case("P=0.3 at dt 10 ns", _kappa_for(0.3, 10.0), 10.0),
         Case("kappa 50, dt 3.333 ns", 50.0, 3.333),
+        Case(f"receptors at the course day's {day:g} ns", 0.83, day),
+        Case(f"SERT at the course day's {day:g} ns", 3.32, day),
     ]
 
 

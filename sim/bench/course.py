@@ -29,12 +29,18 @@ QUICK_WINDOW_MS = 0.5
 """Simulated time of a ``--quick`` run's day, ms (the real day is ``DAY_WINDOW_MS``): the smoke
 run checks that the bench runs and prints, not the figures."""
 WORKERS = 2
+BUSY_LOOP = "import os\nparent = os.getppid()\nwhile os.getppid() == parent:\n    for _ in range(10**6): pass"
+"""The other CPU-bound process: a pure-Python loop that stops when its parent is gone."""
 
 
 @contextlib.contextmanager
 def busy_core() -> Iterator[None]:
-    """One other CPU-bound process (a Python busy loop) while the block runs; stopped after."""
-    proc = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    """One other CPU-bound process (a Python busy loop) while the block runs; stopped after.
+
+    The loop also ends when this process is gone (it checks its parent between
+    bursts of ~20 ms), so a bench that is killed leaves no busy core behind.
+    """
+    proc = subprocess.Popen([sys.executable, "-c", BUSY_LOOP])
     try:
         yield
     finally:

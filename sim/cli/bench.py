@@ -36,8 +36,8 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     bench.add_argument(
         "--course",
         action="store_true",
-        help="instead: wall time of an 84-day treatment course on 2 workers, alone and "
-        "beside one busy process",
+        help="instead: wall time of an 84-day treatment course on 2 workers, and of the "
+        "window's K W W W chart, each alone and beside one busy process",
     )
     bench.add_argument(
         "--history",

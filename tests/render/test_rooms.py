@@ -16,7 +16,7 @@ MAX_FILE_LINES = 400
 MAX_FUNCTION_LINES = 80
 MAX_CLASS_LINES = 300
 
-RUNS_THE_APP = {"render.window", "render.frame_bench", "render.media.soak"}
+RUNS_THE_APP = {"render.window", "render.frame_bench", "render.course_bench", "render.media.soak"}
 """The modules that open a window around the App (the App itself wires the rooms)."""
 
 

@@ -2,7 +2,8 @@
 
 No timing is asserted (the machine is shared): the figures are checked to be
 printed as finite positive numbers, with a row for the baseline and every
-day. The smoke run (``--quick``) uses a tiny workload; what the bench times
+day, and the window's K W W W time (``render.course_bench``) as a
+number no smaller than the gesture's own 3 s. The smoke run (``--quick``) uses a tiny workload; what the bench times
 without it is checked by recording the course it asks for, without running it.
 """
 
@@ -28,6 +29,12 @@ LINE = re.compile(
 )
 
 
+WINDOW_LINE = re.compile(
+    r"^window  K W W W, keys 1 s apart: chart full \(baseline, days 0-21, empty day cache, "
+    r"1280x720\) .*, +(alone|\+1 busy): +([\d.]+) s after K, \d+ fps meanwhile$"
+)
+
+
 def test_bench_course_quick_prints_both_figures():
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
     res = subprocess.run(
@@ -36,9 +43,15 @@ def test_bench_course_quick_prints_both_figures():
     )  # fmt: skip
     assert res.returncode == 0, res.stderr
     lines = res.stdout.splitlines()
-    assert len(lines) == 2, res.stdout
+    assert len(lines) == 4, res.stdout
     labels = []
-    for line in lines:
+    for line in lines[2:]:  # the window's K W W W (render.course_bench), quick days
+        match = WINDOW_LINE.match(line)
+        assert match, line
+        assert 3.0 <= float(match.group(2)) < 300.0  # the last W comes 3 s after K
+        assert "not the real workload" in line
+    assert [WINDOW_LINE.match(x).group(1) for x in lines[2:]] == ["alone", "+1 busy"]
+    for line in lines[:2]:
         match = LINE.match(line)
         assert match, line
         days, label, wall, cpu, rows, *_ = match.groups()
