@@ -74,20 +74,24 @@ from sim.synapse.model import Synapse
 TIMELINE_DT_NS = 80.0
 """Step of the daily fast runs unless overridden, ns: 9.3 nm per axis (46% of the
 cleft; the model refuses 50%). Between the two reflecting membranes the folded
-Gaussian step is exact at any step (science.md 3); capture follows Andrews'
-relation (per-crossing P <= 0.07 here), which is exact for a half-space but
-not for a 20 nm slab once the step nears the slab's width. Measured with the
-slab of ``main.py bench --capture`` (one reactive wall, 200,000 molecules) at
-the day's two reactivities, 0.83 nm/us (receptors) and 3.32 (SERT): the
-decay rate is within 0.2% of exact at 20 ns, 1.7-2.0% slow (+-0.25%) at 80 ns,
-7.5-8.2% slow at 160 ns, 13-15% at 240 ns and 19-20% at 320 ns, nearly the
-same for both reactivities. A day's bound receptors weigh receptor binding
-against uptake, so the shared slowing largely cancels: over the 42-day
-reference course (6 seeds x 43 days) the day's mean was 1.008 +- 0.010 of
-the 20 ns reference at 80 ns, 0.999 +- 0.010 at 160 ns, 0.989 +- 0.010 at
-240 ns and 0.976 +- 0.010 at 320 ns (drug days 0.963 +- 0.013). 80 ns stays:
-the coarser steps would cost 0.67x (160 ns) to 0.50x (320 ns) of its CPU but
-rest on that cancellation, not on capture that is right.
+Gaussian step is exact at any step (science.md 3); capture is not, once the
+step nears the slab's width. Both capture rules (:mod:`sim.synapse.sites`:
+Andrews' for SERT, first-order for the reversible receptors) are derived for
+a half-space, and a molecule in a slab of width W has no neighbours beyond
+W to cross the far wall from: with the profile flat, a wall is crossed
+e^(-u^2/2) - u*sqrt(2 pi)*Phi(-u) (u = W/sigma) less often than in a
+half-space, 1.4% at 80 ns and 7.0% at 160 ns. Measured with the slab of
+``main.py bench --capture`` (one reactive wall, 200,000 molecules), the
+decay rate at 80 ns is 1.7-2.0% slow for SERT (3.32 nm/us) and 0.4% slow for
+the receptors' rule and reactivity (0.83 nm/us, +-0.25%); at 160 ns 8.2% and
+6.7%; at 240 ns 14.7% and 11.9%; at 320 ns 20.3% and 17.0%. A day's bound
+receptors weigh receptor binding against uptake, so the shared slowing
+largely cancels: over the 42-day reference course (6 seeds x 43 days) the
+day's mean was 1.008 +- 0.010 of the 20 ns reference at 80 ns, 0.999 +-
+0.010 at 160 ns, 0.989 +- 0.010 at 240 ns and 0.976 +- 0.010 at 320 ns
+(drug days 0.963 +- 0.013). 80 ns stays: the coarser steps would cost 0.67x
+(160 ns) to 0.50x (320 ns) of its CPU but rest on that cancellation, not on
+capture that is right (a slab correction of both rules is the way to them).
 ``tests/sim/course/test_day_agreement.py`` checks a 42-day course against
 the same days at 20 ns (the step before, 4x the cost)."""
 
