@@ -23,13 +23,15 @@ The window computes two things off the frame: the mean-field overlay
   worker that starts when the budget is full ends a spare one first, whose
   job settles with ``gave_way`` (its owner runs it again later);
 * **never blocks the frame**: :meth:`Worker.poll` and :meth:`Job.done` return at once;
-* **below the window from the start** (``Worker(name, nice=N)``): the
-  process lowers its own priority before it loads its jobs' modules, so not
-  even that start-up (numpy, numba, the cached kernels: ~1 CPU-s) competes
-  with the animation on equal terms (the overlay's worker, one short solve
-  per change, stays at the window's own). The treatment chart's days take
-  niceness 1 (:data:`render.lecture.day_runs.DAY_NICE`): at 19, one other busy program on the 2-core machine held a K W W W
-  chart back for 39 s; ``SCHED_IDLE`` was worse still, 0.3 CPU-s in 9 s).
+* **a priority of its own from the start** (``Worker(name, nice=N)``): a
+  process with ``nice`` above the window's lowers its own priority before it
+  loads its jobs' modules, so not even that start-up (numpy, numba, the
+  cached kernels: ~1 CPU-s) competes with the animation on equal terms. The
+  kinds of today both run at the window's own: the overlay's worker (one
+  short solve per change) and the treatment chart's days
+  (:data:`render.lecture.day_runs.DAY_NICE` gives the measurements: at
+  niceness 19 one other busy program on the 2-core machine held a K W W W
+  chart back for 74 s; ``SCHED_IDLE`` was worse still, 0.3 CPU-s in 9 s).
 
 :meth:`Worker.submit` returns a :class:`Job` with ``done()``, ``result()`` and
 ``cancel()`` like a ``concurrent.futures.Future``, so callers written for a

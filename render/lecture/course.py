@@ -39,7 +39,7 @@ def same_params(a: Parameters, b: Parameters) -> bool:
 
 AHEAD_DAYS = (0, 7, 14, 21, 1, 28)
 """Days after the start of the course K would start, computed from the window's first frame
-in this order (the usual K W W W first), just below the window's CPU priority."""
+in this order (the usual K W W W first), at the window's CPU priority."""
 
 
 class Course:

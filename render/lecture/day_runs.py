@@ -5,9 +5,8 @@ The daily receptor signal is the timeline command's measurement
 day's state), divided by the same measurement of the drug-free, naive
 synapse: one series, "receptor signal, relative to before the drug".
 :class:`DayRuns` computes it in background processes (one per core, two
-days at once) just below the window's CPU priority (:data:`DAY_NICE`), so the
-animation keeps its pace and other programs on the machine do not starve them,
-and keeps every result in a cache per preset parameters, seed and day state
+days at once) at the window's CPU priority (:data:`DAY_NICE`), so other programs
+on the machine do not starve them, and keeps every result in a cache per preset parameters, seed and day state
 (in memory, and on disk when a cache folder is writable), keyed to the
 model's source and the day's definition, so a lecture run the night before
 shows its chart at once.
@@ -42,14 +41,15 @@ DAY_WORKERS = 2
 """Day-run processes at most (one per core on the 2-core lecture machine, never more than
 the CPUs this process may use): two days compute at once."""
 
-DAY_NICE = 1
-"""Niceness of the day workers: one step below the window. Where the CPU is contended the
-window (niceness 0, weight 1024 in Linux's scheduler) wins over a day worker (820), so the
-animation keeps its pace, but a day worker is not starved by the other programs of a busy
-machine as it was at niceness 19 (weight 15). Measured with ``main.py bench --course`` (K W W W
-from an empty day cache at 1280x720, 2-core machine, beside one busy process): 38.9 s to a
-full chart at niceness 19, 9.5 s at 3, 8.8 s at 2, 7.6 s at 1, 6.6 s at 0, the window at
-43-49 fps throughout (alone: 4.0-5.7 s at every niceness)."""
+DAY_NICE = 0
+"""Niceness of the day workers: the window's own. Measured with the K W W W of
+``main.py bench --course`` (``render.course_bench``: empty day cache, 1280x720, keys 1 s
+apart) on the 2-core machine beside one busy process, in a real X window (Xvfb), seconds
+from K to a full chart and the window's frame rate meanwhile: niceness 19, 73.5 s at 41 fps;
+1, 10.2-10.6 s at 24-29 fps; 0, 8.4-8.7 s at 24-28 fps (alone, at 1: 5.9 s, 33 fps).
+Any niceness that lets the days through costs the window the same frames for those
+seconds (one step below it, 1, protected none of them), and at 19 the other program holds
+the chart back for a minute, so the days run at the window's priority."""
 
 
 def run_day_quietly(job: dict) -> dict:
@@ -75,8 +75,8 @@ class DayRuns:
     Runs :func:`sim.course.day.run_day` (``DAY_WINDOW_MS`` of simulated time at
     ``TIMELINE_DT_NS``, the window's seed: the job ``main.py timeline
     --seed S`` runs for that day, so the same numbers) for the days the
-    window shows, in up to ``workers`` background processes just below the
-    window's CPU priority (:data:`DAY_NICE`), one day each at a time, so the animation is never held
+    window shows, in up to ``workers`` background processes at
+    :data:`DAY_NICE`, one day each at a time, so the animation is never held
     up. Order: the drug-free baseline first, then always the most recently
     shown day still missing (the one the lecturer is talking about), then
     the days asked for ahead (:meth:`prefetch`, started at the next
@@ -179,8 +179,8 @@ class DayRuns:
                 if self._slots[slot] is None:
                     from render.common.workers import Worker
 
-                    # spawned, one job at a time, dies with us, below the window from the
-                    # start; the second one is spare: it gives way to the overlay's worker
+                    # spawned, one job at a time, dies with us, at DAY_NICE from the start;
+                    # the second one is spare: it gives way to the overlay's worker
                     name = f"treatment-{slot + 1}"
                     self._slots[slot] = Worker(name, nice=DAY_NICE, spare=slot > 0)
                 job = self._slots[slot].submit(run_day_quietly, self._job(state))

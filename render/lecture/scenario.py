@@ -201,8 +201,8 @@ class Scenario:
     def start_ahead_runs(self, base: Parameters, states: list[DayState]) -> None:
         """Compute ``states`` of ``base`` before any timeline asks (not in scripted runs).
 
-        The runs are just below the window's CPU priority (:class:`DayRuns`,
-        ``DAY_NICE``): where the CPU is contended the animation goes first.
+        The runs are at :class:`DayRuns`'s priority (``DAY_NICE``, the
+        window's own).
         """
         if self.scripted or self.ahead_runs is not None:
             return

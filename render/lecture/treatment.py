@@ -31,8 +31,10 @@ MAX_DAYS = 365
 NEVER = 10**9
 """A stop day that never comes."""
 
-PREFETCH_DAYS = (1, 7, 14, 21, 28)
-"""Days after the course starts that are computed ahead, in this order (the usual K W W W)."""
+PREFETCH_DAYS = (7, 14, 21, 1, 28)
+"""Days after the course starts that are computed ahead, in this order: the usual K W W W
+first, then the first day after the start (D) and week 4. With day 1 second, one of the two
+day workers spent the seconds between K and the first W on a day K W W W never shows."""
 
 
 class Treatment:

@@ -131,14 +131,18 @@ def test_the_chart_says_which_days_are_computing():
     assert busy_text((28,), 21) == "computing the weeks ahead"
 
 
-def test_day_workers_run_below_the_window_from_their_start(monkeypatch, memory_cache):
-    """The day workers are at ``DAY_NICE`` before their first job (their start-up included)."""
+def test_day_workers_take_their_priority_from_their_start(monkeypatch, memory_cache):
+    """The day workers are at ``DAY_NICE`` before their first job (their start-up included).
+
+    ``DAY_NICE`` is the window's own (0); set to 3 here, the worker must show 3 in /proc,
+    so the test fails if the priority were set after the start or not at all.
+    """
     if not sys.platform.startswith("linux"):
         pytest.skip("reads /proc")
     monkeypatch.setattr(tr, "DAY_WINDOW_MS", WINDOW_MS)
+    monkeypatch.setattr(tr, "DAY_NICE", 3)
     ours = os.nice(0)
-    want = max(ours, tr.DAY_NICE)  # a process may raise its niceness, never lower it
-    assert tr.DAY_NICE > 0 and want > 0
+    want = max(ours, 3)  # a process may raise its niceness, never lower it
     runs = tr.DayRuns(load_preset("default").params, seed=0, cache=memory_cache, workers=1)
     try:
         pid = runs._slots[0].pid
