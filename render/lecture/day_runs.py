@@ -13,9 +13,9 @@ shows its chart at once.
 
 A day is the same job as ``main.py timeline``'s (same window, step and
 seed), so the chart's values are the command's. Its cost is the model's
-(:mod:`sim.course.day`): about 0.6 CPU-s for a day without the drug and
-1.6 CPU-s for a day of four releases with SERT 80% blocked (the 5-HT
-lingers), measured on the 2-core machine under load; a shorter window would
+(:mod:`sim.course.day`): about 0.4 CPU-s for a day without the drug and
+1 CPU-s for a day of four releases with SERT 80% blocked (the 5-HT
+lingers), measured on the 2-core machine; a shorter window would
 be cheaper but reads drug days 5-15% low (5-HT builds up over the window's
 releases), so it is not used.
 """
@@ -44,9 +44,10 @@ the CPUs this process may use): two days compute at once."""
 DAY_NICE = 0
 """Niceness of the day workers: the window's own. Measured with the K W W W of
 ``main.py bench --course`` (``render.course_bench``: empty day cache, 1280x720, keys 1 s
-apart) on the 2-core machine beside one busy process, in a real X window (Xvfb), seconds
-from K to a full chart and the window's frame rate meanwhile: niceness 19, 73.5 s at 41 fps;
-1, 10.2-10.6 s at 24-29 fps; 0, 8.4-8.7 s at 24-28 fps (alone, at 1: 5.9 s, 33 fps).
+apart) on the 2-core machine beside one busy process, in a real X window (Xvfb), with the
+80 ns days of before, seconds from K to a full chart and the window's frame rate meanwhile:
+niceness 19, 73.5 s at 41 fps; 1, 10.2-10.6 s at 24-29 fps; 0, 8.4-8.7 s at 24-28 fps
+(alone, at 1: 5.9 s, 33 fps). With today's 160 ns days, at 0: 4.8-5.2 s at 34-43 fps.
 Any niceness that lets the days through costs the window the same frames for those
 seconds (one step below it, 1, protected none of them), and at 19 the other program holds
 the chart back for a minute, so the days run at the window's priority."""

@@ -25,7 +25,9 @@ Two capture rules on the same molecules and random stream:
 - ``andrews``: the model as it is (:mod:`sim.synapse.capture`);
 - ``first-order``: the same model with every site's per-crossing probability
   overwritten by kappa*sqrt(pi*dt/D) (Erban & Chapman;
-  :func:`sim.synapse.capture.first_order_probability`), for comparison only.
+  :func:`sim.synapse.capture.first_order_probability`), the rule of the
+  model's reversible receptors. Both are raised for the slab
+  (:func:`sim.synapse.capture.in_slab`).
 
 Tile competition: a tile that captured a molecule is busy for the rest of
 that step, so a second molecule crossing there is reflected. The bench
@@ -46,7 +48,7 @@ import numpy as np
 from sim.params.synapse import Parameters
 from sim.params.units import diffusion_to_nm2_per_us, kon_to_nm3_per_us
 from sim.runs.analysis import slab_uptake_roots
-from sim.synapse.capture import first_order_probability, kappa_prime_for
+from sim.synapse.capture import first_order_probability, in_slab, kappa_prime_for
 from sim.synapse.model import Synapse
 
 WIDTH_NM = 20.0
@@ -127,7 +129,8 @@ def slab_model(
     """The slab with every presynaptic tile a SERT of reactivity kappa, ``n`` molecules injected.
 
     ``rule = "first-order"`` overwrites the per-crossing probabilities with
-    kappa*sqrt(pi*dt/D) after the model is built (a comparison only).
+    kappa*sqrt(pi*dt/D), raised for the slab as the model raises it for its
+    receptors (:func:`sim.synapse.capture.in_slab`), after the model is built.
     """
     kon = case.kappa_nm_per_us * TILE_NM**2 / kon_to_nm3_per_us(1.0)
     params = Parameters(
@@ -150,6 +153,7 @@ def slab_model(
         st = model.site_table
         for kappa in np.unique(st.kappa_nm_per_us):
             p_first = first_order_probability(float(kappa), model.dt_us, model.d_nm2_per_us)
+            p_first = in_slab(p_first, model.sigma_nm, model.width_nm)  # as the receptors' rule
             st.p_capture[st.kappa_nm_per_us == kappa] = p_first
         st.refresh()
     elif rule != "andrews":
@@ -243,7 +247,8 @@ def capture_bench(
         f"{n:,} molecules uniform in z within {radius_nm - EDGE_MARGIN_NM:g} nm of the axis; "
         "rate = maximum-likelihood exponential fit of the survival from t1 (2nd mode "
         f"< e^-{MODE_DECAY:g}) to t1 + {WINDOW_TIME_CONSTANTS:g}/rate, SE from the counts; "
-        "exact = D*alpha1^2; first-order = P overwritten with kappa*sqrt(pi*dt/D)"
+        "exact = D*alpha1^2; first-order = P overwritten with kappa*sqrt(pi*dt/D) (the "
+        "receptors' rule), both raised for the slab (sim.synapse.capture.in_slab)"
     )
     for case in cases if cases is not None else default_cases():
         exact = exact_rates(case.kappa_nm_per_us)[0]

@@ -31,16 +31,17 @@ What a day costs, and why it is run this way (measured on the 2-core
 machine under a load average of 12-20, CPU-s per day with the default 8 ms
 window): at the step of before (20 ns, the terminal and the recorder every
 1 us) 2.9-3.8 for a drug-free day and 7-8.4 for a drug day of four releases
-at 80% block; now (:data:`TIMELINE_DT_NS` 80 ns, :data:`DAY_SLOW_INTERVAL_US`
-8 us) 0.75 and 2.0; since the kernel's pass over membrane crossings was made
-cheaper (same numbers), 0.56-0.64 and 0.9-1.6 at load average ~4 (days of
-the 84-day citalopram course of ``main.py bench --course``). Where it goes,
-profiled on that course's days (py-spy, and timers around the kernel): the
-kernel's molecule-steps are ~86% of a drug day (free 5-HT x steps: ~2,800
-free molecules on average over the window, at 6-7 ns each) and ~70% of a
-drug-free one (~670); the rest is the Python between its calls (terminal,
-recorder and bookkeeping every 8 us, ~0.1-0.2 s a day); the day's own set-up
-is under 10 ms, and nothing runs before the measured window (it starts from
+at 80% block; at 80 ns (the terminal and the recorder every 8 us) 0.75 and 2.0,
+and 0.56-0.64 and 0.9-1.6 once the kernel's pass over membrane crossings
+was made cheaper; at :data:`TIMELINE_DT_NS` 160 ns (capture corrected for
+the slab) 0.42-0.46 and ~1.0 on an idle machine (0.64x the CPU of the 80 ns
+days over the 42-day reference course), and 11% less again with the
+terminal every 16 us (:data:`DAY_SLOW_INTERVAL_US`). Where it goes, profiled on a drug
+day at 160 ns (cProfile): the kernel's molecule-steps are ~82% (~2,800 free
+molecules on average over the window), and ~55% of a drug-free day (~670);
+the rest is the Python between its calls (terminal, recorder and
+bookkeeping every 8 us, ~0.15-0.2 s a day); the day's own set-up is under
+10 ms, and nothing runs before the measured window (it starts from
 an empty cleft, which is the definition). The mean bound receptors, sampled every 8 us, are within
 0.3% of the same run sampled every 1 us; the mean cleft concentration
 (``mean_cleft_uM``) is not: the peak after each release lasts a few us, and
@@ -71,36 +72,41 @@ from sim.params.synapse import Parameters, spec
 from sim.synapse.memory import check_memory
 from sim.synapse.model import Synapse
 
-TIMELINE_DT_NS = 80.0
-"""Step of the daily fast runs unless overridden, ns: 9.3 nm per axis (46% of the
-cleft; the model refuses 50%). Between the two reflecting membranes the folded
-Gaussian step is exact at any step (science.md 3); capture is not, once the
-step nears the slab's width. Both capture rules (:mod:`sim.synapse.sites`:
-Andrews' for SERT, first-order for the reversible receptors) are derived for
-a half-space, and a molecule in a slab of width W has no neighbours beyond
-W to cross the far wall from: with the profile flat, a wall is crossed
-e^(-u^2/2) - u*sqrt(2 pi)*Phi(-u) (u = W/sigma) less often than in a
-half-space, 1.4% at 80 ns and 7.0% at 160 ns. Measured with the slab of
-``main.py bench --capture`` (one reactive wall, 200,000 molecules), the
-decay rate at 80 ns is 1.7-2.0% slow for SERT (3.32 nm/us) and 0.4% slow for
-the receptors' rule and reactivity (0.83 nm/us, +-0.25%); at 160 ns 8.2% and
-6.7%; at 240 ns 14.7% and 11.9%; at 320 ns 20.3% and 17.0%. A day's bound
-receptors weigh receptor binding against uptake, so the shared slowing
-largely cancels: over the 42-day reference course (6 seeds x 43 days) the
-day's mean was 1.008 +- 0.010 of the 20 ns reference at 80 ns, 0.999 +-
-0.010 at 160 ns, 0.989 +- 0.010 at 240 ns and 0.976 +- 0.010 at 320 ns
-(drug days 0.963 +- 0.013). 80 ns stays: the coarser steps would cost 0.67x
-(160 ns) to 0.50x (320 ns) of its CPU but rest on that cancellation, not on
-capture that is right (a slab correction of both rules is the way to them).
-``tests/sim/course/test_day_agreement.py`` checks a 42-day course against
-the same days at 20 ns (the step before, 4x the cost)."""
+TIMELINE_DT_NS = 160.0
+"""Step of the daily fast runs unless overridden, ns: 13.1 nm per axis (66% of the
+cleft; the model refuses 70%). Between the two reflecting membranes the folded
+Gaussian step is exact at any step (science.md 3); capture needs a correction.
+Both capture rules (:mod:`sim.synapse.sites`: Andrews' for SERT, first-order
+for the reversible receptors) count the crossings of a half-space, and the
+cleft is a slab without molecules beyond its far wall: with the profile flat a
+wall is crossed e^(-u^2/2) - u*sqrt(2 pi)*Phi(-u) (u = W/sigma) less often,
+1.4% at 80 ns and 7.0% here, so both probabilities are raised by that much
+(:func:`sim.synapse.capture.in_slab`). Measured with the slab of ``main.py
+bench --capture`` (one reactive wall, 200,000 molecules, SE 0.25-0.3%) at the
+day's reactivities, 3.32 nm/us (SERT) and 0.83 (receptors): before the
+correction 2.0% and 0.4% slow at 80 ns, 8.2% and 6.7% slow here (14.7% and
+11.9% at 240 ns); after it -0.5% and +0.2% at 80 ns, -1.3% and +1.0% here
+(``tests/sim/synapse/test_validation.py`` holds 2%). Over the 42-day reference
+course (6 seeds x 43 days) a day's bound receptors were 1.009 +- 0.010 of
+the 20 ns reference as a day is run now (drug days 1.014 +- 0.014, off the
+drug 0.999 +- 0.013), 1.008 +- 0.010 at 80 ns uncorrected; ``tests/sim/course/test_day_agreement.py`` checks the course
+against the same days at 20 ns (the step before the 80 ns one, 4x its cost)."""
 
-DAY_SLOW_INTERVAL_US = 8.0
-"""The terminal's interval and the recorder's sample interval in a day's run, us
-(the model's default is 1 us). A day reads only means over whole interspike
-intervals (>= 1.4 ms), and the terminal's probabilities are exact per interval
-(docking 2.6%, cytosol 2% per 8 us): 8x fewer Python calls between kernel runs,
-which at the coarse step cost as much as the kernel."""
+
+DAY_SLOW_INTERVAL_US = 16.0
+"""The terminal's interval in a day's run, us (the model's default is 1 us). A day reads
+only means over whole interspike intervals (>= 1.4 ms); spikes fall on their own steps
+whatever the interval, and the terminal's probabilities are exact per interval (docking
+5.2%, cytosol 4% per 16 us; the autoreceptor signal's time constant is 0.5 ms): 16x fewer
+Python calls than at 1 us. From 8 us to 16 us a day's CPU fell 10-11% (197 against 219
+CPU-s over the 42-day reference course, 6 seeds), its values 1.009 +- 0.010 of the
+reference against 1.010 +- 0.010."""
+
+DAY_SAMPLE_INTERVAL_US = 8.0
+"""The recorder's sample interval in a day's run, us. Sampled every 8 us a day's mean bound
+receptors are within 0.3% of the same run sampled every 1 us; every 16 us they read up to
+0.9% low (the first microseconds after each spike fall between samples at the same phase),
+for 4% of the day's CPU."""
 
 DAY_WINDOW_MS = 8.0
 """Default simulated time budget of one day's run, ms (4 drug-free interspike
@@ -201,8 +207,9 @@ def run_day(job: dict[str, Any]) -> dict[str, Any]:
         job: ``state`` (:class:`DayState`), ``preset`` (name or .toml path),
             ``overrides`` (drug-free base overrides), ``seed`` and
             ``window_ms`` (simulated time budget of the day, ms); optional
-            ``slow_interval_us`` (:data:`DAY_SLOW_INTERVAL_US`; also the sample
-            interval, whatever the overrides say). A job from
+            ``slow_interval_us`` (the terminal's, :data:`DAY_SLOW_INTERVAL_US`; the
+            sample interval is the shorter of it and :data:`DAY_SAMPLE_INTERVAL_US`,
+            whatever the overrides say). A job from
             an older caller may give ``isis`` instead: that many interspike
             intervals of the *drug-free* rate, i.e. the same window for every
             day (``DAY_WINDOW_MS`` if the base does not fire).
@@ -227,7 +234,8 @@ def run_day(job: dict[str, Any]) -> dict[str, Any]:
     else:
         window_ms = DAY_WINDOW_MS
     slow_us = float(job.get("slow_interval_us", DAY_SLOW_INTERVAL_US))
-    overrides = {**job["overrides"], **day_overrides(base, state), "sample_interval_us": slow_us}
+    sample_us = min(slow_us, DAY_SAMPLE_INTERVAL_US)
+    overrides = {**job["overrides"], **day_overrides(base, state), "sample_interval_us": sample_us}
     plan = day_plan(overrides["firing_rate_hz"], window_ms, tonic=base.firing_rate_hz > 0)
     overrides["firing_pattern"] = "regular"
     overrides["first_spike_ms"] = plan.first_spike_ms

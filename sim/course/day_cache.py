@@ -23,7 +23,7 @@ from sim.params.synapse import ParameterError, Parameters
 from sim.runs.inputs import read_json
 from sim.runs.places import cache_folder
 
-DAY_DEFINITION = "sim.course.day.run_day at DAY_WINDOW_MS, TIMELINE_DT_NS, DAY_SLOW_INTERVAL_US, the window's seed"
+DAY_DEFINITION = "sim.course.day.run_day at DAY_WINDOW_MS, TIMELINE_DT_NS, DAY_SLOW_INTERVAL_US, DAY_SAMPLE_INTERVAL_US, the window's seed"
 """What a day's value is; part of every cache key (change it when the definition changes)."""
 
 

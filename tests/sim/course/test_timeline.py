@@ -187,8 +187,10 @@ def test_the_command_writes_its_files_and_refuses_bad_ones(tmp_path, capsys):
         assert capsys.readouterr().err.count("\n") == 1
 
 
-SEEDS = (0, 1, 2, 3)
-"""Seeds of the course test: each is one course with common random numbers over its days."""
+SEEDS = (0, 1, 2, 3, 4, 5)
+"""Seeds of the course test: each is one course with common random numbers over its days
+(six: day 0 has one release in its window, and with four seeds the rise's 3 SE margin was
+as large as the rise itself)."""
 
 
 def test_weeks_raise_the_signal_and_stopping_drops_it_below_baseline():
@@ -197,13 +199,13 @@ def test_weeks_raise_the_signal_and_stopping_drops_it_below_baseline():
     Each course runs one seed on every day (common random numbers: shared
     spike train and fusion draws), so day 21 against day 0 is a paired
     difference per seed, judged against its SE over seeds. Over seeds 0-5 we
-    measured (mean +- SE over seeds, module doc of sim/course/timeline.py)
-    day 0 at 1.63 +- 0.12 of baseline (a blunted rise: firing cut to 54%),
-    day 21 at 2.15 +- 0.04 (firing back to 111%, receptors down to 81%),
-    paired +0.52 +- 0.09; day 28, the first day off the drug, 1.05 +- 0.05,
-    and day 35 0.88 +- 0.01: below baseline while the receptors recover. With
-    ``receptor_down`` 0 (the measured adaptations only) day 35 is 1.06 +-
-    0.02, above. The margins below are 3 SE.
+    measured (mean +- SE over seeds, 160 ns days) day 0 at 1.65 +- 0.13 of
+    baseline (a blunted rise: firing cut to 54%), day 21 at 2.10 +- 0.09
+    (firing back to 111%, receptors down to 81%), paired +0.46 +- 0.09; day
+    28, the first day off the drug, 1.07 +- 0.06, and day 35 0.87 +- 0.03:
+    below baseline while the receptors recover. With ``receptor_down`` 0 (the
+    measured adaptations only) day 35 is 1.06 +- 0.03, above. The margins
+    below are 3 SE.
     """
     rows = {
         seed: {r["day"]: r for r in run_timeline(36, "citalopram", CITALOPRAM_80_PERCENT_NM, 0,
