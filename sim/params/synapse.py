@@ -1,20 +1,19 @@
 """Every model parameter, declared once: name, unit, default, valid range, source.
 
-The defaults here are the ``default`` preset: a *didactic* synapse whose slow
-processes (SERT turnover, firing, vesicle recycling, metabolism, receptor
-unbinding) are compressed, by factors from ~200 (firing) to ~10^4 (SERT
-kcat), so that one release and its reuptake fit into about a millisecond of
-simulated time. SERT binding is didactic too (kon 2e8 against 1.2e7 /(M s):
-effective Km (koff + kcat)/kon = 110 uM against 0.17 uM). Diffusion, the
-geometry and the receptors' kon are physical. Each didactic field says so in its ``source``
-with the physiological value beside it; ``assets/presets/physiological.toml``
+The defaults here are the ``default`` preset: a *didactic* synapse whose slow processes
+(SERT turnover, firing, vesicle recycling, metabolism, receptor unbinding) are compressed,
+by factors from ~200 (firing) to ~10^4 (SERT kcat), so that one release and its reuptake
+fit into about a millisecond of simulated time. SERT binding is didactic too (kon 2e8
+against 1.2e7 /(M s): effective Km (koff + kcat)/kon = 110 uM against 0.17 uM). Diffusion,
+the geometry and the receptors' kon are physical. Each didactic field says so in its
+``source`` with the physiological value beside it; ``assets/presets/physiological.toml``
 restores the science.md values.
 
-The checks, conversion and lookup (``names``, ``spec``, ``check``,
-``coerce``, ``describe_range``) are :mod:`sim.params.spec`'s, shared with the
-tissue model's :mod:`sim.params.tissue`; this module re-exports them for the
-synapse's set. Bad values raise :class:`ParameterError`, whose one-line
-message names the parameter, the value and the valid range.
+The checks, conversion and lookup (``names``, ``spec``, ``check``, ``coerce``,
+``describe_range``) are :mod:`sim.params.spec`'s, shared with the tissue model's
+:mod:`sim.params.tissue`; this module re-exports them for the synapse's set. Bad values
+raise :class:`ParameterError`, whose one-line message names the parameter, the value and
+the valid range; the checks across fields are :mod:`sim.params.synapse_checks`'.
 """
 
 from __future__ import annotations
@@ -30,21 +29,10 @@ from sim.params.spec import (
     param,
     shorten,
 )
+from sim.params.synapse_checks import check_together
 
-__all__ = [
-    "DIDACTIC",
-    "SHORTEN_CHARS",
-    "ParameterError",
-    "Parameters",
-    "check",
-    "coerce",
-    "describe_lines",
-    "describe_range",
-    "names",
-    "param",
-    "shorten",
-    "spec",
-]
+__all__ = ["DIDACTIC", "SHORTEN_CHARS", "ParameterError", "Parameters", "check", "coerce",
+           "describe_lines", "describe_range", "names", "param", "shorten", "spec"]  # fmt: skip
 
 DIDACTIC = "didactic"
 
@@ -56,10 +44,10 @@ class Parameters(ParameterSet):
     Instances are immutable and validated on construction; use
     :meth:`with_overrides` to derive a changed copy.
 
-    A declared table, so longer than a class (and this file longer than 400
-    lines) on purpose: the fields' order is the order of ``main.py params``
-    and of every JSON summary, and splitting the table over base classes in
-    several files would hide that order in the inheritance.
+    A declared table, so longer than a class on purpose: the fields' order
+    is the order of ``main.py params`` and of every JSON summary, and
+    splitting the table over base classes in several files would hide that
+    order in the inheritance.
     """
 
     # --- geometry -----------------------------------------------------------
@@ -392,20 +380,7 @@ class Parameters(ParameterSet):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if abs(self.dt_ns * 1000.0 - round(self.dt_ns * 1000.0)) > 1e-6:
-            raise ParameterError(
-                f"dt_ns = {self.dt_ns} must be a whole number of picoseconds (e.g. 10 or 2.5)"
-            )
-        if self.sert_ring_outer_nm <= self.sert_ring_inner_nm:
-            raise ParameterError(
-                f"sert_ring_outer_nm = {self.sert_ring_outer_nm} must exceed "
-                f"sert_ring_inner_nm = {self.sert_ring_inner_nm}"
-            )
-        if self.outer_radius_nm < self.active_zone_radius_nm:
-            raise ParameterError(
-                f"outer_radius_nm = {self.outer_radius_nm} must be at least "
-                f"active_zone_radius_nm = {self.active_zone_radius_nm}"
-            )
+        check_together(self)
 
 
 names = Parameters.names

@@ -110,6 +110,17 @@ def test_render_files_functions_and_classes_stay_small():
     assert too_big == []
 
 
+def test_no_file_of_the_project_is_over_the_line_limit():
+    """The 400-line limit holds in sim/ and tests/ too (functions and classes: render/ above)."""
+    too_long = [
+        f"{path.relative_to(ROOT)}: {n} lines"
+        for folder in ("sim", "render", "tests")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if (n := path.read_text(encoding="utf-8").count("\n")) > MAX_FILE_LINES
+    ]
+    assert too_long == []
+
+
 def test_no_room_is_handed_the_app():
     modules = _modules("render")
     for name, path in modules.items():
