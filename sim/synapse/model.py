@@ -179,9 +179,11 @@ class Synapse(SynapseReadout):
     def check_step_size(self) -> list[str]:
         """Refuse a step too coarse for the geometry; return warnings for marginal ones.
 
-        The step length sqrt(2*D*dt) must stay well under the cleft width.
-        Capture uses Andrews' relation, accurate at any per-crossing P (the
-        slab tests check it to P = 0.3); it is refused only when a step could
+        The step length sqrt(2*D*dt) is refused above ``MAX_STEP_FRACTION`` of
+        the cleft width and warned about above ``WARN_STEP_FRACTION``. Capture
+        uses Andrews' relation, accurate at any per-crossing P (the slab tests
+        check it to P = 0.3), raised for the slab at long steps
+        (:func:`sim.synapse.capture.in_slab`); it is refused only when a step could
         not capture as often as the reactivity asks (raised while building the
         sites) and warned above ``WARN_CAPTURE_P``. Unbinding, cytosol and
         docking use first-order rules and must stay well under 1. SERT's
