@@ -49,6 +49,25 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def pss_mb(pid: int) -> float:
+    """Proportional resident memory (PSS) of process ``pid``, MB (0 if it is gone).
+
+    Its own pages, plus each page it shares divided by how many processes map it
+    (Linux ``/proc/PID/smaps_rollup``).
+    Summed over a window and its workers this counts the libraries they all map
+    (Python, numpy, numba's LLVM) once, where a sum of :func:`rss_mb` counts them in
+    every process. Where the kernel gives no rollup it is :func:`rss_mb` (an upper bound).
+    """
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return rss_mb(pid)
+
+
 def tree_rss_mb(pid: int) -> float:
     """Resident memory of ``pid`` and every descendant, MB."""
     parents: dict[int, list[int]] = {}

@@ -30,12 +30,15 @@ STORM_FRAMES = 160
 """Frames of 1/60 s the storm runs (2.7 s of screen time)."""
 LIGHT = {"molecules_per_vesicle": 200}
 """Fewer molecules per vesicle: the same model, cheaper steps."""
-MEMORY_LIMIT_MB = 700
-"""The bound on the window plus its workers and encoder, MB of resident memory.
+MEMORY_LIMIT_MB = 600
+"""The bound on the window plus its workers and encoder, MB of proportional resident memory
+(PSS: each shared library counted once, not once per process).
 
-Measured 430-490 MB on a quiet machine and 616 MB once on a loaded one, where a worker
-that gives way and its replacement overlap for a moment (the window computes the course's
-days from its first frame, so two day workers start with it)."""
+The window computes the course's days from its first frame, so two day workers start with
+it; since they run at the window's own priority they load their kernels within the storm.
+Measured: PSS 312-387 MB (RSS summed over the processes 490-655 MB) on a quiet machine,
+339-376 MB beside two busy processes. The RSS sum, which counts Python, numpy and numba's
+LLVM in every process, reached 706 MB once on CI; it is reported, not bounded."""
 STOP_LIMIT_S = 5.0
 """Stopping a recording must finish or fail within this, s."""
 FRAME_LIMIT_S = 10.0
@@ -93,7 +96,7 @@ def storm(out_dir: Path, seed: int, n_frames: int) -> dict:
     from render.app import App
     from render.common.keys import BINDINGS, PRESET_KEYS
     from render.common.workers import close_all
-    from render.media.soak import rss_mb
+    from render.media.soak import pss_mb, rss_mb
     from sim.params.presets import load_preset
 
     pygame.display.init()
@@ -102,7 +105,8 @@ def storm(out_dir: Path, seed: int, n_frames: int) -> dict:
     app = App(load_preset("default", LIGHT), seed=0, size=STORM_SIZE, scripted=False)
     app.saves.screenshot_dir = app.saves.record_dir = out_dir
     me = os.getpid()
-    stats = {"max_workers": 0, "peak_rss_mb": 0.0, "max_frame_s": 0.0, "stops_s": []}
+    stats = {"max_workers": 0, "peak_rss_mb": 0.0, "peak_pss_mb": 0.0, "max_frame_s": 0.0,
+             "stops_s": []}  # fmt: skip
 
     def frame(events=()) -> None:
         for ev in events:  # each key pressed and let go, as a keyboard sends it
@@ -118,8 +122,9 @@ def storm(out_dir: Path, seed: int, n_frames: int) -> dict:
         stats["max_frame_s"] = max(stats["max_frame_s"], time.perf_counter() - t0)
         workers = _workers(me)
         stats["max_workers"] = max(stats["max_workers"], len(workers))
-        rss = rss_mb(me) + sum(rss_mb(c) for c in _children(me))
-        stats["peak_rss_mb"] = max(stats["peak_rss_mb"], rss)
+        tree = [me, *_children(me)]
+        stats["peak_rss_mb"] = max(stats["peak_rss_mb"], sum(rss_mb(p) for p in tree))
+        stats["peak_pss_mb"] = max(stats["peak_pss_mb"], sum(pss_mb(p) for p in tree))
 
     def key(k: int, mod: int = 0) -> pygame.event.Event:
         return pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod, unicode="")
@@ -239,7 +244,8 @@ def test_storm_of_events_no_freeze_few_workers_no_leaks(tmp_path):
     assert r["stops_s"] and max(r["stops_s"]) < STOP_LIMIT_S, r
     assert r["max_frame_s"] < FRAME_LIMIT_S, r
     assert r["max_workers"] <= 2, r
-    assert r["peak_rss_mb"] <= MEMORY_LIMIT_MB, r
+    assert r["peak_pss_mb"] <= MEMORY_LIMIT_MB, r
+    assert r["peak_pss_mb"] <= r["peak_rss_mb"], r  # PSS never exceeds RSS: a real reading
     assert r["fds_after"] <= r["fds_before"], r
     assert r["children_left"] == [], r
     assert not [f for f in r["files"] if ".partial" in f], r
