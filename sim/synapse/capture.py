@@ -136,7 +136,7 @@ def slab_crossing_deficit(sigma_nm: float, width_nm: float) -> float:
     are derived for; a slab of width W has no molecules beyond W, so it lacks
     c*integral_W^inf Phi(-x/sigma) dx, the fraction
     exp(-u^2/2) - u*sqrt(2*pi)*Phi(-u) with u = W/sigma. Negligible at the
-    window's steps (u = 6 at 10 ns: 2e-10), 1.4% at 80 ns and 7.0% at 160 ns
+    window's steps (u = 6.1 at 10 ns: 2e-10), 1.4% at 80 ns and 7.0% at 160 ns
     in the 20 nm cleft (sigma = sqrt(2*D*dt), D = 0.54 um^2/ms).
     """
     if sigma_nm <= 0 or width_nm <= 0:
@@ -151,7 +151,9 @@ def in_slab(p: float, sigma_nm: float, width_nm: float) -> float:
     """A per-crossing probability derived for a half-space, raised for a slab of ``width_nm``.
 
     Divided by 1 - :func:`slab_crossing_deficit`, so a uniformly filled slab
-    is captured at the rate the half-space rule gives (measured with
+    is crossed and captured as often as the half-space the rule was derived
+    for; for Andrews' rule, derived for a depleted layer, an approximation
+    (measured with
     ``main.py bench --capture``'s slab at 160 ns: SERT, Andrews' rule, 8.2%
     slow before and 1.3% after; receptors, first-order rule, 6.7% slow
     before and 1.0% fast after). Raises ValueError when that exceeds 1.

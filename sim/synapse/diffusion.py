@@ -130,10 +130,12 @@ def _release_offset(lat, dep, table, tile, sigma):
     Its mean is 0.6267 sigma (the fixed offset used before). In the slab no
     molecule stood beyond the far wall, so the kernel draws the depth again
     while it exceeds the cleft width (once in ~4e9 releases at 10 ns, 7% of
-    them at 160 ns), the law truncated at W. The uniform
-    profile is then stationary under capture, reflection and release, so
-    the bound fraction is exactly C/(C + Kd) when the per-crossing
-    probability is kappa*sqrt(pi*dt/D) (:class:`sim.synapse.sites.SiteTable`).
+    them at 160 ns), the law truncated at W. In a half-space the uniform
+    profile is then exactly stationary under capture, reflection and release,
+    so the bound fraction is C/(C + Kd) when the per-crossing probability is
+    kappa*sqrt(pi*dt/D) (:class:`sim.synapse.sites.SiteTable`); in the slab,
+    at steps that fold off both walls, to ~0.2% (the module doc of
+    :mod:`sim.synapse.sites`).
     """
     ux = ((lat & _MASK16) + 0.5) / 65536.0
     uy = (((lat >> uint64(16)) & _MASK16) + 0.5) / 65536.0

@@ -56,7 +56,8 @@ from sim.synapse.vesicles import Vesicles
 MAX_STEP_FRACTION = 0.7
 """Steps longer than this part of the cleft are refused. The fold between the membranes is
 exact at any step; capture is measured in the slab up to 66% (160 ns, the treatment course's
-step: within 1.3% of exact with the slab's correction, ``sim.synapse.capture.in_slab``)."""
+step: within 1.3% of exact with the slab's correction, ``sim.synapse.capture.in_slab``), not
+between 66% and 70%."""
 WARN_STEP_FRACTION = 0.25
 MAX_REACTION_P = 0.5
 WARN_REACTION_P = 0.2
@@ -181,8 +182,9 @@ class Synapse(SynapseReadout):
 
         The step length sqrt(2*D*dt) is refused above ``MAX_STEP_FRACTION`` of
         the cleft width and warned about above ``WARN_STEP_FRACTION``. Capture
-        uses Andrews' relation, accurate at any per-crossing P (the slab tests
-        check it to P = 0.3), raised for the slab at long steps
+        uses Andrews' relation for SERT, accurate at any per-crossing P (the
+        slab tests check it to P = 0.3), and the first-order rule for the
+        reversible receptors, both raised for the slab at long steps
         (:func:`sim.synapse.capture.in_slab`); it is refused only when a step could
         not capture as often as the reactivity asks (raised while building the
         sites) and warned above ``WARN_CAPTURE_P``. Unbinding, cytosol and

@@ -26,8 +26,12 @@ molecules beyond the far wall do not exist, so at steps that are a large
 part of its width a wall is crossed less often. Both probabilities are
 divided by 1 minus that deficit (:func:`sim.synapse.capture.in_slab`: 2e-10 at
 the window's 10 ns, 7% at the treatment course's 160 ns), and a let-go
-molecule is put no farther than the far wall, so the uniform profile stays
-stationary in the slab too.
+molecule is put no farther than the far wall. The uniform profile is then
+stationary to ~0.2% at 160 ns, not exactly: where a step folds off both
+walls, where a captured molecule lands is not where it started (a 1-D
+transfer-matrix calculation put the wall concentration 0.05% high at
+P = 0.026 and 0.19% at P = 0.1 at 160 ns); at the window's steps the
+difference vanishes with the deficit.
 
 At binding the site draws how many steps it will hold the molecule
 (geometric: the same process as a per-step coin, drawn once) and, for SERT,
