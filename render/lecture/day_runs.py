@@ -5,9 +5,9 @@ The daily receptor signal is the timeline command's measurement
 day's state), divided by the same measurement of the drug-free, naive
 synapse: one series, "receptor signal, relative to before the drug".
 :class:`DayRuns` computes it in background processes (one per core, two
-days at once) at the window's CPU priority (:data:`DAY_NICE`), so other programs
-on the machine do not starve them, and keeps every result in a cache per preset parameters, seed and day state
-(in memory, and on disk when a cache folder is writable), keyed to the
+days at once) at the window's CPU priority (:data:`DAY_NICE`), so other
+programs on the machine do not starve them, and keeps every result in a
+cache per preset parameters, seed and day state (in memory, and on disk when a cache folder is writable), keyed to the
 model's source and the day's definition, so a lecture run the night before
 shows its chart at once.
 
@@ -51,16 +51,6 @@ niceness 19, 73.5 s at 41 fps; 1, 10.2-10.6 s at 24-29 fps; 0, 8.4-8.7 s at 24-2
 Any niceness that lets the days through costs the window the same frames for those
 seconds (one step below it, 1, protected none of them), and at 19 the other program holds
 the chart back for a minute, so the days run at the window's priority."""
-
-
-def run_day_quietly(job: dict) -> dict:
-    """:func:`sim.course.day.run_day` at :data:`DAY_NICE` (in the worker process)."""
-    try:
-        if os.nice(0) < DAY_NICE:
-            os.nice(DAY_NICE - os.nice(0))
-    except (AttributeError, OSError):  # no nice() on this platform: run as is
-        pass
-    return run_day(job)
 
 
 def _usable_cpus() -> int:
@@ -184,7 +174,7 @@ class DayRuns:
                     # the second one is spare: it gives way to the overlay's worker
                     name = f"treatment-{slot + 1}"
                     self._slots[slot] = Worker(name, nice=DAY_NICE, spare=slot > 0)
-                job = self._slots[slot].submit(run_day_quietly, self._job(state))
+                job = self._slots[slot].submit(run_day, self._job(state))
             except (OSError, RuntimeError) as exc:
                 self._fail(f"cannot start a day run: {exc}")
                 return

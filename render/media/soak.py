@@ -37,16 +37,21 @@ GROWTH_LIMIT_MB = 10.0
 REPORT_MINUTES = (1, 10, 30)
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of process ``pid``, MB (0 if it is gone)."""
+def _proc_mb(path: str, key: str) -> float | None:
+    """The ``key:`` line of a /proc file, kB -> MB; None when the file cannot be read."""
     try:
-        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as fh:
+        with open(path, encoding="ascii", errors="replace") as fh:
             for line in fh:
-                if line.startswith("VmRSS:"):
+                if line.startswith(key):
                     return int(line.split()[1]) / 1024.0
     except OSError:
         pass
-    return 0.0
+    return None
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of process ``pid``, MB (0 if it is gone)."""
+    return _proc_mb(f"/proc/{pid}/status", "VmRSS:") or 0.0
 
 
 def pss_mb(pid: int) -> float:
@@ -58,14 +63,8 @@ def pss_mb(pid: int) -> float:
     (Python, numpy, numba's LLVM) once, where a sum of :func:`rss_mb` counts them in
     every process. Where the kernel gives no rollup it is :func:`rss_mb` (an upper bound).
     """
-    try:
-        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii", errors="replace") as fh:
-            for line in fh:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return rss_mb(pid)
+    pss = _proc_mb(f"/proc/{pid}/smaps_rollup", "Pss:")
+    return rss_mb(pid) if pss is None else pss
 
 
 def tree_rss_mb(pid: int) -> float:

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.course.day import coarse_step_accepted
+from sim.course.day import TIMELINE_DT_NS, coarse_step_accepted
 from sim.params.synapse import Parameters
 from sim.params.units import diffusion_to_nm2_per_us, kon_to_nm3_per_us
 from sim.runs.analysis import slab_uptake_roots
@@ -103,8 +103,6 @@ def default_cases() -> list[Case]:
     The course day's step is ``sim.course.day.TIMELINE_DT_NS``, at the default
     preset's receptor and SERT reactivities (0.83 and 3.32 nm/us).
     """
-    from sim.course.day import TIMELINE_DT_NS
-
     day = TIMELINE_DT_NS
     return [
         Case("P=0.04 at dt 10 ns", _kappa_for(0.04, 10.0), 10.0),

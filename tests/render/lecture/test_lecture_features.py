@@ -332,17 +332,6 @@ def test_day_runs_compute_the_timeline_measurement_in_a_worker_and_cache_it(monk
     assert sorted(p.name for p in tmp_path.iterdir()) == ["days.json"]
 
 
-def test_the_worker_runs_days_at_day_nice(monkeypatch):
-    import render.lecture.day_runs as tr
-
-    calls = []
-    monkeypatch.setattr(tr, "DAY_NICE", 5)
-    monkeypatch.setattr(tr.os, "nice", lambda inc: calls.append(inc) or (5 if inc else 0))
-    monkeypatch.setattr(tr, "run_day", lambda job: {"receptors_bound_mean": 1.0})
-    assert tr.run_day_quietly({})["receptors_bound_mean"] == 1.0
-    assert calls[-1] == 5  # niceness 0 -> 5
-
-
 def test_a_started_course_computes_the_usual_weeks_ahead():
     from render.lecture.treatment import PREFETCH_DAYS, Treatment
 
